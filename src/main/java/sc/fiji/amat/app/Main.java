@@ -1,0 +1,45 @@
+package sc.fiji.amat.app;
+
+import java.util.Arrays;
+
+import sc.fiji.amat.AmatException;
+import sc.fiji.amat.AmatVersion;
+
+/** The headless entry point: {@code demo}, {@code bench}, {@code generate}. */
+public final class Main {
+
+	private Main() {}
+
+	public static void main(final String[] args) {
+		final String command = args.length == 0 ? "help" : args[0];
+		try {
+			switch (command) {
+				case "demo":
+					Demo.run(new Args(args, 1));
+					break;
+				case "generate":
+					Generate.run(new Args(args, 1));
+					break;
+				default:
+					usage();
+					if (!command.equals("help")) System.exit(2);
+			}
+		}
+		catch (final AmatException e) {
+			System.err.println("AMAT: " + e.getMessage());
+			if (Boolean.getBoolean("amat.debug")) e.printStackTrace();
+			System.exit(1);
+		}
+		System.exit(0); // DJL's native threads would keep the JVM alive
+	}
+
+	private static void usage() {
+		System.out.println("AMAT " + AmatVersion.library() + " (DJL " + AmatVersion.djl() + ", PyTorch " + AmatVersion
+			.pytorch() + ")\n" + //
+			"usage: scripts/amat COMMAND [--option value ...]\n" + //
+			"  demo      train on sample-data/segmentation, save and reload the model, print Dice, time, memory\n" + //
+			"            --epochs 25 --threads (all cores) --out target/demo --seed 42\n" + //
+			"  generate  write the sample data: --out sample-data --seed 1\n" + //
+			"Options of every command: see README.md. " + Arrays.asList("demo", "generate"));
+	}
+}

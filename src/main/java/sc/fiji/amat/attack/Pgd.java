@@ -1,0 +1,152 @@
+package sc.fiji.amat.attack;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.GradientCollector;
+
+import java.util.Locale;
+
+/**
+ * Projected gradient ascent on the task's loss, in the L2 or Linf norm, with per-sample eps:
+ * <ul>
+ * <li>start: x, or x plus random noise of per-sample radius (L2: a random direction scaled to
+ * the radius; Linf: uniform in the box of that radius), projected into the eps ball;</li>
+ * <li>T steps of size alpha * eps / T along the per-sample L2-normalised gradient (L2) or its
+ * sign (Linf), each followed by projection of the total perturbation into the eps ball and
+ * clamping to the valid range.</li>
+ * </ul>
+ * FGSM is one step with alpha 1 and no random start, IFGSM T steps without random start.
+ * Each iteration runs in its own native memory scope, so memory stays flat whatever T is.
+ */
+public final class Pgd implements Attack {
+
+	private final String name;
+	private final Norm norm;
+	private final int steps;
+	private final float alpha;
+	private final boolean randomStart;
+
+	public Pgd(final String name, final Norm norm, final int steps, final float alpha, final boolean randomStart) {
+		if (steps < 1) throw new IllegalArgumentException("An iterative attack needs at least one step");
+		this.name = name;
+		this.norm = norm;
+		this.steps = steps;
+		this.alpha = alpha;
+		this.randomStart = randomStart;
+	}
+
+	/** PGD with random start, step alpha * eps / T (the spec's default alpha is 4). */
+	public static Pgd pgd(final Norm norm, final int steps, final float alpha) {
+		return new Pgd("pgd", norm, steps, alpha, true);
+	}
+
+	/** Iterative FGSM: no random start, T steps of eps / T. */
+	public static Pgd ifgsm(final Norm norm, final int steps) {
+		return new Pgd("ifgsm", norm, steps, 1f, false);
+	}
+
+	/** FGSM: one step of size eps along the gradient direction. */
+	public static Pgd fgsm(final Norm norm) {
+		return new Pgd("fgsm", norm, 1, 1f, false);
+	}
+
+	@Override
+	public String name() {
+		return name;
+	}
+
+	@Override
+	public Norm norm() {
+		return norm;
+	}
+
+	public int steps() {
+		return steps;
+	}
+
+	public float alpha() {
+		return alpha;
+	}
+
+	@Override
+	public String toString() {
+		return String.format(Locale.ROOT, "%s %s T=%d alpha=%s%s", name, norm, steps, alpha, randomStart ?
+			" random start" : "");
+	}
+
+	@Override
+	public <L> NDArray perturb(final AttackTarget<L> target, final NDArray x, final NDList y, final float[] eps) {
+		return perturb(target, x, y, eps, randomStart ? eps : null, null);
+	}
+
+	/**
+	 * The attack with an explicit random-start radius per sample (null: no random start) and an
+	 * observer of every iterate (null: none, and no forward pass on the final iterate).
+	 */
+	public <L> NDArray perturb(final AttackTarget<L> target, final NDArray x, final NDList y, final float[] eps,
+		final float[] startRadius, final IterateObserver observer)
+	{
+		final NDManager outer = x.getManager();
+		final int n = (int) x.getShape().get(0);
+		if (eps.length != n) throw new IllegalArgumentException("eps has " + eps.length + " values for " + n + " samples");
+		NDArray delta = start(target, x, eps, startRadius);
+		try (AttackTarget.Frozen frozen = target.freeze()) {
+			for (int t = 0; t < steps; t++) {
+				try (NDManager it = outer.newSubManager()) {
+					final NDArray xa = x.add(delta);
+					xa.attach(it);
+					xa.setRequiresGradient(true);
+					final NDArray grad;
+					try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+						final NDList out = target.forward(xa);
+						final NDArray loss = target.loss(out, y);
+						if (observer != null) observer.observe(t, xa, out);
+						gc.backward(loss.sum());
+					}
+					grad = xa.getGradient();
+					final NDArray epsA = it.create(eps);
+					final NDArray stepSize = Norm.broadcast(epsA.mul(alpha / steps), grad);
+					final NDArray moved = norm.direction(grad).mul(stepSize).add(delta);
+					final NDArray next = clampDelta(target, x, norm.project(moved, epsA));
+					next.attach(outer);
+					delta.close();
+					delta = next;
+				}
+			}
+			final NDArray adversarial = x.add(delta);
+			delta.close();
+			if (observer != null) {
+				try (NDManager it = outer.newSubManager()) {
+					final NDArray xa = adversarial.duplicate();
+					xa.attach(it);
+					observer.observe(steps, xa, target.forward(xa));
+				}
+			}
+			return adversarial;
+		}
+	}
+
+	private <L> NDArray start(final AttackTarget<L> target, final NDArray x, final float[] eps,
+		final float[] radius)
+	{
+		final NDManager outer = x.getManager();
+		if (radius == null) return x.zerosLike();
+		try (NDManager it = outer.newSubManager()) {
+			final NDArray r = it.create(radius);
+			final NDArray noise = norm == Norm.L2 ? norm.normalize(it.randomNormal(x.getShape())) : it.randomUniform(-1f,
+				1f, x.getShape());
+			final NDArray d = noise.mul(Norm.broadcast(r, noise));
+			final NDArray projected = clampDelta(target, x, norm.project(d, it.create(eps)));
+			projected.attach(outer);
+			return projected;
+		}
+	}
+
+	/** delta such that x + delta lies in the valid range (unchanged when there is none). */
+	static <L> NDArray clampDelta(final AttackTarget<L> target, final NDArray x, final NDArray delta) {
+		if (target.validRange() == null) return delta;
+		return target.clamp(delta.add(x)).sub(x);
+	}
+}

@@ -1,0 +1,129 @@
+package sc.fiji.amat.data;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+import sc.fiji.amat.AmatException;
+
+/**
+ * A set of normalised 2D samples of one size, each with a label of the task's type and a stable
+ * id (its index in the set it was read from), which AMAT keys its per-sample margins by.
+ *
+ * @param <L> the task's label type (a mask, a list of points, a list of boxes)
+ */
+public final class LabeledData<L> {
+
+	private final float[] images; // N x C x H x W, normalised
+	private final int channels, height, width;
+	private final List<L> labels;
+	private final int[] ids;
+
+	public LabeledData(final float[] images, final int channels, final int height, final int width,
+		final List<L> labels)
+	{
+		this(images, channels, height, width, labels, range(labels.size()));
+	}
+
+	private LabeledData(final float[] images, final int channels, final int height, final int width,
+		final List<L> labels, final int[] ids)
+	{
+		if (labels.isEmpty()) throw new AmatException("The training set is empty: give at least one image and label.");
+		if ((long) labels.size() * channels * height * width != images.length) {
+			throw new AmatException("There are " + labels.size() + " labels for " + images.length /
+				((long) channels * height * width) + " images: give one label per image.");
+		}
+		this.images = images;
+		this.channels = channels;
+		this.height = height;
+		this.width = width;
+		this.labels = Collections.unmodifiableList(new ArrayList<>(labels));
+		this.ids = ids;
+	}
+
+	private static int[] range(final int n) {
+		final int[] r = new int[n];
+		for (int i = 0; i < n; i++) r[i] = i;
+		return r;
+	}
+
+	public int size() {
+		return labels.size();
+	}
+
+	public int channels() {
+		return channels;
+	}
+
+	public int height() {
+		return height;
+	}
+
+	public int width() {
+		return width;
+	}
+
+	public int sampleSize() {
+		return channels * height * width;
+	}
+
+	public L label(final int i) {
+		return labels.get(i);
+	}
+
+	public List<L> labels() {
+		return labels;
+	}
+
+	/** The stable id of the i-th sample. */
+	public int id(final int i) {
+		return ids[i];
+	}
+
+	/** The normalised values of sample i, C x H x W. */
+	public float[] image(final int i) {
+		final float[] out = new float[sampleSize()];
+		System.arraycopy(images, i * sampleSize(), out, 0, sampleSize());
+		return out;
+	}
+
+	/** The samples at the given positions, keeping their ids. */
+	public LabeledData<L> subset(final int[] positions) {
+		final int s = sampleSize();
+		final float[] im = new float[positions.length * s];
+		final List<L> lab = new ArrayList<>(positions.length);
+		final int[] id = new int[positions.length];
+		for (int k = 0; k < positions.length; k++) {
+			System.arraycopy(images, positions[k] * s, im, k * s, s);
+			lab.add(labels.get(positions[k]));
+			id[k] = ids[positions[k]];
+		}
+		return new LabeledData<>(im, channels, height, width, lab, id);
+	}
+
+	/** The images at the given positions as an NCHW float32 batch. */
+	public NDArray batch(final NDManager manager, final int[] positions) {
+		final int s = sampleSize();
+		final float[] out = new float[positions.length * s];
+		for (int k = 0; k < positions.length; k++) {
+			System.arraycopy(images, positions[k] * s, out, k * s, s);
+		}
+		return manager.create(out, new Shape(positions.length, channels, height, width));
+	}
+
+	public List<L> labels(final int[] positions) {
+		final List<L> out = new ArrayList<>(positions.length);
+		for (final int p : positions) out.add(labels.get(p));
+		return out;
+	}
+
+	public int[] ids(final int[] positions) {
+		final int[] out = new int[positions.length];
+		for (int k = 0; k < positions.length; k++) out[k] = ids[positions[k]];
+		return out;
+	}
+}

@@ -1,0 +1,125 @@
+package sc.fiji.amat.engine;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+
+import java.util.Locale;
+
+import sc.fiji.amat.AmatException;
+import sc.fiji.amat.AmatVersion;
+
+/**
+ * Loads DJL's PyTorch engine from the native jars on the class path, with no network, and
+ * chooses devices. Every failure becomes one sentence that says what to install.
+ */
+public final class Engines {
+
+	public static final String PYTORCH = "PyTorch";
+
+	private static volatile Engine engine;
+
+	private Engines() {}
+
+	/**
+	 * Sets the number of threads PyTorch's CPU kernels use. Only has an effect before the engine
+	 * is first loaded in this JVM.
+	 */
+	public static void setThreads(final int intraOp, final int interOp) {
+		if (intraOp > 0) System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(intraOp));
+		if (interOp > 0) System.setProperty("ai.djl.pytorch.num_interop_threads", Integer.toString(interOp));
+	}
+
+	/** The PyTorch engine, loaded offline on first use. */
+	public static Engine pytorch() {
+		Engine e = engine;
+		if (e != null) return e;
+		synchronized (Engines.class) {
+			if (engine == null) engine = load();
+			return engine;
+		}
+	}
+
+	private static Engine load() {
+		// Natives come from jars on the class path; never let DJL try to download anything.
+		if (System.getProperty("ai.djl.offline") == null) System.setProperty("ai.djl.offline", "true");
+		final String wanted = AmatVersion.pytorch();
+		final String env = System.getenv("PYTORCH_VERSION");
+		if (env != null && !env.isEmpty() && !env.equals(wanted) && !"unknown".equals(wanted)) {
+			throw new AmatException("The environment variable PYTORCH_VERSION is set to " + env +
+				", but AMAT ships PyTorch " + wanted + ": unset it or set it to " + wanted + ".");
+		}
+		if (System.getProperty("PYTORCH_VERSION") == null && !"unknown".equals(wanted)) {
+			System.setProperty("PYTORCH_VERSION", wanted);
+		}
+		final ClassLoader previous = Thread.currentThread().getContextClassLoader();
+		try {
+			// DJL finds its engine providers through the context class loader; inside ImageJ 1.x
+			// that is not always the loader that holds the plugin's jars.
+			Thread.currentThread().setContextClassLoader(Engines.class.getClassLoader());
+			final Engine e = Engine.getEngine(PYTORCH);
+			e.getVersion(); // forces the native library to load now, not at the first tensor
+			return e;
+		}
+		catch (final RuntimeException | UnsatisfiedLinkError | NoClassDefFoundError err) {
+			throw new AmatException(missingNativesMessage(), err);
+		}
+		finally {
+			Thread.currentThread().setContextClassLoader(previous);
+		}
+	}
+
+	/** The one sentence shown when the PyTorch natives cannot be loaded. */
+	public static String missingNativesMessage() {
+		return "The PyTorch " + AmatVersion.pytorch() + " native library for " + platform() +
+			" could not be loaded: install the AMAT update site in Fiji, or put " +
+			"pytorch-engine-" + AmatVersion.djl() + ".jar, pytorch-jni-" + AmatVersion.pytorch() + "-" +
+			AmatVersion.djl() + ".jar and pytorch-native-cpu-" + AmatVersion.pytorch() + "-" + platform() +
+			".jar (Maven Central, group ai.djl.pytorch) on the class path.";
+	}
+
+	/** The platform classifier of DJL's native jars for this machine, e.g. linux-x86_64. */
+	public static String platform() {
+		final String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
+		final String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
+		final String o = os.startsWith("win") ? "win" : os.startsWith("mac") ? "osx" : "linux";
+		final String a = arch.equals("amd64") || arch.equals("x86_64") ? "x86_64" : arch.equals("aarch64") ||
+			arch.equals("arm64") ? "aarch64" : arch;
+		return o + "-" + a;
+	}
+
+	/**
+	 * Chooses a device from a user's words: "cpu", "gpu" (the first GPU), "gpu N", or "auto"
+	 * (the first GPU when there is one, else the CPU).
+	 */
+	public static Device device(final String choice) {
+		final String c = choice == null ? "auto" : choice.trim().toLowerCase(Locale.ROOT);
+		final int gpus = gpuCount();
+		if (c.isEmpty() || c.equals("auto")) return gpus > 0 ? Device.gpu(0) : Device.cpu();
+		if (c.equals("cpu")) return Device.cpu();
+		if (c.startsWith("gpu")) {
+			final String n = c.substring(3).trim();
+			final int index;
+			try {
+				index = n.isEmpty() ? 0 : Integer.parseInt(n);
+			}
+			catch (final NumberFormatException e) {
+				throw new AmatException("Unknown device '" + choice + "': use cpu, auto, gpu or gpu N.");
+			}
+			if (gpus == 0) {
+				throw new AmatException("A GPU was asked for, but PyTorch sees none: install the CUDA add-on " +
+					"(pytorch-native-cu124-" + AmatVersion.pytorch() + "-linux-x86_64.jar, the 'AMAT CUDA' update site) " +
+					"and an NVIDIA driver, or choose device=cpu.");
+			}
+			if (index < 0 || index >= gpus) {
+				throw new AmatException("GPU " + index + " was asked for, but only " + gpus + " GPU(s) are present.");
+			}
+			return Device.gpu(index);
+		}
+		throw new AmatException("Unknown device '" + choice + "': use cpu, auto, gpu or gpu N.");
+	}
+
+	/** Number of GPUs the loaded engine sees (0 with the CPU natives). */
+	public static int gpuCount() {
+		return pytorch().getGpuCount();
+	}
+}

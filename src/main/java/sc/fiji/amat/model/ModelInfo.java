@@ -1,0 +1,51 @@
+package sc.fiji.amat.model;
+
+import com.google.gson.JsonObject;
+
+import sc.fiji.amat.nn.NetworkConfig;
+
+/**
+ * What a model file says about its model, stored as {@code model.json}: enough to rebuild the
+ * network, feed it inputs as it was trained on them, and tell a user how it was made.
+ */
+public final class ModelInfo {
+
+	/** The model file format this library writes; it reads this and every older one. */
+	public static final int FORMAT_VERSION = 1;
+
+	public int formatVersion = FORMAT_VERSION;
+	public String libraryVersion;
+	public String task;
+	public JsonObject taskSpec;
+	public NetworkConfig network;
+	public int inputChannels;
+	public int inputHeight;
+	public int inputWidth;
+	/** Normalisation, as {@code Normalization.toString()} writes it. */
+	public String normalization;
+	public Training training = new Training();
+
+	/** How the model was trained. */
+	public static final class Training {
+
+		/** standard, sat or amat. */
+		public String method;
+		/** The method's parameters (eps, T, beta, delta, thresholds, ...). */
+		public JsonObject parameters = new JsonObject();
+		public String optimizer;
+		public double learningRate;
+		public int epochs;
+		public int epochsCompleted;
+		public int batchSize;
+		public long seed;
+		public int trainingSize;
+		public int validationSize;
+		public int bestEpoch;
+		public String validationMetric;
+		public double validationValue = Double.NaN;
+		/** Per-epoch history: loss, validation metric, method statistics (AMAT margins). */
+		public JsonObject history = new JsonObject();
+		/** Method state that belongs with the model (AMAT margins and thresholds). */
+		public JsonObject methodState = new JsonObject();
+	}
+}

@@ -1,0 +1,75 @@
+package sc.fiji.amat.task;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Block;
+
+import com.google.gson.JsonObject;
+
+import java.util.List;
+
+import sc.fiji.amat.data.LabeledData;
+import sc.fiji.amat.nn.NetworkConfig;
+
+/**
+ * Everything that is specific to one image-analysis task: its network, its per-sample loss, its
+ * metrics, the quantities AMAT's loss-defined boundary is tested on, and how labels become
+ * tensors. Attacks and training methods are written once against this interface, so any task
+ * with a per-sample loss gets them all.
+ * <p>
+ * A task instance is configured (class names, landmark names, network size); its
+ * {@link #spec()} is what a model file records to rebuild it through its {@link TaskType}.
+ * </p>
+ *
+ * @param <L> the label of one 2D sample (a mask, a list of points, a list of boxes)
+ */
+public interface Task<L> {
+
+	/** The task's type name, as in {@link TaskType#name()}: "segmentation", ... */
+	String type();
+
+	/** What a model file records to rebuild this task (class names, ...), without the network size. */
+	JsonObject spec();
+
+	/** Number of input channels the network takes. */
+	int inputChannels();
+
+	/** The network's size. */
+	NetworkConfig network();
+
+	/** A new, uninitialised network for this task. */
+	Block newNetwork();
+
+	/**
+	 * Checks that the labels fit this task and the images (classes known, points inside the
+	 * image, ...); throws an {@code AmatException} naming the first offending sample.
+	 */
+	void checkLabels(LabeledData<L> data);
+
+	/** The labels of a batch as the tensors {@link #loss} reads, on the manager's device. */
+	NDList encodeLabels(NDManager manager, List<L> labels, int height, int width);
+
+	/**
+	 * The loss of each sample, shape (N): what training minimises (as a batch mean) and what
+	 * attacks maximise. Must be differentiable with respect to the network's output.
+	 */
+	NDArray loss(NDList output, NDList target);
+
+	/** Names and directions of the quantities AMAT's boundary test reads. */
+	BoundarySpec boundarySpec();
+
+	/**
+	 * Per sample, the quantities the AMAT boundary is defined on ({@link BoundarySpec}), N rows
+	 * of K values. A NaN means the quantity is undefined for that sample (e.g. Dice with empty
+	 * ground truth); the boundary test counts such a sample as over the boundary, so its margin
+	 * never grows.
+	 */
+	float[][] boundaryQuantities(NDList output, List<L> labels);
+
+	/** The name of the primary metric (column 0 of {@link #metrics}); higher is better. */
+	String metricName();
+
+	/** Per-sample metrics of a batch's output against its labels. */
+	MetricTable metrics(NDList output, List<L> labels);
+}

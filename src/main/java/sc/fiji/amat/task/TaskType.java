@@ -1,0 +1,20 @@
+package sc.fiji.amat.task;
+
+import com.google.gson.JsonObject;
+
+import org.scijava.plugin.SciJavaPlugin;
+
+import sc.fiji.amat.nn.NetworkConfig;
+
+/**
+ * A kind of task, discovered as a SciJava plugin ({@code @Plugin(type = TaskType.class)}), so a
+ * new task is one new package: nothing else needs an edit.
+ */
+public interface TaskType extends SciJavaPlugin {
+
+	/** The name users type and model files record, e.g. "segmentation". */
+	String name();
+
+	/** Rebuilds a task from what {@link Task#spec()} recorded. */
+	Task<?> fromSpec(JsonObject spec, int inputChannels, NetworkConfig network);
+}

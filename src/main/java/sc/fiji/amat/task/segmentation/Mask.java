@@ -1,0 +1,42 @@
+package sc.fiji.amat.task.segmentation;
+
+/** A 2D label image: one class index (0 to 255, 0 is background) per pixel, row by row. */
+public final class Mask {
+
+	private final byte[] classes;
+	private final int width, height;
+
+	public Mask(final byte[] classes, final int width, final int height) {
+		if (classes.length != width * height) throw new IllegalArgumentException("Mask size mismatch");
+		this.classes = classes;
+		this.width = width;
+		this.height = height;
+	}
+
+	public byte[] classes() {
+		return classes;
+	}
+
+	public int width() {
+		return width;
+	}
+
+	public int height() {
+		return height;
+	}
+
+	public int get(final int x, final int y) {
+		return classes[y * width + x] & 0xff;
+	}
+
+	public int maxClass() {
+		int max = 0;
+		for (final byte b : classes) max = Math.max(max, b & 0xff);
+		return max;
+	}
+
+	/** True when no pixel belongs to a foreground class. */
+	public boolean isEmpty() {
+		return maxClass() == 0;
+	}
+}

@@ -1,0 +1,240 @@
+package sc.fiji.amat.task.segmentation;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+import sc.fiji.amat.AmatException;
+import sc.fiji.amat.data.LabeledData;
+import sc.fiji.amat.nn.NetworkConfig;
+import sc.fiji.amat.nn.UNet;
+import sc.fiji.amat.task.BoundarySpec;
+import sc.fiji.amat.task.MetricTable;
+import sc.fiji.amat.task.Task;
+
+/**
+ * Semantic segmentation of 2D images into K classes (class 0 is background) with a U-Net.
+ * <ul>
+ * <li>Label: a {@link Mask}, one class index per pixel.</li>
+ * <li>Loss per sample: pixel-mean cross-entropy + (1 - mean soft Dice over foreground
+ * classes), soft Dice with a smoothing term of 1 so empty classes are well defined.</li>
+ * <li>Metric per sample: hard Dice of the argmax prediction per foreground class and their
+ * mean ("dice", the primary metric). A class absent from both the prediction and the ground
+ * truth scores 1; counts per class are kept for pooled (dataset-level) Dice.</li>
+ * <li>AMAT boundary: the maximum over foreground classes present in the ground truth of the
+ * hard Dice; a sample is over when it falls below the threshold. A sample without any
+ * foreground in its ground truth has no Dice and counts as over, so its margin never grows
+ * (as in the authors' research code).</li>
+ * </ul>
+ */
+public final class SegmentationTask implements Task<Mask> {
+
+	public static final String TYPE = "segmentation";
+
+	private static final BoundarySpec BOUNDARY = new BoundarySpec(new String[] { "max foreground Dice" },
+		new boolean[] { true });
+
+	private final List<String> classNames;
+	private final int inputChannels;
+	private final NetworkConfig network;
+
+	public SegmentationTask(final List<String> classNames, final int inputChannels, final NetworkConfig network) {
+		if (classNames.size() < 2) {
+			throw new AmatException("Segmentation needs at least two classes (background and one foreground), got " +
+				classNames + ".");
+		}
+		if (classNames.size() > 255) throw new AmatException("Segmentation supports at most 255 classes.");
+		if (inputChannels < 1) throw new AmatException("Images need at least one channel.");
+		this.classNames = Collections.unmodifiableList(new ArrayList<>(classNames));
+		this.inputChannels = inputChannels;
+		this.network = network;
+	}
+
+	/** Class names "background", "class 1", ..., "class K-1". */
+	public static List<String> defaultClassNames(final int numClasses) {
+		final List<String> names = new ArrayList<>();
+		names.add("background");
+		for (int k = 1; k < numClasses; k++) names.add("class " + k);
+		return names;
+	}
+
+	public List<String> classNames() {
+		return classNames;
+	}
+
+	public int numClasses() {
+		return classNames.size();
+	}
+
+	@Override
+	public String type() {
+		return TYPE;
+	}
+
+	@Override
+	public JsonObject spec() {
+		final JsonObject o = new JsonObject();
+		final JsonArray a = new JsonArray();
+		classNames.forEach(a::add);
+		o.add("classes", a);
+		return o;
+	}
+
+	@Override
+	public int inputChannels() {
+		return inputChannels;
+	}
+
+	@Override
+	public NetworkConfig network() {
+		return network;
+	}
+
+	@Override
+	public Block newNetwork() {
+		return new UNet(network, numClasses());
+	}
+
+	@Override
+	public void checkLabels(final LabeledData<Mask> data) {
+		final int m = network.sizeMultiple();
+		if (data.width() % m != 0 || data.height() % m != 0) {
+			throw new AmatException("Images are " + data.width() + "x" + data.height() + " pixels, but a U-Net of depth " +
+				network.depth() + " needs sides that are multiples of " + m + ": crop or pad them, or lower the depth.");
+		}
+		for (int i = 0; i < data.size(); i++) {
+			final Mask mask = data.label(i);
+			if (mask.width() != data.width() || mask.height() != data.height()) {
+				throw new AmatException("Label " + (i + 1) + " is " + mask.width() + "x" + mask.height() +
+					" pixels but its image is " + data.width() + "x" + data.height() + ": labels must match the images.");
+			}
+			final int max = mask.maxClass();
+			if (max >= numClasses()) {
+				throw new AmatException("Label " + (i + 1) + " contains class " + max + ", but the task knows only " +
+					numClasses() + " classes " + classNames + " (0 to " + (numClasses() - 1) + ").");
+			}
+		}
+	}
+
+	@Override
+	public NDList encodeLabels(final NDManager manager, final List<Mask> labels, final int height, final int width) {
+		final int k = numClasses(), plane = height * width;
+		final float[] oneHot = new float[labels.size() * k * plane];
+		for (int n = 0; n < labels.size(); n++) {
+			final byte[] m = labels.get(n).classes();
+			final int base = n * k * plane;
+			for (int p = 0; p < plane; p++) {
+				oneHot[base + (m[p] & 0xff) * plane + p] = 1f;
+			}
+		}
+		return new NDList(manager.create(oneHot, new Shape(labels.size(), k, height, width)));
+	}
+
+	@Override
+	public NDArray loss(final NDList output, final NDList target) {
+		final NDArray logits = output.singletonOrThrow();
+		final NDArray y = target.singletonOrThrow();
+		final long h = logits.getShape().get(2), w = logits.getShape().get(3);
+		final NDArray logp = logits.logSoftmax(1);
+		final NDArray ce = logp.mul(y).sum(new int[] { 1, 2, 3 }).div(-(float) (h * w));
+		final NDArray p = logp.exp();
+		final NDArray inter = p.mul(y).sum(new int[] { 2, 3 });
+		final NDArray denom = p.sum(new int[] { 2, 3 }).add(y.sum(new int[] { 2, 3 }));
+		final NDArray dice = inter.mul(2).add(1).div(denom.add(1));
+		final NDArray foregroundDice = dice.get(":, 1:").mean(new int[] { 1 });
+		return ce.add(foregroundDice.neg().add(1));
+	}
+
+	@Override
+	public BoundarySpec boundarySpec() {
+		return BOUNDARY;
+	}
+
+	@Override
+	public float[][] boundaryQuantities(final NDList output, final List<Mask> labels) {
+		final DiceCounts counts = counts(output, labels);
+		final float[][] q = new float[labels.size()][1];
+		for (int n = 0; n < labels.size(); n++) {
+			float best = Float.NaN;
+			for (int k = 1; k < numClasses(); k++) {
+				if (counts.truth(n, k) == 0) continue;
+				final float d = (float) counts.dice(n, k);
+				best = Float.isNaN(best) ? d : Math.max(best, d);
+			}
+			q[n][0] = best;
+		}
+		return q;
+	}
+
+	@Override
+	public String metricName() {
+		return "dice";
+	}
+
+	/** Columns: dice (mean over foreground classes), then per foreground class its Dice, intersection,
+	 * predicted and true pixel counts (the counts give pooled Dice over a dataset). */
+	@Override
+	public MetricTable metrics(final NDList output, final List<Mask> labels) {
+		final int k = numClasses();
+		final String[] names = new String[1 + 4 * (k - 1)];
+		final boolean[] higher = new boolean[names.length];
+		names[0] = "dice";
+		higher[0] = true;
+		for (int c = 1; c < k; c++) {
+			final int b = 1 + 4 * (c - 1);
+			final String cn = classNames.get(c);
+			names[b] = "dice " + cn;
+			names[b + 1] = "intersection " + cn;
+			names[b + 2] = "predicted " + cn;
+			names[b + 3] = "true " + cn;
+			higher[b] = true;
+		}
+		final MetricTable table = new MetricTable(names, higher);
+		final DiceCounts counts = counts(output, labels);
+		for (int n = 0; n < labels.size(); n++) {
+			final double[] row = new double[names.length];
+			double sum = 0;
+			for (int c = 1; c < k; c++) {
+				final int b = 1 + 4 * (c - 1);
+				final double d = counts.truth(n, c) + counts.predicted(n, c) == 0 ? 1.0 : counts.dice(n, c);
+				row[b] = d;
+				row[b + 1] = counts.intersection(n, c);
+				row[b + 2] = counts.predicted(n, c);
+				row[b + 3] = counts.truth(n, c);
+				sum += d;
+			}
+			row[0] = sum / (k - 1);
+			table.add(row);
+		}
+		return table;
+	}
+
+	/** The argmax class of each pixel, N masks of H x W. */
+	public List<Mask> predict(final NDList output) {
+		final NDArray logits = output.singletonOrThrow();
+		final int n = (int) logits.getShape().get(0), h = (int) logits.getShape().get(2),
+				w = (int) logits.getShape().get(3);
+		final byte[] all = logits.argMax(1).toType(DataType.UINT8, false).toByteArray();
+		final List<Mask> masks = new ArrayList<>(n);
+		for (int i = 0; i < n; i++) {
+			final byte[] m = new byte[h * w];
+			System.arraycopy(all, i * h * w, m, 0, h * w);
+			masks.add(new Mask(m, w, h));
+		}
+		return masks;
+	}
+
+	private DiceCounts counts(final NDList output, final List<Mask> labels) {
+		return new DiceCounts(predict(output), labels, numClasses());
+	}
+}

@@ -1,0 +1,53 @@
+package sc.fiji.amat.train;
+
+import ai.djl.ndarray.NDArray;
+
+import com.google.gson.JsonObject;
+
+/**
+ * What distinguishes standard training, SAT and AMAT: which adversarial inputs a batch gets and
+ * how clean and adversarial losses are weighted. Everything else (optimiser, batches,
+ * validation, checkpoints) is the one training loop of {@link ModelTrainer}.
+ */
+public interface TrainingMethod {
+
+	/** standard, sat or amat. */
+	String name();
+
+	/** The method's parameters, recorded in the model file. */
+	JsonObject parameters();
+
+	/** Weight of the mean clean loss in the training loss. */
+	float cleanWeight();
+
+	/** Weight of the mean adversarial loss in the training loss. */
+	float adversarialWeight();
+
+	/** Before the first epoch of a new run, with the ids of the training samples. */
+	default void begin(final int[] trainingIds) {}
+
+	/** At the start of each epoch (epochs count from 1). */
+	default void startEpoch(final int epoch) {}
+
+	/**
+	 * The adversarial inputs for a batch (belonging to the batch's manager), or null when the
+	 * method uses none. Runs outside the training step's gradient collector.
+	 */
+	<L> NDArray adversarial(Batch<L> batch);
+
+	/** After the last batch of an epoch. */
+	default void endEpoch(final int epoch) {}
+
+	/** One line of the method's statistics after the last epoch that ended, or "". */
+	default String statistics() {
+		return "";
+	}
+
+	/** Everything needed to continue the method exactly (saved with checkpoints and models). */
+	default JsonObject state() {
+		return new JsonObject();
+	}
+
+	/** Restores what {@link #state()} returned. */
+	default void restore(final JsonObject state) {}
+}

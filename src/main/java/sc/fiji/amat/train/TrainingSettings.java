@@ -1,0 +1,32 @@
+package sc.fiji.amat.train;
+
+import java.nio.file.Path;
+
+import sc.fiji.amat.AmatException;
+
+/** How to train, whatever the method: optimiser, schedule, seed, validation, device, checkpoints. */
+public final class TrainingSettings {
+
+	public int epochs = 20;
+	public int batchSize = 8;
+	public StatefulOptimizer.Kind optimizer = StatefulOptimizer.Kind.ADAM;
+	public float learningRate = 1e-3f;
+	public long seed = 42;
+	/** Fraction of the data held out for validation and best-model selection (0 for none). */
+	public double validationFraction = 0.2;
+	/** "cpu", "gpu", "gpu N" or "auto". */
+	public String device = "cpu";
+	/** Written after every epoch when set; {@link ModelTrainer#resume} continues from it. */
+	public Path checkpoint;
+	/** Initial weights from this model file (same task and network) when set. */
+	public Path warmStart;
+
+	public TrainingSettings check() {
+		if (epochs < 1) throw new AmatException("Epochs must be at least 1, got " + epochs + ".");
+		if (batchSize < 1) throw new AmatException("The batch size must be at least 1, got " + batchSize + ".");
+		if (!(validationFraction >= 0 && validationFraction < 1)) {
+			throw new AmatException("The validation fraction must be in [0, 1), got " + validationFraction + ".");
+		}
+		return this;
+	}
+}

@@ -1,0 +1,44 @@
+package sc.fiji.amat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import sc.fiji.amat.data.LabeledData;
+import sc.fiji.amat.data.Normalization;
+import sc.fiji.amat.nn.NetworkConfig;
+import sc.fiji.amat.task.segmentation.Mask;
+import sc.fiji.amat.task.segmentation.SegmentationTask;
+
+/** Tiny segmentation problems for fast tests: noisy images with a bright square (class 1). */
+public final class TinyData {
+
+	public static final int SIZE = 16;
+
+	private TinyData() {}
+
+	public static LabeledData<Mask> squares(final int n, final long seed) {
+		final Random r = new Random(seed);
+		final float[] raw = new float[n * SIZE * SIZE];
+		final List<Mask> masks = new ArrayList<>();
+		for (int i = 0; i < n; i++) {
+			final byte[] m = new byte[SIZE * SIZE];
+			final int w = 4 + r.nextInt(5), x0 = r.nextInt(SIZE - w), y0 = r.nextInt(SIZE - w);
+			for (int y = 0; y < SIZE; y++) {
+				for (int x = 0; x < SIZE; x++) {
+					final boolean in = x >= x0 && x < x0 + w && y >= y0 && y < y0 + w;
+					m[y * SIZE + x] = (byte) (in ? 1 : 0);
+					raw[i * SIZE * SIZE + y * SIZE + x] = (float) ((in ? 1.0 : 0.0) + 0.3 * r.nextGaussian());
+				}
+			}
+			masks.add(new Mask(m, SIZE, SIZE));
+		}
+		final float[] norm = Normalization.zscore().apply(raw, n, 1, SIZE * SIZE).values;
+		return new LabeledData<>(norm, 1, SIZE, SIZE, masks);
+	}
+
+	public static SegmentationTask task() {
+		return new SegmentationTask(SegmentationTask.defaultClassNames(2), 1, new NetworkConfig(2, 4,
+			NetworkConfig.Norm.BATCH));
+	}
+}
