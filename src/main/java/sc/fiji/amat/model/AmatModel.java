@@ -9,7 +9,11 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.Initializer;
+import ai.djl.training.initializer.XavierInitializer;
+import ai.djl.util.PairList;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -48,6 +52,7 @@ public final class AmatModel implements AutoCloseable {
 	/** A new, untrained model for a task: its network built and initialised for the info's input shape. */
 	public static AmatModel create(final Task<?> task, final ModelInfo info, final Device device) {
 		final Model model = newDjlModel(task, device);
+		model.getBlock().setInitializer(weightInitializer(), Parameter.Type.WEIGHT);
 		model.getBlock().initialize(model.getNDManager(), DataType.FLOAT32, inputShape(info, 1));
 		return new AmatModel(model, task, info);
 	}
@@ -63,6 +68,11 @@ public final class AmatModel implements AutoCloseable {
 		final Model model = Model.newInstance("amat-" + task.type(), device, Engines.PYTORCH);
 		model.setBlock(task.newNetwork());
 		return model;
+	}
+
+	/** He (Kaiming) normal initialisation for the weights of ReLU networks. */
+	public static Initializer weightInitializer() {
+		return new XavierInitializer(XavierInitializer.RandomType.GAUSSIAN, XavierInitializer.FactorType.IN, 2);
 	}
 
 	public static Shape inputShape(final ModelInfo info, final long batch) {
@@ -150,16 +160,32 @@ public final class AmatModel implements AutoCloseable {
 		return bytes.toByteArray();
 	}
 
+	/**
+	 * Loads weights into the network in place: the values are copied into the existing arrays,
+	 * so a trainer (whose parameter store holds those arrays) trains the loaded values.
+	 */
 	public void loadWeights(final byte[] weights) {
-		loadWeights(model.getBlock(), model.getNDManager(), weights);
-	}
-
-	public static void loadWeights(final Block block, final NDManager manager, final byte[] weights) {
-		try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(weights))) {
-			block.loadParameters(manager, in);
-		}
-		catch (final IOException | MalformedModelException | RuntimeException e) {
-			throw new AmatException("The weights do not fit the network: " + e.getMessage(), e);
+		final Block live = model.getBlock();
+		try (NDManager scratch = model.getNDManager().newSubManager()) {
+			final Block twin = task.newNetwork();
+			twin.setInitializer(weightInitializer(), Parameter.Type.WEIGHT);
+			twin.initialize(scratch, DataType.FLOAT32, inputShape(info, 1));
+			try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(weights))) {
+				twin.loadParameters(scratch, in);
+			}
+			catch (final IOException | MalformedModelException | RuntimeException e) {
+				throw new AmatException("The weights do not fit the network: " + e.getMessage(), e);
+			}
+			final PairList<String, Parameter> to = live.getParameters(), from = twin.getParameters();
+			for (int i = 0; i < to.size(); i++) {
+				final NDArray src = from.get(i).getValue().getArray(), dst = to.get(i).getValue().getArray();
+				if (!from.get(i).getKey().equals(to.get(i).getKey()) || !src.getShape().equals(dst.getShape())) {
+					throw new AmatException("The weights do not fit the network: " + from.get(i).getKey() + " " + src
+						.getShape() + " vs " + to.get(i).getKey() + " " + dst.getShape() + ".");
+				}
+				src.copyTo(dst);
+			}
+			twin.getParameters().forEach(p -> p.getValue().close());
 		}
 	}
 

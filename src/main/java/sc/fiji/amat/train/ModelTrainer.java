@@ -11,7 +11,6 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
-import ai.djl.training.initializer.XavierInitializer;
 import ai.djl.training.loss.Loss;
 
 import com.google.gson.JsonArray;
@@ -125,11 +124,11 @@ public final class ModelTrainer<L> {
 		final Model model = AmatModel.newDjlModel(task, device);
 		final StatefulOptimizer optimizer = new StatefulOptimizer(settings.optimizer, settings.learningRate);
 		final DefaultTrainingConfig config = new DefaultTrainingConfig(new TaskLoss<>(task)).optOptimizer(optimizer)
-			.optDevices(new Device[] { device }).optInitializer(new XavierInitializer(
-				XavierInitializer.RandomType.GAUSSIAN, XavierInitializer.FactorType.IN, 2), Parameter.Type.WEIGHT);
+			.optDevices(new Device[] { device }).optInitializer(AmatModel.weightInitializer(), Parameter.Type.WEIGHT);
 		final AmatModel result;
 		try (Trainer trainer = model.newTrainer(config)) {
 			trainer.initialize(new Shape(settings.batchSize, data.channels(), data.height(), data.width()));
+			optimizer.bindNames(model.getBlock());
 			final AmatModel amatModel = AmatModel.wrap(model, task, info);
 			int firstEpoch = 1;
 			byte[] best = null;

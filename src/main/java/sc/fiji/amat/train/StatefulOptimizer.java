@@ -43,6 +43,8 @@ public final class StatefulOptimizer extends Optimizer {
 	private final Map<String, NDArray> first = new TreeMap<>();
 	private final Map<String, NDArray> second = new TreeMap<>();
 	private final Map<String, Integer> steps = new TreeMap<>();
+	/** Parameter ids (random per run) to their stable names in the network. */
+	private final Map<String, String> names = new java.util.HashMap<>();
 
 	public StatefulOptimizer(final Kind kind, final float learningRate) {
 		super(new Builder());
@@ -57,10 +59,20 @@ public final class StatefulOptimizer extends Optimizer {
 		return kind;
 	}
 
+	/**
+	 * Keys the optimizer's state by the parameters' names in the block (stable across runs)
+	 * rather than their ids (new random ones in every run), so a checkpoint can be restored.
+	 */
+	public void bindNames(final ai.djl.nn.Block block) {
+		for (final ai.djl.util.Pair<String, ai.djl.nn.Parameter> p : block.getParameters()) {
+			names.put(p.getValue().getId(), p.getKey());
+		}
+	}
+
 	@Override
 	public void update(final String parameterId, final NDArray weight, final NDArray grad) {
 		// one state per parameter and device: with several GPUs each copy is updated separately
-		final String id = parameterId + "@" + weight.getDevice();
+		final String id = names.getOrDefault(parameterId, parameterId) + "@" + weight.getDevice();
 		final int t = steps.merge(id, 1, Integer::sum);
 		final NDArray m = first.computeIfAbsent(id, k -> weight.zerosLike());
 		if (kind == Kind.SGD) {
