@@ -17,6 +17,9 @@ public final class Main {
 				case "demo":
 					Demo.run(new Args(args, 1));
 					break;
+				case "bench":
+					Bench.run(new Args(args, 1));
+					break;
 				case "generate":
 					Generate.run(new Args(args, 1));
 					break;
@@ -39,7 +42,9 @@ public final class Main {
 			"usage: scripts/amat COMMAND [--option value ...]\n" + //
 			"  demo      train on sample-data/segmentation, save and reload the model, print Dice, time, memory\n" + //
 			"            --epochs 25 --threads (all cores) --out target/demo --seed 42\n" + //
+			"  bench     time standard, SAT and AMAT steps and a PGD-T attack on one U-Net and batch\n" + //
+			"            --size 128 --depth 3 --width 16 --norm batch --batch 8 --steps 20 --threads 1 --repeats 5\n" + //
 			"  generate  write the sample data: --out sample-data --seed 1\n" + //
-			"Options of every command: see README.md. " + Arrays.asList("demo", "generate"));
+			"Options of every command: see README.md. " + Arrays.asList("demo", "bench", "generate"));
 	}
 }

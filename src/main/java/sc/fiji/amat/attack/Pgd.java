@@ -83,10 +83,21 @@ public final class Pgd implements Attack {
 
 	/**
 	 * The attack with an explicit random-start radius per sample (null: no random start) and an
-	 * observer of every iterate (null: none, and no forward pass on the final iterate).
+	 * observer of every iterate (null: none), the final one included.
 	 */
 	public <L> NDArray perturb(final AttackTarget<L> target, final NDArray x, final NDList y, final float[] eps,
 		final float[] startRadius, final IterateObserver observer)
+	{
+		return perturb(target, x, y, eps, startRadius, observer, true);
+	}
+
+	/**
+	 * As above; with {@code observeFinal} false the observer sees iterates 0 to T - 1 only and
+	 * the caller checks the returned final iterate itself, e.g. on the output of the training
+	 * forward pass that follows anyway, which saves a forward pass per step.
+	 */
+	public <L> NDArray perturb(final AttackTarget<L> target, final NDArray x, final NDList y, final float[] eps,
+		final float[] startRadius, final IterateObserver observer, final boolean observeFinal)
 	{
 		final NDManager outer = x.getManager();
 		final int n = (int) x.getShape().get(0);
@@ -117,7 +128,7 @@ public final class Pgd implements Attack {
 			}
 			final NDArray adversarial = x.add(delta);
 			delta.close();
-			if (observer != null) {
+			if (observer != null && observeFinal) {
 				try (NDManager it = outer.newSubManager()) {
 					final NDArray xa = adversarial.duplicate();
 					xa.attach(it);

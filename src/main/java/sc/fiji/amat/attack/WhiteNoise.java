@@ -1,9 +1,9 @@
 package sc.fiji.amat.attack;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 
 import java.util.Locale;
 
@@ -66,10 +66,11 @@ public final class WhiteNoise implements Attack {
 						bestLoss = loss;
 					}
 					else {
-						final NDArray better = loss.gt(bestLoss);
-						keep = NDArrays.where(Norm.broadcast(better, xa), xa, best);
+						// per sample: take this draw where its loss is higher (a 0/1 blend broadcasts)
+						final NDArray better = Norm.broadcast(loss.gt(bestLoss).toType(DataType.FLOAT32, false), xa);
+						keep = xa.sub(best).mul(better).add(best);
 						final NDArray previous = bestLoss;
-						bestLoss = NDArrays.where(better, loss, bestLoss);
+						bestLoss = loss.maximum(bestLoss);
 						previous.close();
 					}
 					keep.attach(outer);

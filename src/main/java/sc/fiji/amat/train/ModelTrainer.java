@@ -120,16 +120,12 @@ public final class ModelTrainer<L> {
 		final int stepsPerEpoch = (train.size() + settings.batchSize - 1) / settings.batchSize;
 
 		final ModelInfo info = newInfo(train.size(), val == null ? 0 : val.size());
-		engine.setRandomSeed((int) settings.seed);
-		final Model model = AmatModel.newDjlModel(task, device);
-		final StatefulOptimizer optimizer = new StatefulOptimizer(settings.optimizer, settings.learningRate);
-		final DefaultTrainingConfig config = new DefaultTrainingConfig(new TaskLoss<>(task)).optOptimizer(optimizer)
-			.optDevices(new Device[] { device }).optInitializer(AmatModel.weightInitializer(), Parameter.Type.WEIGHT);
+		final Session session = open(info, device);
+		final Model model = session.model;
+		final StatefulOptimizer optimizer = session.optimizer;
 		final AmatModel result;
-		try (Trainer trainer = model.newTrainer(config)) {
-			trainer.initialize(new Shape(settings.batchSize, data.channels(), data.height(), data.width()));
-			optimizer.bindNames(model.getBlock());
-			final AmatModel amatModel = AmatModel.wrap(model, task, info);
+		try (Trainer trainer = session.trainer) {
+			final AmatModel amatModel = session.amatModel;
 			int firstEpoch = 1;
 			byte[] best = null;
 			double bestValue = Double.NaN;
@@ -157,8 +153,6 @@ public final class ModelTrainer<L> {
 			}
 			listener.started(settings.epochs, stepsPerEpoch, train.size(), val == null ? 0 : val.size(), describe());
 
-			final AttackTarget<L> trainingTarget = new AttackTarget<>(model.getBlock(), new ai.djl.training.ParameterStore(
-				model.getNDManager(), false), task, true, normalization.validRange());
 			final long startNanos = System.nanoTime();
 			int epochsRun = 0;
 			boolean cancelled = false;
@@ -172,7 +166,7 @@ public final class ModelTrainer<L> {
 					final int from = s * settings.batchSize, to = Math.min(train.size(), from + settings.batchSize);
 					final int[] pos = java.util.Arrays.copyOfRange(order, from, to);
 					engine.setRandomSeed((int) (settings.seed * 31 + epoch * 100_003L + s));
-					final float loss = step(trainer, trainingTarget, train, pos);
+					final float loss = session.step(train, pos);
 					lossSum += loss;
 					steps++;
 					final double perStep = (System.nanoTime() - startNanos) / 1e9 / (epochsRun * stepsPerEpoch + steps);
@@ -228,35 +222,82 @@ public final class ModelTrainer<L> {
 		return result;
 	}
 
-	private float step(final Trainer trainer, final AttackTarget<L> target, final LabeledData<L> train,
-		final int[] pos)
-	{
-		try (NDManager m = trainer.getManager().newSubManager()) {
-			final NDArray x = train.batch(m, pos);
-			final List<L> labels = train.labels(pos);
-			final NDList y = task.encodeLabels(m, labels, train.height(), train.width());
-			final NDArray adv = method.adversarial(new Batch<>(target, x, y, labels, train.ids(pos)));
-			final float value;
-			try (GradientCollector gc = trainer.newGradientCollector()) {
-				NDArray loss = null;
-				if (method.cleanWeight() > 0) {
-					loss = task.loss(trainer.forward(new NDList(x)), y).mean().mul(method.cleanWeight());
-				}
-				if (adv != null && method.adversarialWeight() > 0) {
-					final NDArray advLoss = task.loss(trainer.forward(new NDList(adv)), y).mean().mul(method
-						.adversarialWeight());
-					loss = loss == null ? advLoss : loss.add(advLoss);
-				}
-				if (loss == null) throw new IllegalStateException(method.name() + " gave no loss to train on");
-				value = loss.getFloat();
-				if (!Float.isFinite(value)) {
-					throw new AmatException("The training loss became " + value + ": lower the learning rate.");
-				}
-				gc.backward(loss);
-			}
-			trainer.step();
-			return value;
+	/**
+	 * A network, its DJL trainer with the stateful optimizer, and the training-mode attack
+	 * target: everything one training step needs. Also used by the benchmark.
+	 */
+	final class Session {
+
+		final Model model;
+		final Trainer trainer;
+		final StatefulOptimizer optimizer;
+		final AmatModel amatModel;
+		final AttackTarget<L> target;
+
+		Session(final Model model, final Trainer trainer, final StatefulOptimizer optimizer, final AmatModel amatModel) {
+			this.model = model;
+			this.trainer = trainer;
+			this.optimizer = optimizer;
+			this.amatModel = amatModel;
+			this.target = new AttackTarget<>(model.getBlock(), new ai.djl.training.ParameterStore(model.getNDManager(),
+				false), task, true, normalization.validRange());
 		}
+
+		/** One optimisation step on the samples at the given positions; returns the training loss. */
+		float step(final LabeledData<L> train, final int[] pos) {
+			try (NDManager m = trainer.getManager().newSubManager()) {
+				final NDArray x = train.batch(m, pos);
+				final List<L> labels = train.labels(pos);
+				final NDList y = task.encodeLabels(m, labels, train.height(), train.width());
+				final Batch<L> batch = new Batch<>(target, x, y, labels, train.ids(pos));
+				final NDArray adv = method.adversarial(batch);
+				final float value;
+				try (GradientCollector gc = trainer.newGradientCollector()) {
+					NDArray loss = null;
+					if (method.cleanWeight() > 0) {
+						loss = task.loss(trainer.forward(new NDList(x)), y).mean().mul(method.cleanWeight());
+					}
+					if (adv != null) {
+						final NDList advOut = trainer.forward(new NDList(adv));
+						method.adversarialOutput(batch, advOut);
+						final NDArray advLoss = task.loss(advOut, y).mean().mul(method.adversarialWeight());
+						loss = loss == null ? advLoss : loss.add(advLoss);
+					}
+					if (loss == null) throw new IllegalStateException(method.name() + " gave no loss to train on");
+					value = loss.getFloat();
+					if (!Float.isFinite(value)) {
+						throw new AmatException("The training loss became " + value + ": lower the learning rate.");
+					}
+					gc.backward(loss);
+				}
+				trainer.step();
+				return value;
+			}
+		}
+	}
+
+	/** Builds the network (seeded initialisation) and its trainer on the device. */
+	Session open(final ModelInfo info, final Device device) {
+		Engines.pytorch().setRandomSeed((int) settings.seed);
+		final Model model = AmatModel.newDjlModel(task, device);
+		try {
+			final StatefulOptimizer optimizer = new StatefulOptimizer(settings.optimizer, settings.learningRate);
+			final DefaultTrainingConfig config = new DefaultTrainingConfig(new TaskLoss<>(task)).optOptimizer(optimizer)
+				.optDevices(new Device[] { device }).optInitializer(AmatModel.weightInitializer(), Parameter.Type.WEIGHT);
+			final Trainer trainer = model.newTrainer(config);
+			trainer.initialize(new Shape(settings.batchSize, data.channels(), data.height(), data.width()));
+			optimizer.bindNames(model.getBlock());
+			return new Session(model, trainer, optimizer, AmatModel.wrap(model, task, info));
+		}
+		catch (final RuntimeException e) {
+			model.close();
+			throw e;
+		}
+	}
+
+	/** A session for benchmarks: the whole data set trains, nothing validates. */
+	Session openForBenchmark() {
+		return open(newInfo(data.size(), 0), Engines.device(settings.device));
 	}
 
 	private void warmStart(final AmatModel model) {

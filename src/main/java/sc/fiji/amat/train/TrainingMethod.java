@@ -35,6 +35,12 @@ public interface TrainingMethod {
 	 */
 	<L> NDArray adversarial(Batch<L> batch);
 
+	/**
+	 * The network's output (training mode) on the adversarial inputs this method returned for
+	 * the batch, computed by the training step's forward pass; a method may inspect it.
+	 */
+	default <L> void adversarialOutput(final Batch<L> batch, final ai.djl.ndarray.NDList output) {}
+
 	/** After the last batch of an epoch. */
 	default void endEpoch(final int epoch) {}
 

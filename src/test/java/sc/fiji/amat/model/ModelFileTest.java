@@ -21,7 +21,6 @@ import org.junit.jupiter.api.io.TempDir;
 import sc.fiji.amat.AmatException;
 import sc.fiji.amat.TinyData;
 import sc.fiji.amat.data.LabeledData;
-import sc.fiji.amat.data.Normalization;
 import sc.fiji.amat.task.segmentation.Mask;
 import sc.fiji.amat.task.segmentation.SegmentationTask;
 
@@ -31,16 +30,7 @@ class ModelFileTest {
 	Path dir;
 
 	static ModelInfo info(final SegmentationTask task) {
-		final ModelInfo info = new ModelInfo();
-		info.task = task.type();
-		info.taskSpec = task.spec();
-		info.network = task.network();
-		info.inputChannels = 1;
-		info.inputHeight = TinyData.SIZE;
-		info.inputWidth = TinyData.SIZE;
-		info.normalization = Normalization.zscore().toString();
-		info.training.method = "standard";
-		return info;
+		return ModelInfoFixture.info(task);
 	}
 
 	@Test

@@ -52,7 +52,7 @@ class StandardTrainingTest {
 		final LabeledData<Mask> train = TinyData.squares(48, 1), test = TinyData.squares(16, 2);
 		final SegmentationTask task = TinyData.task();
 		final double untrained;
-		try (AmatModel model = AmatModel.create(task, ModelFileTestAccess.info(task), Device.cpu())) {
+		try (AmatModel model = AmatModel.create(task, sc.fiji.amat.model.ModelInfoFixture.info(task), Device.cpu())) {
 			untrained = Evaluator.evaluate(model, test, 8).primaryMean();
 		}
 		final List<Double> validation = new ArrayList<>();
