@@ -7,7 +7,12 @@ import ai.djl.nn.Block;
 
 import com.google.gson.JsonObject;
 
+import ij.ImagePlus;
+
 import java.util.List;
+
+import net.imglib2.RandomAccessibleInterval;
+import net.imglib2.type.numeric.RealType;
 
 import sc.fiji.amat.data.LabeledData;
 import sc.fiji.amat.nn.NetworkConfig;
@@ -72,4 +77,16 @@ public interface Task<L> {
 
 	/** Per-sample metrics of a batch's output against its labels. */
 	MetricTable metrics(NDList output, List<L> labels);
+
+	/**
+	 * Reads one label per slice from an ImageJ image in the form this task uses (label image,
+	 * point ROIs, box ROIs, ...); throws an {@code AmatException} naming what is wrong.
+	 */
+	List<L> labelsFrom(ImagePlus labels);
+
+	/**
+	 * The network's prediction for a batch as an image of dimensions (X, Y, N): class indices
+	 * for segmentation, a rendering of points or boxes for other tasks.
+	 */
+	RandomAccessibleInterval<? extends RealType<?>> predictionImage(NDList output);
 }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 import sc.fiji.amat.AmatException;
+import sc.fiji.amat.data.ImageFolders;
 import sc.fiji.amat.data.ImagePlusImages;
 import sc.fiji.amat.data.LabeledData;
 import sc.fiji.amat.data.NdImages;
@@ -45,8 +46,10 @@ public final class SegmentationData {
 		return new LabeledData<>(norm.values(), norm.channels, norm.height, norm.width, masks(labels));
 	}
 
+	/** From two stack files, or two folders of images and label images paired by file name. */
 	public static LabeledData<Mask> fromFiles(final Path images, final Path labels, final Normalization normalization) {
-		return fromImages(NormalizedImages.open(images), NormalizedImages.open(labels), normalization);
+		final ImagePlus[] opened = ImageFolders.open(images, labels);
+		return fromImages(opened[0], opened[1], normalization);
 	}
 
 	/** The label images as masks; every value must be an integer from 0 to 255. */
@@ -86,7 +89,8 @@ public final class SegmentationData {
 
 	/** Class names from classes.txt beside the label file, or defaults for the classes used. */
 	public static List<String> classNames(final Path labelFile, final List<Mask> masks) {
-		final Path file = labelFile.toAbsolutePath().getParent().resolve(CLASSES_FILE);
+		final Path abs = labelFile.toAbsolutePath();
+		final Path file = (Files.isDirectory(abs) ? abs : abs.getParent()).resolve(CLASSES_FILE);
 		if (Files.isRegularFile(file)) {
 			try {
 				final List<String> names = Files.readAllLines(file, StandardCharsets.UTF_8).stream().map(String::trim)

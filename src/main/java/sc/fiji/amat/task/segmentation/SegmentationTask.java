@@ -10,9 +10,15 @@ import ai.djl.nn.Block;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 
+import ij.ImagePlus;
+
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+
+import net.imglib2.RandomAccessibleInterval;
+import net.imglib2.img.array.ArrayImgs;
+import net.imglib2.type.numeric.integer.UnsignedByteType;
 
 import sc.fiji.amat.AmatException;
 import sc.fiji.amat.data.LabeledData;
@@ -252,6 +258,21 @@ public final class SegmentationTask implements Task<Mask> {
 			masks.add(new Mask(m, w, h));
 		}
 		return masks;
+	}
+
+	@Override
+	public List<Mask> labelsFrom(final ImagePlus labels) {
+		return SegmentationData.masks(labels);
+	}
+
+	/** Class indices, (X, Y, N), 8-bit. */
+	@Override
+	public RandomAccessibleInterval<UnsignedByteType> predictionImage(final NDList output) {
+		final List<Mask> masks = predict(output);
+		final int w = masks.get(0).width(), h = masks.get(0).height();
+		final byte[] all = new byte[masks.size() * w * h];
+		for (int i = 0; i < masks.size(); i++) System.arraycopy(masks.get(i).classes(), 0, all, i * w * h, w * h);
+		return ArrayImgs.unsignedBytes(all, w, h, masks.size());
 	}
 
 	private DiceCounts counts(final NDList output, final List<Mask> labels) {

@@ -3,12 +3,18 @@ package sc.fiji.amat.task.segmentation;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 
+import ij.ImagePlus;
+
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 import org.scijava.plugin.Plugin;
 
+import sc.fiji.amat.data.LabeledData;
+import sc.fiji.amat.data.Normalization;
 import sc.fiji.amat.nn.NetworkConfig;
+import sc.fiji.amat.task.Labeled;
 import sc.fiji.amat.task.Task;
 import sc.fiji.amat.task.TaskType;
 
@@ -26,5 +32,23 @@ public final class SegmentationTaskType implements TaskType {
 		final List<String> names = new ArrayList<>();
 		for (final JsonElement e : spec.getAsJsonArray("classes")) names.add(e.getAsString());
 		return new SegmentationTask(names, inputChannels, network);
+	}
+
+	@Override
+	public Labeled<?> fromImages(final ImagePlus images, final ImagePlus labels, final Normalization normalization,
+		final NetworkConfig network)
+	{
+		final LabeledData<Mask> data = SegmentationData.fromImages(images, labels, normalization);
+		final List<String> names = SegmentationTask.defaultClassNames(SegmentationData.numClasses(data.labels()));
+		return new Labeled<>(new SegmentationTask(names, data.channels(), network), data);
+	}
+
+	@Override
+	public Labeled<?> fromFiles(final Path images, final Path labels, final Normalization normalization,
+		final NetworkConfig network)
+	{
+		final LabeledData<Mask> data = SegmentationData.fromFiles(images, labels, normalization);
+		final List<String> names = SegmentationData.classNames(labels, data.labels());
+		return new Labeled<>(new SegmentationTask(names, data.channels(), network), data);
 	}
 }

@@ -1,0 +1,260 @@
+package sc.fiji.amat.command;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+
+import ij.IJ;
+import ij.ImagePlus;
+import ij.measure.ResultsTable;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.scijava.ItemIO;
+import org.scijava.command.Command;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+import org.scijava.widget.FileWidget;
+
+import sc.fiji.amat.AmatException;
+import sc.fiji.amat.attack.Norm;
+import sc.fiji.amat.data.Normalization;
+import sc.fiji.amat.model.AmatModel;
+import sc.fiji.amat.nn.NetworkConfig;
+import sc.fiji.amat.task.Labeled;
+import sc.fiji.amat.task.TaskType;
+import sc.fiji.amat.task.Tasks;
+import sc.fiji.amat.train.SatTraining;
+import sc.fiji.amat.train.StatefulOptimizer;
+import sc.fiji.amat.train.Thresholds;
+import sc.fiji.amat.train.TrainingRecipe;
+import sc.fiji.amat.train.TrainingSettings;
+
+/**
+ * Plugins > AMAT > AMAT Train: trains a network for a task with standard training, SAT or AMAT,
+ * from an open image stack and its labels or from folders, and saves the model file. Macro keys
+ * are the field names.
+ */
+@Plugin(type = Command.class, menuPath = "Plugins>AMAT>AMAT Train", headless = true,
+	description = "Adaptive-margin adversarial training (AMAT), SAT or standard training of a deep network")
+public class AmatTrainCommand extends CommandSupport {
+
+	public static final String LABEL = "AMAT Train";
+
+	@Parameter(label = "Training images (open stack)", required = false, persist = false,
+		description = "The training images as an open image or stack; or leave empty and give folders")
+	private ImagePlus image_stack;
+
+	@Parameter(label = "Training labels (open stack)", required = false, persist = false,
+		description = "One label image per training image (segmentation: class indices, 0 = background)")
+	private ImagePlus label_stack;
+
+	@Parameter(label = "Image folder (instead of open images)", required = false, style = FileWidget.DIRECTORY_STYLE,
+		persist = false)
+	private File image_folder;
+
+	@Parameter(label = "Label folder (same file names)", required = false, style = FileWidget.DIRECTORY_STYLE,
+		persist = false)
+	private File label_folder;
+
+	@Parameter(label = "Task (segmentation, ...)", description = "A task type: see Tasks.names(), e.g. segmentation")
+	private String task = "segmentation";
+
+	@Parameter(label = "Training method", choices = { "Standard", "SAT", "AMAT" })
+	private String method = "AMAT";
+
+	@Parameter(label = "Model file to write (.amat.zip)", style = FileWidget.SAVE_STYLE)
+	private File model_file;
+
+	@Parameter(label = "Epochs", min = "1")
+	private int epochs = 25;
+
+	@Parameter(label = "Batch size", min = "1")
+	private int batch_size = 8;
+
+	@Parameter(label = "Learning rate (Adam)", stepSize = "0.0001")
+	private double learning_rate = 0.002;
+
+	@Parameter(label = "Validation fraction", min = "0", max = "0.9")
+	private double validation_fraction = 0.2;
+
+	@Parameter(label = "Random seed")
+	private int seed = 42;
+
+	@Parameter(label = "Network depth (halvings)", min = "1", max = "6")
+	private int network_depth = 3;
+
+	@Parameter(label = "Network width (channels)", min = "1", max = "256")
+	private int network_width = 16;
+
+	@Parameter(label = "Normalisation layer", choices = { "batch", "instance" })
+	private String norm_layer = "batch";
+
+	@Parameter(label = "Intensity normalisation", choices = { "zscore", "percentile 1 99.8", "range 0 255",
+		"range 0 65535" })
+	private String intensity_normalization = "zscore";
+
+	@Parameter(label = "PGD steps T (SAT, AMAT)", min = "1")
+	private int pgd_steps = 20;
+
+	@Parameter(label = "Adversarial loss weight beta (SAT mixed, AMAT)", min = "0.01", max = "1")
+	private double adversarial_weight = 0.5;
+
+	@Parameter(label = "SAT norm", choices = { "L2", "Linf" })
+	private String sat_norm = "L2";
+
+	@Parameter(label = "SAT eps (L2: rms per value; Linf: fraction of range)", min = "0")
+	private double sat_eps = 0.1;
+
+	@Parameter(label = "SAT loss", choices = { "mixed", "adversarial" })
+	private String sat_loss = "mixed";
+
+	@Parameter(label = "AMAT delta (rms per value)", min = "0")
+	private double amat_delta = 0.01;
+
+	@Parameter(label = "AMAT largest margin (rms per value, 0 = none)", min = "0")
+	private double amat_max_margin = 0;
+
+	@Parameter(label = "AMAT threshold statistic", choices = { "mean", "median", "robust" })
+	private String threshold_statistic = "mean";
+
+	@Parameter(label = "AMAT: standard model to calibrate on (empty: train one first)", required = false,
+		style = FileWidget.OPEN_STYLE, persist = false)
+	private File standard_model;
+
+	@Parameter(label = "AMAT: start from the standard model's weights")
+	private boolean warm_start = false;
+
+	@Parameter(label = "Device (auto, cpu, gpu, gpu N)")
+	private String device = "auto";
+
+	@Parameter(type = ItemIO.OUTPUT, label = "Validation metric of the saved model")
+	private double validation_metric;
+
+	@Override
+	protected String title() {
+		return LABEL;
+	}
+
+	@Override
+	protected void execute() {
+		final Path out = path(model_file);
+		if (out == null) throw new AmatException("Choose a model file to write.");
+		checkWritable(out);
+		requireEngine();
+		final TaskType type = Tasks.type(task);
+		final NetworkConfig network = new NetworkConfig(network_depth, network_width, NetworkConfig.Norm.parse(
+			norm_layer));
+		final Normalization normalization = Normalization.parse(intensity_normalization);
+		final Labeled<?> labeled = read(type, normalization, network);
+
+		final TrainingSettings settings = new TrainingSettings();
+		settings.epochs = epochs;
+		settings.batchSize = batch_size;
+		settings.learningRate = (float) learning_rate;
+		settings.optimizer = StatefulOptimizer.Kind.ADAM;
+		settings.validationFraction = validation_fraction;
+		settings.seed = seed;
+		settings.device = device;
+
+		final TrainingRecipe recipe = new TrainingRecipe();
+		recipe.method = TrainingRecipe.Method.parse(method);
+		recipe.steps = pgd_steps;
+		recipe.beta = (float) adversarial_weight;
+		recipe.satNorm = Norm.parse(sat_norm);
+		recipe.satEps = sat_eps;
+		recipe.satLoss = SatTraining.LossMode.parse(sat_loss);
+		recipe.amatDelta = amat_delta;
+		recipe.amatMaxMargin = amat_max_margin;
+		recipe.statistic = Thresholds.Statistic.parse(threshold_statistic);
+		recipe.standardModel = path(standard_model);
+		recipe.warmStart = warm_start;
+		if (recipe.method == TrainingRecipe.Method.AMAT && recipe.standardModel == null) {
+			recipe.standardModelOut = sibling(out, "-standard");
+		}
+		final CommandProgress progress = new CommandProgress(LABEL, log, this::isCanceled);
+		try (AmatModel model = train(recipe, labeled, normalization, settings, progress)) {
+			model.save(out);
+			validation_metric = model.info().training.validationValue;
+			IJ.log(String.format(java.util.Locale.ROOT, "%s: saved %s (%s training, best validation %s %.4f at epoch %d)",
+				LABEL, out, model.info().training.method, model.info().training.validationMetric, validation_metric, model
+					.info().training.bestEpoch));
+			showHistory(model);
+		}
+		IJ.showProgress(1.0);
+		IJ.showStatus(LABEL + ": done");
+	}
+
+	@SuppressWarnings({ "unchecked", "rawtypes" })
+	private static AmatModel train(final TrainingRecipe recipe, final Labeled labeled, final Normalization n,
+		final TrainingSettings s, final CommandProgress progress)
+	{
+		return recipe.train(labeled.task, labeled.data, n, s, progress);
+	}
+
+	private Labeled<?> read(final TaskType type, final Normalization normalization, final NetworkConfig network) {
+		if (image_stack != null || label_stack != null) {
+			if (image_stack == null || label_stack == null) {
+				throw new AmatException("Give both the training images and their labels (open stacks), or two folders.");
+			}
+			if (image_stack.getNSlices() > 1 && image_stack.getNFrames() == 1 && image_stack.getNSlices() != image_stack
+				.getStackSize())
+			{
+				log.info(LABEL + ": '" + image_stack.getTitle() + "' is a volume: its z-slices are trained as 2D images");
+			}
+			if (image_stack.getType() == ImagePlus.COLOR_RGB) {
+				IJ.log(LABEL + ": '" + image_stack.getTitle() + "' is RGB: it is read as three channels (red, green, blue)");
+			}
+			return type.fromImages(image_stack, label_stack, normalization, network);
+		}
+		final Path images = path(image_folder), labels = path(label_folder);
+		if (images == null || labels == null) {
+			throw new AmatException("No training data: give an open image stack and its labels, or an image folder and " +
+				"a label folder.");
+		}
+		return type.fromFiles(images, labels, normalization, network);
+	}
+
+	/** Fails before training when the model could not be written afterwards. */
+	static void checkWritable(final Path out) {
+		final Path dir = out.toAbsolutePath().getParent();
+		if (dir == null || !Files.isDirectory(dir)) {
+			throw new AmatException("The folder of the model file, " + dir + ", does not exist.");
+		}
+		if (!Files.isWritable(dir) || Files.exists(out) && !Files.isWritable(out)) {
+			throw new AmatException("The model file " + out + " cannot be written: choose a writable folder.");
+		}
+	}
+
+	static Path sibling(final Path file, final String suffix) {
+		final String name = file.getFileName().toString();
+		final String base = name.endsWith(".amat.zip") ? name.substring(0, name.length() - 9) : name.endsWith(".zip")
+			? name.substring(0, name.length() - 4) : name;
+		return file.resolveSibling(base + suffix + ".amat.zip");
+	}
+
+	private static void showHistory(final AmatModel model) {
+		final ResultsTable rt = new ResultsTable();
+		final JsonArray loss = model.info().training.history.getAsJsonArray("loss");
+		final JsonArray val = model.info().training.history.getAsJsonArray("validation");
+		final JsonArray stats = model.info().training.methodState.has("history") ? model.info().training.methodState
+			.getAsJsonArray("history") : null;
+		for (int e = 0; e < loss.size(); e++) {
+			rt.incrementCounter();
+			rt.addValue("epoch", e + 1);
+			rt.addValue("loss", loss.get(e).getAsDouble());
+			final JsonElement v = val.get(e);
+			rt.addValue("validation " + model.info().training.validationMetric, v.isJsonNull() ? Double.NaN : v
+				.getAsDouble());
+			if (stats != null && e < stats.size()) {
+				final com.google.gson.JsonObject h = stats.get(e).getAsJsonObject();
+				rt.addValue("margin min (rms)", h.get("min_rms").getAsDouble());
+				rt.addValue("margin median (rms)", h.get("median_rms").getAsDouble());
+				rt.addValue("margin max (rms)", h.get("max_rms").getAsDouble());
+				rt.addValue("fraction expanded", h.get("fraction_expanded").getAsDouble());
+			}
+		}
+		rt.show("AMAT training history");
+	}
+}

@@ -1,0 +1,114 @@
+package sc.fiji.amat.command;
+
+import ij.IJ;
+import ij.gui.Plot;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.BooleanSupplier;
+
+import org.scijava.log.LogService;
+
+import sc.fiji.amat.train.TrainingListener;
+
+/**
+ * Training progress in Fiji: the status and progress bar, one log line per epoch (loss,
+ * validation metric, AMAT margin statistics), a live loss and metric plot when there is a GUI;
+ * Esc, the command's cancel or an interrupt stop training after the current step.
+ */
+final class CommandProgress implements TrainingListener {
+
+	private final String title;
+	private final LogService log;
+	private final BooleanSupplier cancelled;
+	private final List<Double> epochs = new ArrayList<>(), losses = new ArrayList<>(), metrics = new ArrayList<>();
+	private Plot plot;
+	private int totalEpochs;
+	private String stage = "";
+
+	CommandProgress(final String title, final LogService log, final BooleanSupplier cancelled) {
+		this.title = title;
+		this.log = log;
+		this.cancelled = cancelled;
+	}
+
+	@Override
+	public void started(final int epochs, final int stepsPerEpoch, final int trainingSize, final int validationSize,
+		final String description)
+	{
+		totalEpochs = epochs;
+		stage = description;
+		this.epochs.clear();
+		losses.clear();
+		metrics.clear();
+		plot = null;
+		IJ.resetEscape();
+		line(String.format(Locale.ROOT, "%s: %s, %d training and %d validation images, %d epochs of %d steps", title,
+			description, trainingSize, validationSize, epochs, stepsPerEpoch));
+	}
+
+	@Override
+	public void step(final int epoch, final int step, final int stepsPerEpoch, final float loss,
+		final double secondsLeft)
+	{
+		IJ.showStatus(String.format(Locale.ROOT, "%s: epoch %d/%d, step %d/%d, loss %.4f, ~%s left (Esc cancels)", title,
+			epoch, totalEpochs, step, stepsPerEpoch, loss, seconds(secondsLeft)));
+		IJ.showProgress((epoch - 1) * stepsPerEpoch + step, totalEpochs * stepsPerEpoch);
+	}
+
+	@Override
+	public void epochEnded(final EpochSummary s) {
+		line(String.format(Locale.ROOT, "%s: epoch %d/%d  loss %.4f  validation %s %.4f%s  %.1f s%s", title, s.epoch,
+			s.epochs, s.loss, s.metricName, s.validationMetric, s.best ? " (best)" : "", s.seconds, s.methodStatistics
+				.isEmpty() ? "" : "  " + s.methodStatistics));
+		epochs.add((double) s.epoch);
+		losses.add(s.loss);
+		metrics.add(s.validationMetric);
+		if (CommandSupport.hasGui()) showPlot(s.metricName);
+	}
+
+	private void showPlot(final String metricName) {
+		final double[] x = epochs.stream().mapToDouble(d -> d).toArray();
+		final Plot p = new Plot(title + " progress", "epoch", "loss / validation " + metricName);
+		p.setLimits(1, Math.max(2, totalEpochs), 0, Math.max(1, losses.stream().mapToDouble(d -> d).max().orElse(1)));
+		p.setColor("blue");
+		p.addPoints(x, losses.stream().mapToDouble(d -> d).toArray(), Plot.LINE);
+		p.setColor("red");
+		p.addPoints(x, metrics.stream().mapToDouble(d -> d).toArray(), Plot.LINE);
+		p.addLegend("training loss\nvalidation " + metricName);
+		if (plot == null || plot.getImagePlus() == null || plot.getImagePlus().getWindow() == null) {
+			plot = p;
+			plot.show();
+		}
+		else {
+			plot.getImagePlus().setProcessor(p.getProcessor());
+			plot = p;
+		}
+	}
+
+	@Override
+	public void message(final String text) {
+		line(title + ": " + text);
+	}
+
+	@Override
+	public boolean isCancelled() {
+		return IJ.escapePressed() || Thread.currentThread().isInterrupted() || cancelled.getAsBoolean();
+	}
+
+	private void line(final String s) {
+		log.info(s);
+		IJ.log(s);
+	}
+
+	static String seconds(final double s) {
+		if (Double.isNaN(s) || s < 0) return "?";
+		final long r = Math.round(s);
+		return r >= 60 ? r / 60 + " min " + r % 60 + " s" : r + " s";
+	}
+
+	String stage() {
+		return stage;
+	}
+}

@@ -1,0 +1,152 @@
+package sc.fiji.amat.eval;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+
+import ij.ImagePlus;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import net.imglib2.RandomAccessibleInterval;
+import net.imglib2.img.array.ArrayImgs;
+import net.imglib2.type.numeric.RealType;
+import net.imglib2.type.numeric.real.FloatType;
+import net.imglib2.view.Views;
+
+import sc.fiji.amat.AmatException;
+import sc.fiji.amat.attack.Attack;
+import sc.fiji.amat.attack.AttackTarget;
+import sc.fiji.amat.attack.EpsUnit;
+import sc.fiji.amat.attack.Norm;
+import sc.fiji.amat.data.NormalizedImages;
+import sc.fiji.amat.model.AmatModel;
+import sc.fiji.amat.task.MetricTable;
+import sc.fiji.amat.task.Task;
+
+/**
+ * Attacks every slice of an image with a model, in evaluation mode: the adversarial image and the
+ * noise in the image's own intensities, the model's predictions on the clean and the adversarial
+ * image, and per slice the noise size, the loss and (with labels) the metrics.
+ */
+public final class ImageAttack {
+
+	/** What an attack produced, as imglib2 images of dimensions (X, Y, C, N) or (X, Y, N). */
+	public static final class Result {
+
+		public RandomAccessibleInterval<FloatType> adversarial;
+		public RandomAccessibleInterval<FloatType> noise;
+		public RandomAccessibleInterval<? extends RealType<?>> cleanPrediction;
+		public RandomAccessibleInterval<? extends RealType<?>> adversarialPrediction;
+		/** Per slice: noise L2 and Linf (normalised units), loss clean and adversarial (NaN without labels). */
+		public final List<double[]> noiseAndLoss = new ArrayList<>();
+		/** Per slice metrics on the clean and adversarial image (null without labels). */
+		public MetricTable clean, attacked;
+		public String epsDescription;
+	}
+
+	private ImageAttack() {}
+
+	@SuppressWarnings("unchecked")
+	public static <L> Result run(final AmatModel model, final ImagePlus image, final ImagePlus labels,
+		final Attack attack, final double eps, final EpsUnit unit, final int batchSize)
+	{
+		final Task<L> task = (Task<L>) model.task();
+		final NormalizedImages in = NormalizedImages.of(image, model.normalization());
+		if (in.channels != model.info().inputChannels) {
+			throw new AmatException("'" + image.getTitle() + "' has " + in.channels + " channel(s), but the model was " +
+				"trained on " + model.info().inputChannels + ".");
+		}
+		final int m = model.info().network.sizeMultiple();
+		if (in.width % m != 0 || in.height % m != 0) {
+			throw new AmatException("'" + image.getTitle() + "' is " + in.width + "x" + in.height + " pixels; this model " +
+				"needs sides that are multiples of " + m + ": crop or pad the image (Image > Adjust > Canvas Size).");
+		}
+		List<L> truth = null;
+		if (labels != null) {
+			truth = task.labelsFrom(labels);
+			if (truth.size() != in.n) {
+				throw new AmatException("'" + image.getTitle() + "' has " + in.n + " slice(s) but '" + labels.getTitle() +
+					"' has labels for " + truth.size() + ".");
+			}
+		}
+		final int size = in.channels * in.height * in.width;
+		final float[] adv = new float[in.n * size];
+		final List<RandomAccessibleInterval<? extends RealType<?>>> cleanPred = new ArrayList<>(), advPred =
+			new ArrayList<>();
+		final Result r = new Result();
+		r.epsDescription = unit.describe(eps, attack.norm()) + ", " + attack;
+		final AttackTarget<L> target = new AttackTarget<>(model.block(), model.parameterStore(), task, false, model
+			.normalization().validRange());
+		for (int from = 0; from < in.n; from += batchSize) {
+			final int to = Math.min(in.n, from + batchSize);
+			try (NDManager mgr = model.manager().newSubManager()) {
+				final float[] values = new float[(to - from) * size];
+				System.arraycopy(in.values(), from * size, values, 0, values.length);
+				final NDArray x = mgr.create(values, new ai.djl.ndarray.types.Shape(to - from, in.channels, in.height,
+					in.width));
+				final List<L> batchTruth = truth == null ? null : truth.subList(from, to);
+				final NDList y = batchTruth == null ? null : task.encodeLabels(mgr, batchTruth, in.height, in.width);
+				final float[] abs = unit.toAbsolute(eps, attack.norm(), values, size, target.validRange());
+				final NDArray xa;
+				if (eps == 0) xa = x;
+				else if (y != null) xa = attack.perturb(target, x, y, abs);
+				else {
+					// no labels: attack the model's own prediction, as an adversary without ground truth would
+					final List<L> own = pseudoLabels(task, model.forward(x, false));
+					xa = attack.perturb(target, x, task.encodeLabels(mgr, own, in.height, in.width), abs);
+				}
+				System.arraycopy(xa.toFloatArray(), 0, adv, from * size, values.length);
+				final NDList outClean = model.forward(x, false), outAdv = model.forward(xa, false);
+				cleanPred.add(task.predictionImage(outClean));
+				advPred.add(task.predictionImage(outAdv));
+				final NDArray d = xa.sub(x);
+				final float[] l2 = Norm.L2.of(d).toFloatArray(), linf = Norm.LINF.of(d).toFloatArray();
+				final float[] lossClean = y == null ? null : task.loss(outClean, y).toFloatArray();
+				final float[] lossAdv = y == null ? null : task.loss(outAdv, y).toFloatArray();
+				for (int i = 0; i < to - from; i++) {
+					r.noiseAndLoss.add(new double[] { l2[i], linf[i], lossClean == null ? Double.NaN : lossClean[i],
+						lossAdv == null ? Double.NaN : lossAdv[i] });
+				}
+				if (batchTruth != null) {
+					final MetricTable c = task.metrics(outClean, batchTruth), a = task.metrics(outAdv, batchTruth);
+					if (r.clean == null) {
+						r.clean = c;
+						r.attacked = a;
+					}
+					else {
+						r.clean.addAll(c);
+						r.attacked.addAll(a);
+					}
+				}
+			}
+		}
+		// back to the image's own intensities, per slice and channel
+		final float[] raw = adv.clone();
+		for (int i = 0; i < in.n * in.channels; i++) in.normalized.invert(raw, i * in.height * in.width, in.height *
+			in.width, i);
+		final float[] orig = sc.fiji.amat.data.NdImages.toFloats(sc.fiji.amat.data.ImagePlusImages.wrap(image));
+		final float[] noise = new float[raw.length];
+		for (int k = 0; k < raw.length; k++) noise[k] = raw[k] - orig[k];
+		r.adversarial = ArrayImgs.floats(raw, in.width, in.height, in.channels, in.n);
+		r.noise = ArrayImgs.floats(noise, in.width, in.height, in.channels, in.n);
+		r.cleanPrediction = concat(cleanPred);
+		r.adversarialPrediction = concat(advPred);
+		return r;
+	}
+
+	@SuppressWarnings({ "unchecked", "rawtypes" })
+	private static RandomAccessibleInterval<? extends RealType<?>> concat(
+		final List<RandomAccessibleInterval<? extends RealType<?>>> parts)
+	{
+		return parts.size() == 1 ? parts.get(0) : Views.concatenate(2, (List) parts);
+	}
+
+	/** The model's own prediction as labels, for attacks on images without ground truth. */
+	private static <L> List<L> pseudoLabels(final Task<L> task, final NDList output) {
+		final ImagePlus predicted = sc.fiji.amat.data.ImagePlusImages.toImagePlus("prediction", task.predictionImage(
+			output), sc.fiji.amat.data.ImageLayout.XYN);
+		return task.labelsFrom(predicted);
+	}
+}
