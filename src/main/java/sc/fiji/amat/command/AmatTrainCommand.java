@@ -173,7 +173,7 @@ public class AmatTrainCommand extends CommandSupport {
 		if (recipe.method == TrainingRecipe.Method.AMAT && recipe.standardModel == null) {
 			recipe.standardModelOut = sibling(out, "-standard");
 		}
-		final CommandProgress progress = new CommandProgress(LABEL, log, this::isCanceled);
+		final CommandProgress progress = new CommandProgress(LABEL, this::isCanceled);
 		try (AmatModel model = train(recipe, labeled, normalization, settings, progress)) {
 			model.save(out);
 			validation_metric = model.info().training.validationValue;

@@ -8,8 +8,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.BooleanSupplier;
 
-import org.scijava.log.LogService;
-
 import sc.fiji.amat.train.TrainingListener;
 
 /**
@@ -20,16 +18,14 @@ import sc.fiji.amat.train.TrainingListener;
 final class CommandProgress implements TrainingListener {
 
 	private final String title;
-	private final LogService log;
 	private final BooleanSupplier cancelled;
 	private final List<Double> epochs = new ArrayList<>(), losses = new ArrayList<>(), metrics = new ArrayList<>();
 	private Plot plot;
 	private int totalEpochs;
 	private String stage = "";
 
-	CommandProgress(final String title, final LogService log, final BooleanSupplier cancelled) {
+	CommandProgress(final String title, final BooleanSupplier cancelled) {
 		this.title = title;
-		this.log = log;
 		this.cancelled = cancelled;
 	}
 
@@ -97,8 +93,8 @@ final class CommandProgress implements TrainingListener {
 		return IJ.escapePressed() || Thread.currentThread().isInterrupted() || cancelled.getAsBoolean();
 	}
 
+	/** ImageJ's log: the Log window in Fiji, standard output headless. */
 	private void line(final String s) {
-		log.info(s);
 		IJ.log(s);
 	}
 

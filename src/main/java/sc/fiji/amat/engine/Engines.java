@@ -42,6 +42,9 @@ public final class Engines {
 	private static Engine load() {
 		// Natives come from jars on the class path; never let DJL try to download anything.
 		if (System.getProperty("ai.djl.offline") == null) System.setProperty("ai.djl.offline", "true");
+		// one inter-op thread: with more, PyTorch's thread pools oversubscribe small machines and
+		// every step slows down many times as soon as anything else runs (Fiji, a second job)
+		if (System.getProperty("ai.djl.pytorch.num_interop_threads") == null) setThreads(0, 1);
 		final String wanted = AmatVersion.pytorch();
 		final String env = System.getenv("PYTORCH_VERSION");
 		if (env != null && !env.isEmpty() && !env.equals(wanted) && !"unknown".equals(wanted)) {

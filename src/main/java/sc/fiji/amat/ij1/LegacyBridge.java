@@ -9,6 +9,7 @@ import ij.plugin.PlugIn;
 
 import java.io.File;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,9 @@ import org.scijava.command.CommandService;
 import org.scijava.module.Module;
 import org.scijava.module.ModuleItem;
 import org.scijava.module.ModuleService;
+import org.scijava.module.process.PostprocessorPlugin;
+import org.scijava.module.process.PreprocessorPlugin;
+import org.scijava.plugin.PluginService;
 import org.scijava.service.Service;
 import org.scijava.widget.FileWidget;
 
@@ -81,7 +85,7 @@ public class LegacyBridge implements PlugIn {
 	/** The SciJava context of this ImageJ 1.x session: Fiji's own one there, else a small new one. */
 	static synchronized Context context() {
 		if (context == null) {
-			final Object fiji = IJ.runPlugIn("org.scijava.Context", "");
+			final Object fiji = isFiji() ? IJ.runPlugIn("org.scijava.Context", "") : null;
 			if (fiji instanceof Context) context = (Context) fiji;
 			else {
 				final Thread t = Thread.currentThread();
@@ -99,6 +103,18 @@ public class LegacyBridge implements PlugIn {
 		return context;
 	}
 
+	/** True inside Fiji (imagej-legacy present), which has a SciJava context of its own. */
+	static boolean isFiji() {
+		try {
+			Class.forName("net.imagej.legacy.LegacyService", false, IJ.getClassLoader() != null ? IJ.getClassLoader()
+				: LegacyBridge.class.getClassLoader());
+			return true;
+		}
+		catch (final ClassNotFoundException | LinkageError e) {
+			return false;
+		}
+	}
+
 	private void runCommand(final Class<? extends Command> type) {
 		final Context ctx = context();
 		final CommandService commands = ctx.service(CommandService.class);
@@ -106,7 +122,6 @@ public class LegacyBridge implements PlugIn {
 		final Module module;
 		try {
 			module = ctx.service(ModuleService.class).createModule(info);
-			ctx.inject(((CommandModule) module).getCommand());
 			module.initialize();
 		}
 		catch (final Exception e) {
@@ -116,7 +131,12 @@ public class LegacyBridge implements PlugIn {
 		if (inputs == null) return; // cancelled
 		final Module done;
 		try {
-			done = ctx.service(ModuleService.class).run(module, true, inputs).get();
+			// pre-processing injects services and checks inputs; the outputs are shown below,
+			// as this small context has no display service to post-process them
+			final List<PreprocessorPlugin> pre = ctx.service(PluginService.class).createInstancesOfType(
+				PreprocessorPlugin.class);
+			done = ctx.service(ModuleService.class).run(module, pre, Collections.<PostprocessorPlugin> emptyList(), inputs)
+				.get();
 		}
 		catch (final InterruptedException e) {
 			Thread.currentThread().interrupt();
@@ -160,7 +180,9 @@ public class LegacyBridge implements PlugIn {
 			}
 			else if (t == File.class) {
 				final String dflt = current == null ? "" : current.toString();
-				if (FileWidget.DIRECTORY_STYLE.equals(item.getWidgetStyle())) gd.addDirectoryField(name, dflt);
+				// headless, ImageJ's dialog has no file fields (and needs no Browse button)
+				if (java.awt.GraphicsEnvironment.isHeadless()) gd.addStringField(name, dflt, 30);
+				else if (FileWidget.DIRECTORY_STYLE.equals(item.getWidgetStyle())) gd.addDirectoryField(name, dflt);
 				else gd.addFileField(name, dflt);
 			}
 			else if (t == boolean.class || t == Boolean.class) {

@@ -1,0 +1,65 @@
+package sc.fiji.amat.macro;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+
+import net.imagej.patcher.LegacyEnvironment;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import sc.fiji.amat.model.ModelFile;
+
+/**
+ * Runs the example macros in macros/ through ImageJ 1.x's own macro interpreter, headless
+ * (ij1-patcher makes ij.jar run without a display), with the plugin registered through its
+ * plugins.config exactly as in an ImageJ installation, and checks what they produced.
+ */
+class MacrosTest {
+
+	@TempDir
+	Path out;
+
+	static String macro(final String name) throws Exception {
+		return new String(Files.readAllBytes(Paths.get("macros", name)), StandardCharsets.UTF_8);
+	}
+
+	static LegacyEnvironment imagej() throws Exception {
+		final LegacyEnvironment ij1 = new LegacyEnvironment(null, true);
+		ij1.disableIJ1PluginDirs();
+		// the plugin and its dependencies, as they would lie in ImageJ's plugins/ and jars/
+		final String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+		for (final String entry : cp.split(File.pathSeparator)) {
+			final String name = new File(entry).getName();
+			if (entry.endsWith("test-classes") || name.startsWith("ij-") || name.startsWith("ij1-patcher") || name
+				.startsWith("junit") || name.startsWith("opentest4j") || name.startsWith("apiguardian")) continue;
+			ij1.addPluginClasspath(new File(entry));
+		}
+		return ij1;
+	}
+
+	@Test
+	void trainThenAttackMacrosRunAsWritten() throws Exception {
+		final String data = Paths.get("sample-data").toAbsolutePath().toString();
+		final LegacyEnvironment ij1 = imagej();
+		ij1.runMacro(macro("amat-train.ijm"), data + ";" + out + ";1");
+		final Path model = out.resolve("segmentation-amat.amat.zip");
+		assertTrue(Files.exists(model), "the training macro wrote no model");
+		assertEquals("amat", ModelFile.read(model).info().training.method);
+		assertTrue(Files.exists(out.resolve("segmentation-amat-standard.amat.zip")));
+
+		ij1.runMacro(macro("adversarial-attack.ijm"), data + ";" + out + ";segmentation-amat.amat.zip");
+		assertTrue(Files.exists(out.resolve("adversarial-prediction.tif")));
+		assertTrue(Files.exists(out.resolve("noise.tif")));
+		final List<String> csv = Files.readAllLines(out.resolve("attack-results.csv"), StandardCharsets.UTF_8);
+		assertEquals(33, csv.size(), "a header and one row per test slice");
+		assertTrue(csv.get(0).contains("dice adversarial"), csv.get(0));
+	}
+}
