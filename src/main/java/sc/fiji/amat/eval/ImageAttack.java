@@ -70,6 +70,7 @@ public final class ImageAttack {
 				throw new AmatException("'" + image.getTitle() + "' has " + in.n + " slice(s) but '" + labels.getTitle() +
 					"' has labels for " + truth.size() + ".");
 			}
+			task.checkLabels(new sc.fiji.amat.data.LabeledData<>(in.values(), in.channels, in.height, in.width, truth));
 		}
 		final int size = in.channels * in.height * in.width;
 		final float[] adv = new float[in.n * size];

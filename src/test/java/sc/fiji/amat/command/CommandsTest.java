@@ -133,6 +133,11 @@ class CommandsTest {
 		m = run(AmatTrainCommand.class, trainInputs(images, slices("train-labels.tif", 4), dir.resolve("no/such/m.zip"),
 			"Standard"));
 		assertTrue(m.getCancelReason().contains("does not exist"), m.getCancelReason());
+		// labels without any object
+		final ImageStack empty = new ImageStack(64, 64);
+		for (int i = 0; i < 4; i++) empty.addSlice(new ByteProcessor(64, 64));
+		m = run(AmatTrainCommand.class, trainInputs(images, new ImagePlus("empty", empty), model, "Standard"));
+		assertTrue(m.getCancelReason().contains("empty"), m.getCancelReason());
 		// no data at all
 		m = run(AmatTrainCommand.class, "task", "segmentation", "method", "Standard", "model_file", model.toFile());
 		assertTrue(m.getCancelReason().contains("No training data"), m.getCancelReason());

@@ -80,6 +80,14 @@ public final class SegmentationData {
 		return masks;
 	}
 
+	/** Training labels must show something: all-background labels teach nothing. */
+	public static LabeledData<Mask> requireForeground(final LabeledData<Mask> data) {
+		for (final Mask m : data.labels()) {
+			if (!m.isEmpty()) return data;
+		}
+		throw new AmatException("Every label image is empty (background only): label at least one object to train on.");
+	}
+
 	/** The number of classes the labels use: their largest class + 1 (at least 2). */
 	public static int numClasses(final List<Mask> masks) {
 		int max = 1;

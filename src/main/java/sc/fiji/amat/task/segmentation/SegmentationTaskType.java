@@ -38,7 +38,8 @@ public final class SegmentationTaskType implements TaskType {
 	public Labeled<?> fromImages(final ImagePlus images, final ImagePlus labels, final Normalization normalization,
 		final NetworkConfig network)
 	{
-		final LabeledData<Mask> data = SegmentationData.fromImages(images, labels, normalization);
+		final LabeledData<Mask> data = SegmentationData.requireForeground(SegmentationData.fromImages(images, labels,
+			normalization));
 		final List<String> names = SegmentationTask.defaultClassNames(SegmentationData.numClasses(data.labels()));
 		return new Labeled<>(new SegmentationTask(names, data.channels(), network), data);
 	}
@@ -47,7 +48,8 @@ public final class SegmentationTaskType implements TaskType {
 	public Labeled<?> fromFiles(final Path images, final Path labels, final Normalization normalization,
 		final NetworkConfig network)
 	{
-		final LabeledData<Mask> data = SegmentationData.fromFiles(images, labels, normalization);
+		final LabeledData<Mask> data = SegmentationData.requireForeground(SegmentationData.fromFiles(images, labels,
+			normalization));
 		final List<String> names = SegmentationData.classNames(labels, data.labels());
 		return new Labeled<>(new SegmentationTask(names, data.channels(), network), data);
 	}
