@@ -64,10 +64,32 @@ public final class Engines {
 			return e;
 		}
 		catch (final RuntimeException | UnsatisfiedLinkError | NoClassDefFoundError err) {
+			for (Throwable t = err; t != null; t = t.getCause()) {
+				if (String.valueOf(t.getMessage()).contains("already loaded in another classloader")) {
+					throw new AmatException("PyTorch's native library is already loaded by another class loader in this " +
+						"Java process (another plugin bundling DJL?): restart Fiji and keep one copy of the DJL jars.", err);
+				}
+			}
 			throw new AmatException(missingNativesMessage(), err);
 		}
 		finally {
 			Thread.currentThread().setContextClassLoader(previous);
+		}
+	}
+
+	/**
+	 * Turns PyTorch's gradient recording off on the calling thread. PyTorch keeps that switch per
+	 * thread and new threads (Fiji's, SciJava's) start with it on, which makes every forward pass
+	 * outside a gradient collector build a graph it never needs. DJL's engine-neutral API has no
+	 * call for it, so this reaches the PyTorch engine's own switch when it is there.
+	 */
+	public static void prepareThread() {
+		pytorch();
+		try {
+			Class.forName("ai.djl.pytorch.jni.JniUtils").getMethod("setGradMode", boolean.class).invoke(null, false);
+		}
+		catch (final ReflectiveOperationException | LinkageError e) {
+			// another engine or version: correctness does not depend on it
 		}
 	}
 

@@ -11,6 +11,7 @@ import sc.fiji.amat.attack.Attack;
 import sc.fiji.amat.attack.AttackTarget;
 import sc.fiji.amat.attack.EpsUnit;
 import sc.fiji.amat.data.LabeledData;
+import sc.fiji.amat.engine.Engines;
 import sc.fiji.amat.model.AmatModel;
 import sc.fiji.amat.task.MetricTable;
 import sc.fiji.amat.task.Task;
@@ -33,6 +34,7 @@ public final class Evaluator {
 	public static <L> MetricTable evaluate(final AmatModel model, final LabeledData<L> data, final int batchSize,
 		final Attack attack, final double eps, final EpsUnit unit)
 	{
+		Engines.prepareThread();
 		final Task<L> task = (Task<L>) model.task();
 		final AttackTarget<L> target = new AttackTarget<>(model.block(), model.parameterStore(), task, false, model
 			.normalization().validRange());

@@ -21,6 +21,7 @@ import sc.fiji.amat.attack.AttackTarget;
 import sc.fiji.amat.attack.EpsUnit;
 import sc.fiji.amat.attack.Norm;
 import sc.fiji.amat.data.NormalizedImages;
+import sc.fiji.amat.engine.Engines;
 import sc.fiji.amat.model.AmatModel;
 import sc.fiji.amat.task.MetricTable;
 import sc.fiji.amat.task.Task;
@@ -52,6 +53,7 @@ public final class ImageAttack {
 	public static <L> Result run(final AmatModel model, final ImagePlus image, final ImagePlus labels,
 		final Attack attack, final double eps, final EpsUnit unit, final int batchSize)
 	{
+		Engines.prepareThread();
 		final Task<L> task = (Task<L>) model.task();
 		final NormalizedImages in = NormalizedImages.of(image, model.normalization());
 		if (in.channels != model.info().inputChannels) {

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import sc.fiji.amat.data.LabeledData;
+import sc.fiji.amat.engine.Engines;
 import sc.fiji.amat.model.AmatModel;
 import sc.fiji.amat.task.Task;
 
@@ -17,6 +18,7 @@ public final class Calibration {
 	/** Per-sample boundary quantities of a model on data, model in evaluation mode. */
 	@SuppressWarnings("unchecked")
 	public static <L> float[][] quantities(final AmatModel model, final LabeledData<L> data, final int batchSize) {
+		Engines.prepareThread();
 		final Task<L> task = (Task<L>) model.task();
 		final List<float[]> rows = new ArrayList<>();
 		for (int from = 0; from < data.size(); from += batchSize) {

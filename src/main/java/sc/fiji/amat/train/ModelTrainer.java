@@ -112,6 +112,7 @@ public final class ModelTrainer<L> {
 	}
 
 	private AmatModel run(final boolean resume) {
+		Engines.prepareThread();
 		final Device device = Engines.device(settings.device);
 		final Engine engine = Engines.pytorch();
 		final int[][] split = split(data.size(), settings.validationFraction, settings.seed);

@@ -75,14 +75,18 @@ public final class StatefulOptimizer extends Optimizer {
 		final String id = names.getOrDefault(parameterId, parameterId) + "@" + weight.getDevice();
 		final int t = steps.merge(id, 1, Integer::sum);
 		final NDArray m = first.computeIfAbsent(id, k -> weight.zerosLike());
-		if (kind == Kind.SGD) {
-			m.muli(MOMENTUM).addi(grad);
-			try (NDArray step = m.mul(learningRate)) {
-				weight.subi(step);
+		// update a detached view of the weight (same storage): an in-place change of a leaf that
+		// requires a gradient is refused where gradient recording is on (any new thread in PyTorch)
+		try (NDArray w = weight.stopGradient()) {
+			if (kind == Kind.SGD) {
+				m.muli(MOMENTUM).addi(grad);
+				try (NDArray step = m.mul(learningRate)) {
+					w.subi(step);
+				}
 			}
-		}
-		else {
-			adam(id, t, weight, grad, m);
+			else {
+				adam(id, t, w, grad, m);
+			}
 		}
 		// PyTorch accumulates gradients until they are zeroed, and DJL leaves that to the
 		// optimizer (its fused PyTorch kernels do it); the trainer may pass a copy as grad.

@@ -75,6 +75,24 @@ class StandardTrainingTest {
 	}
 
 	@Test
+	void trainingRunsOnAFreshThread() throws Exception {
+		// Fiji runs commands on pool threads, where PyTorch starts with gradient recording on
+		Engines.pytorch();
+		final Throwable[] failure = { null };
+		final Thread t = new Thread(() -> {
+			try (AmatModel m = train(TinyData.squares(16, 9), settings(1), null)) {
+				assertEquals(1, m.info().training.epochsCompleted);
+			}
+			catch (final Throwable e) {
+				failure[0] = e;
+			}
+		});
+		t.start();
+		t.join();
+		if (failure[0] != null) throw new AssertionError("training on a new thread failed", failure[0]);
+	}
+
+	@Test
 	void theSameSeedGivesTheSameModel() {
 		final LabeledData<Mask> data = TinyData.squares(24, 3);
 		final byte[] a, b;
