@@ -136,20 +136,9 @@ class AmatTrainingTest {
 		assertTrue(ModelFile.read(dir.resolve("amat.zip")).info().training.parameters.has("thresholds"));
 
 		s.checkpoint = dir.resolve("ck.zip");
-		final int[] steps = { 0 };
-		new ModelTrainer<>(TinyData.task(), data, Normalization.zscore(), s, amat(dice(0.7f), false),
-			new TrainingListener() {
-
-				@Override
-				public void step(final int epoch, final int step, final int n, final float loss, final double left) {
-					steps[0]++;
-				}
-
-				@Override
-				public boolean isCancelled() {
-					return steps[0] == 3; // during epoch 2 (2 steps per epoch)
-				}
-			}).train().close();
+		// 2 steps per epoch: stops during epoch 2
+		new ModelTrainer<>(TinyData.task(), data, Normalization.zscore(), s, amat(dice(0.7f), false), new StopAfterSteps(
+			3)).train().close();
 		final AmatTraining resumed = amat(dice(0.7f), false);
 		try (AmatModel m = new ModelTrainer<>(TinyData.task(), data, Normalization.zscore(), s, resumed, null).resume()) {
 			assertArrayEquals(weights, m.weights());

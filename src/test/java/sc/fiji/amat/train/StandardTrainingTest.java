@@ -126,32 +126,12 @@ class StandardTrainingTest {
 
 	@Test
 	void cancellingKeepsTheBestModelOfTheCompletedEpochs() {
-		final int[] steps = { 0 };
-		try (AmatModel m = train(TinyData.squares(24, 5), settings(5), new TrainingListener() {
-
-			@Override
-			public void step(final int epoch, final int step, final int stepsPerEpoch, final float loss,
-				final double secondsLeft)
-			{
-				steps[0]++;
-			}
-
-			@Override
-			public boolean isCancelled() {
-				return steps[0] >= 7; // in epoch 3 (3 steps per epoch)
-			}
-		}))
-		{
+		// 3 steps per epoch: stops in epoch 3
+		try (AmatModel m = train(TinyData.squares(24, 5), settings(5), new StopAfterSteps(7))) {
 			assertEquals(2, m.info().training.epochsCompleted);
 		}
 		final AmatException e = assertThrows(AmatException.class, () -> train(TinyData.squares(24, 5), settings(5),
-			new TrainingListener() {
-
-				@Override
-				public boolean isCancelled() {
-					return true;
-				}
-			}));
+			new StopAfterSteps(1)));
 		assertTrue(e.getMessage().contains("cancelled before the first epoch"), e.getMessage());
 	}
 
@@ -164,22 +144,7 @@ class StandardTrainingTest {
 		}
 		final TrainingSettings s = settings(4);
 		s.checkpoint = dir.resolve("run.checkpoint.zip");
-		final int[] steps = { 0 };
-		final TrainingListener stopInEpoch3 = new TrainingListener() {
-
-			@Override
-			public void step(final int epoch, final int step, final int stepsPerEpoch, final float loss,
-				final double secondsLeft)
-			{
-				steps[0]++;
-			}
-
-			@Override
-			public boolean isCancelled() {
-				return steps[0] == 8;
-			}
-		};
-		train(data, s, stopInEpoch3).close();
+		train(data, s, new StopAfterSteps(8)).close(); // in epoch 3
 		assertTrue(Files.exists(s.checkpoint));
 		assertEquals(2, ModelFile.read(s.checkpoint).info().training.epochsCompleted);
 		try (AmatModel m = new ModelTrainer<>(TinyData.task(), data, Normalization.zscore(), s, new StandardTraining(),
