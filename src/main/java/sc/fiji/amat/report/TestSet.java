@@ -56,7 +56,7 @@ public final class TestSet<L> {
 	public static TestSet<Mask> segmentation(final ImagePlus images, final ImagePlus labels) {
 		if (images == null) throw new AmatException("No test images were given.");
 		if (labels == null) throw new AmatException("No test labels were given.");
-		// the same checks as for training data, on an identity-free normalisation
+		// the checks training data gets: sizes, counts, label values (the normalisation is irrelevant)
 		SegmentationData.fromImages(images, labels, Normalization.range(0, 1));
 		final int c = images.getNChannels();
 		final float[] raw = NdImages.toFloats(ImagePlusImages.wrap(images));
