@@ -50,7 +50,8 @@ final class Report {
 		s.noiseDraws = args.getInt("noise-draws", s.noiseDraws);
 		s.batchSize = args.getInt("batch", s.batchSize);
 		s.exampleCount = args.getInt("examples", s.exampleCount);
-		s.exampleEps = args.getDouble("example-eps", Double.NaN);
+		final String exampleEps = args.get("example-eps", null);
+		if (exampleEps != null) s.exampleEps = ReportSettings.parseEps(exampleEps)[0];
 		s.exampleAttack = args.get("example-attack", null);
 		s.device = args.get("device", "cpu");
 		s.seed = args.getInt("seed", (int) s.seed);

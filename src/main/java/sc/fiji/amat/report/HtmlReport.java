@@ -213,11 +213,15 @@ final class HtmlReport {
 				"</pre></td></tr>\n");
 			row(b, "training data", String.format(Locale.ROOT, "%d training and %d validation images",
 				i.training.trainingSize, i.training.validationSize));
-			row(b, "optimisation", String.format(Locale.ROOT, "%s, learning rate %s, batch %d, %d of %d epochs, seed %d",
+			row(b, "optimisation", String.format(Locale.ROOT, "%s, learning rate %.3g, batch %d, %d of %d epochs, seed %d",
 				i.training.optimizer, i.training.learningRate, i.training.batchSize, i.training.epochsCompleted,
 				i.training.epochs, i.training.seed));
-			row(b, "best epoch", String.format(Locale.ROOT, "%d (validation %s %s)", i.training.bestEpoch,
-				i.training.validationMetric, fmt(i.training.validationValue)));
+			row(b, "kept epoch", i.training.validationSize == 0 || Double.isNaN(i.training.validationValue) ? String.format(
+				Locale.ROOT, "%d (the last: no validation split)", i.training.bestEpoch) : String.format(Locale.ROOT,
+					"%d (best validation %s, %.4f)", i.training.bestEpoch, i.training.validationMetric,
+					i.training.validationValue));
+			final String margins = amatMargins(i);
+			if (margins != null) row(b, "AMAT margins", margins);
 			row(b, "AMAT library", String.valueOf(i.libraryVersion) + ", model file format " + i.formatVersion);
 			b.append("</table>\n");
 		}
@@ -250,6 +254,18 @@ final class HtmlReport {
 			return String.format(Locale.ROOT, "amat, delta %s rms", fmt(p.get("delta_rms").getAsDouble()));
 		}
 		return method;
+	}
+
+	/** AMAT's margin statistics after its last epoch, or null for other methods. */
+	static String amatMargins(final ModelInfo i) {
+		final JsonObject state = i.training.methodState;
+		if (!"amat".equals(i.training.method) || state == null || !state.has("history")) return null;
+		final com.google.gson.JsonArray h = state.getAsJsonArray("history");
+		if (h.size() == 0) return null;
+		final JsonObject last = h.get(h.size() - 1).getAsJsonObject();
+		return String.format(Locale.ROOT, "after epoch %d: rms min %.4f, median %.4f, max %.4f; %.0f%% of the samples " +
+			"grew in that epoch", last.get("epoch").getAsInt(), last.get("min_rms").getAsDouble(), last.get("median_rms")
+				.getAsDouble(), last.get("max_rms").getAsDouble(), 100 * last.get("fraction_expanded").getAsDouble());
 	}
 
 	static String parameters(final JsonObject p) {

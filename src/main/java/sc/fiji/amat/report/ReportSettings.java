@@ -128,11 +128,26 @@ public final class ReportSettings {
 		return out;
 	}
 
-	/** One line that describes the attacks' strength, for reports. */
+	/** One line that describes the chosen attacks' strength, for reports. */
 	public String describe() {
-		return String.format(Locale.ROOT, "%s, %s norm, eps in %s; PGD %d steps, alpha %s, %d restart(s), %s step; " +
-			"IFGSM %d steps; white noise worst of %d draws; batch %d; seed %d", String.join(", ", attacks), norm == Norm.L2
-				? "L2" : "Linf", unit().name().toLowerCase(Locale.ROOT), pgdSteps, pgdAlpha, restarts, schedule ==
-					Pgd.StepSchedule.CONSTANT ? "constant" : "halving", ifgsmSteps, noiseDraws, batchSize, seed);
+		final StringBuilder b = new StringBuilder(String.join(", ", attacks));
+		b.append(", ").append(norm == Norm.L2 ? "L2" : "Linf").append(" norm, eps in ").append(unit().name().toLowerCase(
+			Locale.ROOT));
+		for (final String a : attacks) {
+			switch (AttackSpec.canonical(a)) {
+				case AttackSpec.PGD:
+					b.append(String.format(Locale.ROOT, "; PGD %d steps, alpha %s, %d restart(s), %s step", pgdSteps, pgdAlpha,
+						restarts, schedule == Pgd.StepSchedule.CONSTANT ? "constant" : "halving"));
+					break;
+				case AttackSpec.IFGSM:
+					b.append(String.format(Locale.ROOT, "; IFGSM %d steps", ifgsmSteps));
+					break;
+				case AttackSpec.NOISE:
+					b.append(String.format(Locale.ROOT, "; white noise worst of %d draws", noiseDraws));
+					break;
+				default:
+			}
+		}
+		return b.append(String.format(Locale.ROOT, "; batch %d; seed %d", batchSize, seed)).toString();
 	}
 }
