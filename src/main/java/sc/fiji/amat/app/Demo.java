@@ -25,7 +25,9 @@ import sc.fiji.amat.train.TrainingSettings;
 
 /**
  * The main job, headless: trains a U-Net on the segmentation sample data, saves the model,
- * reloads it and evaluates it on the held-out test images.
+ * reloads it and evaluates it on the held-out test images; then trains SAT at two noise sizes
+ * and AMAT (thresholds calibrated on the standard model), and writes the robustness report of
+ * all four models with their scores.
  */
 final class Demo {
 
@@ -44,6 +46,7 @@ final class Demo {
 		settings.device = args.get("device", "cpu");
 		final NetworkConfig network = new NetworkConfig(args.getInt("depth", 3), args.getInt("width", 16),
 			NetworkConfig.Norm.parse(args.get("norm", "batch")));
+		final Story story = new Story(args);
 		args.done();
 
 		Engines.setThreads(threads, 1);
@@ -85,6 +88,8 @@ final class Demo {
 				"dice " + classes.get(c))));
 		}
 		System.out.printf(Locale.ROOT, "wall time %.1f s, peak memory (resident) %s%n", seconds, peakMemory());
+		if (story.skip) return;
+		story.run(task, train, test, normalization, settings, modelFile, data, out, t0);
 	}
 
 	/** Peak resident memory of this process (Java heap and native tensors), from /proc when available. */

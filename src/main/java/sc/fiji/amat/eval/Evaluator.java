@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 
 import sc.fiji.amat.attack.Attack;
 import sc.fiji.amat.attack.AttackTarget;
@@ -30,9 +31,35 @@ public final class Evaluator {
 	 * Metrics under an attack of size {@code eps} in {@code unit} (null attack or eps 0: clean).
 	 * Evaluation attacks run in evaluation mode with the parameters frozen.
 	 */
-	@SuppressWarnings("unchecked")
 	public static <L> MetricTable evaluate(final AmatModel model, final LabeledData<L> data, final int batchSize,
 		final Attack attack, final double eps, final EpsUnit unit)
+	{
+		return evaluate(model, data, batchSize, attack, eps, unit, null);
+	}
+
+	/**
+	 * Sees every batch of an evaluation and may cancel it; for progress bars and for reports
+	 * that keep example images.
+	 */
+	public interface BatchListener {
+
+		/**
+		 * A batch was evaluated: the positions of its samples in the data, the clean input, the
+		 * input the network saw (adversarial, or the clean input itself) and its output. The
+		 * arrays are valid only during the call.
+		 */
+		default void batch(final int[] positions, final NDArray clean, final NDArray input, final NDList output) {}
+
+		/** Asked before every batch: true stops the evaluation with a {@link CancellationException}. */
+		default boolean isCancelled() {
+			return false;
+		}
+	}
+
+	/** As above, with a listener (null: none). */
+	@SuppressWarnings("unchecked")
+	public static <L> MetricTable evaluate(final AmatModel model, final LabeledData<L> data, final int batchSize,
+		final Attack attack, final double eps, final EpsUnit unit, final BatchListener listener)
 	{
 		Engines.prepareThread();
 		final Task<L> task = (Task<L>) model.task();
@@ -40,9 +67,11 @@ public final class Evaluator {
 			.normalization().validRange());
 		MetricTable table = null;
 		for (int from = 0; from < data.size(); from += batchSize) {
+			if (listener != null && listener.isCancelled()) throw new CancellationException("Evaluation cancelled");
 			final int[] pos = range(from, Math.min(data.size(), from + batchSize));
 			try (NDManager m = model.manager().newSubManager()) {
-				NDArray x = data.batch(m, pos);
+				final NDArray clean = data.batch(m, pos);
+				NDArray x = clean;
 				final List<L> labels = data.labels(pos);
 				if (attack != null && eps > 0) {
 					final NDList y = task.encodeLabels(m, labels, data.height(), data.width());
@@ -50,7 +79,9 @@ public final class Evaluator {
 						.validRange());
 					x = attack.perturb(target, x, y, abs);
 				}
-				final MetricTable batch = task.metrics(model.forward(x, false), labels);
+				final NDList output = model.forward(x, false);
+				final MetricTable batch = task.metrics(output, labels);
+				if (listener != null) listener.batch(pos, clean, x, output);
 				if (table == null) table = batch;
 				else table.addAll(batch);
 			}

@@ -1,0 +1,130 @@
+package sc.fiji.amat.app;
+
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import sc.fiji.amat.AmatException;
+import sc.fiji.amat.attack.EpsUnit;
+import sc.fiji.amat.attack.Norm;
+import sc.fiji.amat.attack.Pgd;
+import sc.fiji.amat.engine.Engines;
+import sc.fiji.amat.model.ModelFile;
+import sc.fiji.amat.report.ModelResult;
+import sc.fiji.amat.report.ReportListener;
+import sc.fiji.amat.report.ReportResult;
+import sc.fiji.amat.report.ReportSettings;
+import sc.fiji.amat.report.ReportWriter;
+import sc.fiji.amat.report.RobustnessReport;
+import sc.fiji.amat.report.SanityChecks;
+import sc.fiji.amat.report.TestSet;
+
+/**
+ * {@code report}: evaluates model files under attacks on a labelled test set and writes the
+ * robustness report (HTML, CSV, PNG plots and examples) into a folder.
+ */
+final class Report {
+
+	private Report() {}
+
+	static void run(final Args args) {
+		final String modelList = args.get("models", null);
+		final String images = args.get("images", null);
+		final String labels = args.get("labels", null);
+		final Path out = Paths.get(args.get("out", "report"));
+		final ReportSettings s = new ReportSettings();
+		final String attacks = args.get("attacks", null);
+		if (attacks != null) s.attacks = ReportSettings.parseAttacks(attacks);
+		s.norm = Norm.parse(args.get("norm", "L2"));
+		final String unit = args.get("unit", null);
+		if (unit != null) s.unit = EpsUnit.parse(unit);
+		final String eps = args.get("eps", null);
+		if (eps != null) s.eps = ReportSettings.parseEps(eps);
+		s.pgdSteps = args.getInt("steps", s.pgdSteps);
+		s.pgdAlpha = (float) args.getDouble("alpha", s.pgdAlpha);
+		s.restarts = args.getInt("restarts", s.restarts);
+		s.schedule = Pgd.StepSchedule.parse(args.get("schedule", "constant"));
+		s.ifgsmSteps = args.getInt("ifgsm-steps", s.ifgsmSteps);
+		s.noiseDraws = args.getInt("noise-draws", s.noiseDraws);
+		s.batchSize = args.getInt("batch", s.batchSize);
+		s.exampleCount = args.getInt("examples", s.exampleCount);
+		final String exampleEps = args.get("example-eps", null);
+		if (exampleEps != null) s.exampleEps = ReportSettings.parseEps(exampleEps)[0];
+		s.exampleAttack = args.get("example-attack", null);
+		s.device = args.get("device", "cpu");
+		s.seed = args.getInt("seed", (int) s.seed);
+		final int threads = args.getInt("threads", Runtime.getRuntime().availableProcessors());
+		args.done();
+		if (modelList == null || images == null || labels == null) {
+			throw new AmatException("report needs --models a.amat.zip,b.amat.zip --images test-images.tif --labels " +
+				"test-labels.tif (and --out FOLDER).");
+		}
+		final List<Path> models = new ArrayList<>();
+		for (final String m : modelList.split(",")) {
+			if (!m.trim().isEmpty()) models.add(Paths.get(m.trim()));
+		}
+		Engines.setThreads(threads, 1);
+		if (models.isEmpty()) throw new AmatException("--models names no model file.");
+		final String task = ModelFile.read(models.get(0)).info().task;
+		final TestSet<?> test = TestSet.fromFiles(task, Paths.get(images), Paths.get(labels));
+		final ReportResult r = RobustnessReport.evaluate(models, test, s, new ConsoleReportListener(System.out));
+		final Path html = ReportWriter.write(r, out, null);
+		printScores(r, System.out);
+		System.out.println("report: " + html);
+	}
+
+	/** Prints the score table and the sanity flags. */
+	static void printScores(final ReportResult r, final java.io.PrintStream out) {
+		final List<String> attacks = r.scoredAttacks();
+		final String metric = r.models().get(0).primaryMetric;
+		final StringBuilder head = new StringBuilder(String.format(Locale.ROOT, "%-24s %-8s %10s", "model", "method",
+			"clean " + metric));
+		for (final String a : attacks) head.append(String.format(Locale.ROOT, " %11s", a));
+		out.println("robustness score = sqrt(clean " + metric + " x normalised area under the " + metric +
+			"-vs-eps curve), eps " + r.eps.list() + " " + r.eps.unitName() + " (" + r.eps.describeUnit() + ")");
+		out.println(head);
+		for (final ModelResult m : r.models()) {
+			final StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-24s %-8s %10.4f", m.name, m
+				.method(), m.cleanMetric()));
+			for (final String a : attacks) line.append(String.format(Locale.ROOT, " %11.4f", m.score(a).score));
+			out.println(line);
+		}
+		final List<SanityChecks.Flag> flags = r.flags();
+		if (flags.isEmpty()) out.println("sanity checks: no sign of gradient masking in any model");
+		for (final SanityChecks.Flag f : flags) out.println((f.isWarning() ? "WARNING " : "note ") + f);
+	}
+
+	/** One line per evaluated level, and a line per tenth of progress. */
+	static final class ConsoleReportListener implements ReportListener {
+
+		private final java.io.PrintStream out;
+
+		ConsoleReportListener(final java.io.PrintStream out) {
+			this.out = out;
+		}
+
+		@Override
+		public void started(final String plan) {
+			out.println("report: " + plan);
+		}
+
+		@Override
+		public void evaluated(final String model, final String attack, final double eps, final String metric,
+			final double mean)
+		{
+			out.printf(Locale.ROOT, "  %-24s %-6s eps %-8s %s %.4f%n", model, attack, trim(eps), metric, mean);
+		}
+
+		@Override
+		public void message(final String text) {
+			out.println(text);
+		}
+
+		private static String trim(final double v) {
+			final String s = String.format(Locale.ROOT, "%.4g", v);
+			return s.contains(".") && !s.contains("e") ? s.replaceAll("0+$", "").replaceAll("\\.$", "") : s;
+		}
+	}
+}

@@ -1,0 +1,202 @@
+package sc.fiji.amat.report;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+import sc.fiji.amat.AmatException;
+import sc.fiji.amat.attack.EpsUnit;
+import sc.fiji.amat.attack.Norm;
+import sc.fiji.amat.data.LabeledData;
+import sc.fiji.amat.data.Normalization;
+import sc.fiji.amat.model.ModelFile;
+import sc.fiji.amat.model.ModelInfo;
+
+/**
+ * The noise levels a report suggests when the user gives none: six evenly spaced levels from 0
+ * (evenly, so the trapezoid area of the robustness score weighs every part of the range
+ * alike) up to a largest level derived from the data and the models:
+ * <ul>
+ * <li>L2: a quarter of the typical per-image standard deviation of the normalised test images
+ * (0.25 rms for z-scored images), or 1.5 times the largest L2 training budget among the models
+ * (a SAT eps, or the median AMAT margin after the last epoch), whichever is larger, so the
+ * curves reach beyond what the models were trained for;</li>
+ * <li>Linf: 8/255 of the intensity range (the common benchmark size), or 1.5 times the largest
+ * Linf SAT eps, whichever is larger; five levels.</li>
+ * </ul>
+ * The largest level is rounded up to 1, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 times a power of ten in
+ * rms and absolute units. Levels are in the unit asked for; the explanation says how they came
+ * about.
+ */
+public final class DefaultEps {
+
+	private DefaultEps() {}
+
+	/** Suggests levels for model files and a test set. */
+	public static EpsLevels suggest(final List<Path> models, final TestSet<?> test, final Norm norm,
+		final EpsUnit unit)
+	{
+		final List<ModelInfo> infos = new ArrayList<>();
+		final List<String> names = RobustnessReport.names(models);
+		for (final Path p : models) infos.add(ModelFile.read(p).info());
+		return suggest(infos, names, test, norm, unit);
+	}
+
+	/** Suggests levels for models (their info and names) and a test set. */
+	public static EpsLevels suggest(final List<ModelInfo> infos, final List<String> names, final TestSet<?> test,
+		final Norm norm, final EpsUnit unitOrNull)
+	{
+		if (infos.isEmpty()) throw new AmatException("Give at least one model.");
+		final EpsUnit unit = unitOrNull == null ? EpsUnit.defaultFor(norm) : unitOrNull;
+		unit.checkFits(norm);
+		final LabeledData<?> data = test.normalizedFor(Normalization.parse(infos.get(0).normalization));
+		final float[] validRange = Normalization.parse(infos.get(0).normalization).validRange();
+		final int size = data.sampleSize();
+		final StringBuilder why = new StringBuilder();
+		double top; // in rms (L2) or range (Linf)
+		String budgetOf = null;
+		double budget = 0;
+		if (norm == Norm.L2) {
+			final double spread = typicalStd(data);
+			top = 0.25 * spread;
+			why.append(String.format(Locale.ROOT, "a quarter of the typical per-image standard deviation of the " +
+				"normalised test images (%.3g)", spread));
+			for (int m = 0; m < infos.size(); m++) {
+				final double b = l2BudgetRms(infos.get(m));
+				if (b > budget) {
+					budget = b;
+					budgetOf = names.get(m);
+				}
+			}
+		}
+		else {
+			top = 8 / 255.0;
+			why.append("8/255 of the intensity range");
+			final double width = validRange != null ? validRange[1] - validRange[0] : typicalRange(data);
+			for (int m = 0; m < infos.size(); m++) {
+				final double b = linfBudgetAbsolute(infos.get(m)) / width;
+				if (b > budget) {
+					budget = b;
+					budgetOf = names.get(m);
+				}
+			}
+		}
+		if (1.5 * budget > top) {
+			top = 1.5 * budget;
+			why.setLength(0);
+			why.append(String.format(Locale.ROOT, "1.5 x the largest training budget among the models (%.3g %s, %s)",
+				budget, norm == Norm.L2 ? "rms" : "range", budgetOf));
+		}
+		// into the unit asked for
+		double factor = 1;
+		if (unit == EpsUnit.ABSOLUTE) {
+			factor = norm == Norm.L2 ? Math.sqrt(size) : validRange != null ? validRange[1] - validRange[0] : typicalRange(
+				data);
+		}
+		top *= factor;
+		final boolean linfRange = norm == Norm.LINF && unit == EpsUnit.RANGE;
+		final int steps = norm == Norm.L2 ? 5 : 4;
+		final double[] levels = new double[steps + 1];
+		if (linfRange) {
+			// whole 255ths: 8/255 gives 0, 2/255, ..., 8/255
+			final double unitsOf255 = Math.ceil(top * 255 / steps - 1e-9) * steps;
+			for (int k = 0; k <= steps; k++) levels[k] = unitsOf255 / 255 * k / steps;
+		}
+		else {
+			final double nice = roundUpNice(top);
+			for (int k = 0; k <= steps; k++) levels[k] = nice * k / steps;
+		}
+		final String text = String.format(Locale.ROOT, "%d evenly spaced levels from 0 to %s %s: the largest is %s.",
+			levels.length, EpsLevels.format(levels[steps]), unit.name().toLowerCase(Locale.ROOT), why);
+		return new EpsLevels(levels, norm, unit, text);
+	}
+
+	/** The model's L2 training budget in rms units (SAT eps, AMAT's median margin), 0 if none. */
+	static double l2BudgetRms(final ModelInfo info) {
+		final JsonObject p = info.training.parameters;
+		final String method = info.training.method == null ? "" : info.training.method;
+		final int size = Math.max(1, info.inputChannels * info.inputHeight * info.inputWidth);
+		if (method.equals("sat") && p != null && p.has("norm") && p.get("norm").getAsString().equals("L2")) {
+			if (p.has("eps_rms")) return p.get("eps_rms").getAsDouble();
+			if (p.has("eps")) return p.get("eps").getAsDouble() / Math.sqrt(size);
+		}
+		if (method.equals("amat")) {
+			final JsonObject state = info.training.methodState;
+			if (state != null && state.has("history")) {
+				final JsonArray h = state.getAsJsonArray("history");
+				if (h.size() > 0) {
+					final JsonElement last = h.get(h.size() - 1);
+					if (last.isJsonObject() && last.getAsJsonObject().has("median_rms")) {
+						return last.getAsJsonObject().get("median_rms").getAsDouble();
+					}
+				}
+			}
+			if (p != null && p.has("delta_rms")) return p.get("delta_rms").getAsDouble();
+		}
+		return 0;
+	}
+
+	/** The model's Linf training budget in absolute units (SAT eps), 0 if none. */
+	static double linfBudgetAbsolute(final ModelInfo info) {
+		final JsonObject p = info.training.parameters;
+		if ("sat".equals(info.training.method) && p != null && p.has("norm") && p.get("norm").getAsString().equals(
+			"LINF") && p.has("eps"))
+		{
+			return p.get("eps").getAsDouble();
+		}
+		return 0;
+	}
+
+	/** Median over images of the standard deviation of their normalised values. */
+	static double typicalStd(final LabeledData<?> data) {
+		final double[] s = new double[data.size()];
+		for (int i = 0; i < s.length; i++) {
+			final float[] v = data.image(i);
+			double sum = 0, sum2 = 0;
+			for (final float f : v) {
+				sum += f;
+				sum2 += (double) f * f;
+			}
+			final double mean = sum / v.length;
+			s[i] = Math.sqrt(Math.max(0, sum2 / v.length - mean * mean));
+		}
+		return median(s);
+	}
+
+	/** Median over images of the range (max - min) of their normalised values. */
+	static double typicalRange(final LabeledData<?> data) {
+		final double[] r = new double[data.size()];
+		for (int i = 0; i < r.length; i++) {
+			float lo = Float.POSITIVE_INFINITY, hi = Float.NEGATIVE_INFINITY;
+			for (final float f : data.image(i)) {
+				lo = Math.min(lo, f);
+				hi = Math.max(hi, f);
+			}
+			r[i] = hi - lo;
+		}
+		return median(r);
+	}
+
+	private static double median(final double[] v) {
+		final double[] s = v.clone();
+		Arrays.sort(s);
+		final int n = s.length;
+		return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+	}
+
+	/** The smallest of 1, 1.5, 2, 2.5, 3, 4, 5, 6, 8 times a power of ten that is >= v. */
+	static double roundUpNice(final double v) {
+		if (!(v > 0)) return 1;
+		final double p = Math.pow(10, Math.floor(Math.log10(v)));
+		for (final double m : new double[] { 1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10 }) {
+			if (m * p >= v * (1 - 1e-9)) return m * p;
+		}
+		return 10 * p;
+	}
+}

@@ -1,0 +1,334 @@
+package sc.fiji.amat.report;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import sc.fiji.amat.AmatVersion;
+import sc.fiji.amat.attack.Norm;
+import sc.fiji.amat.model.ModelInfo;
+
+/** The report as one self-contained HTML page: every image is embedded as a data URI. */
+final class HtmlReport {
+
+	private HtmlReport() {}
+
+	private static final String STYLE = "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,'DejaVu Sans'," +
+		"sans-serif;max-width:1180px;margin:24px auto;padding:0 16px;color:#222;line-height:1.4}" +
+		"h1{font-size:1.6em;margin-bottom:4px}h2{font-size:1.25em;margin-top:32px;border-bottom:1px solid #ccc;" +
+		"padding-bottom:4px}h3{font-size:1.05em;margin:18px 0 6px}.meta{color:#555;margin-top:0}" +
+		"table{border-collapse:collapse;margin:8px 0 16px;font-size:.9em}th,td{border:1px solid #bbb;" +
+		"padding:3px 8px;text-align:left;vertical-align:top}th{background:#eef1f5}td.n{text-align:right;" +
+		"font-variant-numeric:tabular-nums;white-space:nowrap}tr.worst td{background:#fafafa;font-style:italic}" +
+		".best{font-weight:bold}.warn{color:#a40000}.ok{color:#1b6e20}.note{color:#7a5b00}" +
+		".plots{display:flex;flex-wrap:wrap;gap:12px}.plots figure{margin:0;flex:0 1 calc(50% - 6px)}" +
+		".plots figure img{width:100%}figure{margin:0 0 12px}figure img{max-width:100%;" +
+		"border:1px solid #ddd}figcaption{font-size:.85em;color:#555}code,pre{font-family:'DejaVu Sans Mono'," +
+		"monospace;font-size:.85em}pre{background:#f6f8fa;padding:6px;white-space:pre-wrap;margin:0}" +
+		".small{font-size:.85em;color:#555}";
+
+	static String html(final ReportResult r, final Map<String, Path> plots, final Map<String, Path> examples)
+		throws IOException
+	{
+		final StringBuilder b = new StringBuilder(1 << 16);
+		final List<ModelResult> models = r.models();
+		final String primary = models.isEmpty() ? "metric" : models.get(0).primaryMetric;
+		final String normName = r.eps.norm == Norm.L2 ? "L2" : "Linf";
+		b.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
+		b.append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+		b.append("<title>AMAT robustness report</title>\n<style>").append(STYLE).append("</style>\n</head>\n<body>\n");
+		b.append("<h1>Robustness report</h1>\n<p class=\"meta\">").append(esc(r.created())).append(" &middot; AMAT ")
+			.append(esc(AmatVersion.library())).append(" (DJL ").append(esc(AmatVersion.djl())).append(", PyTorch ")
+			.append(esc(AmatVersion.pytorch())).append(") &middot; task <b>").append(esc(r.taskType)).append(
+				"</b> &middot; test set <b>").append(esc(r.testSet)).append("</b>, ").append(r.testSize).append(
+					" images &middot; evaluated in ").append(String.format(Locale.ROOT, "%.0f s", r.seconds())).append(
+						" on ").append(esc(r.settings.device)).append("</p>\n");
+		b.append("<p><b>Noise size in force:</b> ").append(normName).append(" norm, eps in <b>").append(esc(r.eps
+			.unitName())).append("</b> units (").append(esc(r.eps.describeUnit())).append("); levels ").append(esc(r.eps
+				.list())).append(".</p>\n");
+
+		// scores
+		b.append("<h2>Robustness scores</h2>\n");
+		b.append("<p class=\"small\">score = &radic;(clean ").append(esc(primary)).append(
+			" &times; normalised area under the ").append(esc(primary)).append(
+				"-vs-eps curve), the area by trapezoids from eps 0 to ").append(esc(EpsLevels.format(r.eps.max())))
+			.append(" divided by ").append(esc(EpsLevels.format(r.eps.max()))).append(
+				". Higher is better; the best per column is bold. <i>worst case</i>: per image the lowest ").append(esc(
+					primary)).append(" over the chosen attacks at each eps (as AutoAttack reports).</p>\n");
+		final List<String> attacks = r.scoredAttacks();
+		b.append("<table>\n<tr><th>model</th><th>method</th><th>clean ").append(esc(primary)).append("</th>");
+		final boolean pooled = ReportPlots.plottedMetrics(r).contains(Metrics.POOLED_DICE);
+		if (pooled) b.append("<th>clean pooled Dice</th>");
+		for (final String a : attacks) b.append("<th>score ").append(esc(a)).append("</th>");
+		b.append("<th>sanity checks</th></tr>\n");
+		for (final ModelResult m : models) {
+			b.append("<tr><td>").append(esc(m.name)).append("</td><td>").append(esc(methodLabel(m.info))).append("</td>");
+			b.append(num(m.cleanMetric(), best(models, null, m, true)));
+			if (pooled) b.append(num(r.table().mean(m.name, attacks.get(0), 0, Metrics.POOLED_DICE), false));
+			for (final String a : attacks) b.append(num(m.score(a).score, best(models, a, m, false)));
+			final long warnings = m.flags().stream().filter(SanityChecks.Flag::isWarning).count();
+			final long notes = m.flags().size() - warnings;
+			b.append("<td>").append(warnings > 0 ? "<span class=\"warn\">" + warnings + " warning(s)</span>" :
+				"<span class=\"ok\">no sign of gradient masking</span>").append(notes > 0 ? ", <span class=\"note\">" +
+					notes + " note(s)</span>" : "").append("</td></tr>\n");
+		}
+		b.append("</table>\n");
+
+		// plots
+		b.append("<h2>Metric against noise size</h2>\n");
+		for (final String metric : ReportPlots.plottedMetrics(r)) {
+			b.append("<h3>").append(esc(metric)).append("</h3>\n<div class=\"plots\">\n");
+			for (final String a : attacks) {
+				final Path p = plots.get(metric + "\u0000" + a);
+				if (p == null) continue;
+				b.append("<figure><img alt=\"").append(esc(metric + " under " + a)).append("\" src=\"").append(dataUri(p))
+					.append("\"><figcaption>").append(esc(metric)).append(" under ").append(esc(a)).append(
+						"</figcaption></figure>\n");
+			}
+			b.append("</div>\n");
+		}
+
+		// sanity checks
+		b.append("<h2>Sanity checks</h2>\n<p class=\"small\">Gradient attacks must beat white noise of the same size; " +
+			"PGD and IFGSM must beat one FGSM step; the metric must not rise as eps grows; input gradients must be " +
+			"finite and non-zero. A difference counts when it exceeds ").append(String.format(Locale.ROOT, "%s",
+				r.settings.sanityTolerance)).append(" and twice its standard error over the images.</p>\n<ul>\n");
+		for (final ModelResult m : models) {
+			b.append("<li><b>").append(esc(m.name)).append("</b>: ");
+			if (m.flags().isEmpty()) b.append("<span class=\"ok\">all checks passed</span>");
+			b.append(" <span class=\"small\">(input gradients: ").append(esc(m.gradients().toString())).append(
+				")</span>");
+			if (!m.flags().isEmpty()) {
+				b.append("<ul>");
+				for (final SanityChecks.Flag f : m.flags()) {
+					b.append("<li class=\"").append(f.isWarning() ? "warn" : "note").append("\">").append(f.isWarning()
+						? "warning: " : "note: ").append(esc(f.message)).append("</li>");
+				}
+				b.append("</ul>");
+			}
+			b.append("</li>\n");
+		}
+		b.append("</ul>\n");
+
+		// the attacks
+		b.append("<h2>Attacks and noise levels</h2>\n<ul>\n");
+		b.append("<li>norm ").append(normName).append(", unit <b>").append(esc(r.eps.unitName())).append("</b>: ")
+			.append(esc(r.eps.describeUnit())).append("</li>\n");
+		b.append("<li>levels ").append(esc(r.eps.list())).append(": ").append(esc(r.eps.explanation)).append("</li>\n");
+		for (final Map.Entry<String, String> a : r.attacks.entrySet()) {
+			b.append("<li><b>").append(esc(a.getKey())).append("</b>: <code>").append(esc(a.getValue())).append(
+				"</code></li>\n");
+		}
+		b.append("<li>every attack maximises the task's own per-image loss with the model in evaluation mode and its " +
+			"parameters frozen; the random generator is seeded per attack and level (seed ").append(r.settings.seed)
+			.append("), so every model meets the same random starts and noise</li>\n");
+		if (models.size() > 0) {
+			b.append("<li>absolute eps per level (mean over images, normalised-input units): ");
+			for (int i = 0; i < models.size(); i++) {
+				if (i > 0) b.append("; ");
+				b.append(esc(models.get(i).name)).append(": ");
+				final double[] abs = models.get(i).epsAbsolute();
+				for (int k = 0; k < abs.length; k++) b.append(k > 0 ? ", " : "").append(EpsLevels.format(abs[k]));
+			}
+			b.append("</li>\n");
+		}
+		b.append("</ul>\n");
+
+		// examples
+		if (!examples.isEmpty()) {
+			b.append("<h2>Examples</h2>\n<p class=\"small\">Clean input, adversarial input (same display range), the " +
+				"noise (grey is zero, stretched to its largest absolute value)");
+			if (r.taskType.equals("segmentation")) {
+				b.append(", ground truth and predictions (black background, then one colour per class)");
+			}
+			b.append(".</p>\n");
+			for (final Map.Entry<String, Path> e : examples.entrySet()) {
+				b.append("<figure><img alt=\"examples of ").append(esc(e.getKey())).append("\" src=\"").append(dataUri(e
+					.getValue())).append("\"><figcaption>").append(esc(e.getKey())).append("</figcaption></figure>\n");
+			}
+		}
+
+		// per-level tables
+		b.append("<h2>Results by noise level</h2>\n<p class=\"small\">Mean &plusmn; standard deviation over the ")
+			.append(r.testSize).append(" test images (pooled metrics have no spread); eps in ").append(esc(r.eps
+				.unitName())).append(". The same numbers, with n, are in <code>").append(ReportWriter.CSV).append(
+					"</code>.</p>\n");
+		for (final String metric : metricsOf(r)) {
+			b.append("<h3>").append(esc(metric)).append("</h3>\n<table>\n<tr><th>model</th><th>attack</th>");
+			for (int k = 0; k < r.eps.size(); k++) b.append("<th>eps ").append(esc(EpsLevels.format(r.eps.get(k)))).append(
+				"</th>");
+			b.append("</tr>\n");
+			for (final ModelResult m : models) {
+				for (final String a : attacks) {
+					final List<ReportTable.Row> rows = r.table().curve(m.name, a, metric);
+					if (rows.isEmpty()) continue;
+					b.append(a.equals(AttackSpec.WORST_CASE) ? "<tr class=\"worst\">" : "<tr>").append("<td>").append(esc(
+						m.name)).append("</td><td>").append(esc(a)).append("</td>");
+					for (final ReportTable.Row row : rows) {
+						b.append("<td class=\"n\">").append(fmt(row.mean)).append(Double.isNaN(row.spread) ? "" : " &plusmn; " +
+							fmt(row.spread)).append("</td>");
+					}
+					b.append("</tr>\n");
+				}
+			}
+			b.append("</table>\n");
+		}
+		if (attacks.contains(AttackSpec.WORST_CASE)) {
+			b.append("<h3>Which attack was the worst case</h3>\n<table>\n<tr><th>model</th><th>eps</th>");
+			final List<String> chosen = attacks.subList(0, attacks.size() - 1);
+			for (final String a : chosen) b.append("<th>").append(esc(a)).append("</th>");
+			b.append("</tr>\n");
+			for (final ModelResult m : models) {
+				for (int k = 1; k < r.eps.size(); k++) {
+					b.append("<tr><td>").append(esc(m.name)).append("</td><td class=\"n\">").append(esc(EpsLevels.format(r.eps
+						.get(k)))).append("</td>");
+					for (final int c : m.worstCounts()[k]) b.append("<td class=\"n\">").append(c).append("</td>");
+					b.append("</tr>\n");
+				}
+			}
+			b.append("</table>\n<p class=\"small\">Images per attack that hurt them most (ties go to the attack listed " +
+				"first).</p>\n");
+		}
+
+		// models
+		b.append("<h2>Models</h2>\n");
+		for (final ModelResult m : models) {
+			final ModelInfo i = m.info;
+			b.append("<h3>").append(esc(m.name)).append("</h3>\n<table>\n");
+			row(b, "file", m.file.toString());
+			row(b, "task", i.task + (i.taskSpec == null ? "" : " " + i.taskSpec));
+			row(b, "network", String.valueOf(i.network));
+			row(b, "input", String.format(Locale.ROOT, "%d channel(s), trained on %dx%d images", i.inputChannels,
+				i.inputWidth, i.inputHeight));
+			row(b, "normalisation", i.normalization);
+			row(b, "training method", methodLabel(i));
+			b.append("<tr><th>method parameters</th><td><pre>").append(esc(parameters(i.training.parameters))).append(
+				"</pre></td></tr>\n");
+			row(b, "training data", String.format(Locale.ROOT, "%d training and %d validation images",
+				i.training.trainingSize, i.training.validationSize));
+			row(b, "optimisation", String.format(Locale.ROOT, "%s, learning rate %.3g, batch %d, %d of %d epochs, seed %d",
+				i.training.optimizer, i.training.learningRate, i.training.batchSize, i.training.epochsCompleted,
+				i.training.epochs, i.training.seed));
+			row(b, "kept epoch", i.training.validationSize == 0 || Double.isNaN(i.training.validationValue) ? String.format(
+				Locale.ROOT, "%d (the last: no validation split)", i.training.bestEpoch) : String.format(Locale.ROOT,
+					"%d (best validation %s, %.4f)", i.training.bestEpoch, i.training.validationMetric,
+					i.training.validationValue));
+			final String margins = amatMargins(i);
+			if (margins != null) row(b, "AMAT margins", margins);
+			row(b, "AMAT library", String.valueOf(i.libraryVersion) + ", model file format " + i.formatVersion);
+			b.append("</table>\n");
+		}
+		b.append("<p class=\"small\">Files beside this page: ").append(ReportWriter.CSV).append(", ").append(
+			ReportWriter.SCORES).append(", ").append(ReportWriter.CHECKS).append(", plots/, examples/. Settings: ")
+			.append(esc(r.settings.describe())).append(".</p>\n");
+		b.append("</body>\n</html>\n");
+		return b.toString();
+	}
+
+	/** The metrics of the table: primary first, in the order they appear. */
+	static List<String> metricsOf(final ReportResult r) {
+		final List<String> out = new java.util.ArrayList<>();
+		for (final ReportTable.Row row : r.table().rows()) {
+			if (!out.contains(row.metric)) out.add(row.metric);
+		}
+		return out;
+	}
+
+	static String methodLabel(final ModelInfo i) {
+		final String method = i.training.method == null ? "?" : i.training.method;
+		final JsonObject p = i.training.parameters;
+		if (p == null) return method;
+		if (method.equals("sat") && p.has("eps")) {
+			return p.has("eps_rms") ? String.format(Locale.ROOT, "sat, %s eps %s rms", p.get("norm").getAsString(), fmt(p
+				.get("eps_rms").getAsDouble())) : "sat, " + p.get("norm").getAsString() + " eps " + p.get("eps")
+					.getAsString();
+		}
+		if (method.equals("amat") && p.has("delta_rms")) {
+			return String.format(Locale.ROOT, "amat, delta %s rms", fmt(p.get("delta_rms").getAsDouble()));
+		}
+		return method;
+	}
+
+	/** AMAT's margin statistics after its last epoch, or null for other methods. */
+	static String amatMargins(final ModelInfo i) {
+		final JsonObject state = i.training.methodState;
+		if (!"amat".equals(i.training.method) || state == null || !state.has("history")) return null;
+		final com.google.gson.JsonArray h = state.getAsJsonArray("history");
+		if (h.size() == 0) return null;
+		final JsonObject last = h.get(h.size() - 1).getAsJsonObject();
+		return String.format(Locale.ROOT, "after epoch %d: rms min %.4f, median %.4f, max %.4f; %.0f%% of the samples " +
+			"grew in that epoch", last.get("epoch").getAsInt(), last.get("min_rms").getAsDouble(), last.get("median_rms")
+				.getAsDouble(), last.get("max_rms").getAsDouble(), 100 * last.get("fraction_expanded").getAsDouble());
+	}
+
+	static String parameters(final JsonObject p) {
+		if (p == null || p.size() == 0) return "none";
+		final StringBuilder b = new StringBuilder();
+		for (final Map.Entry<String, JsonElement> e : p.entrySet()) {
+			if (b.length() > 0) b.append('\n');
+			b.append(e.getKey()).append(": ").append(e.getValue().isJsonPrimitive() ? e.getValue().getAsString() : e
+				.getValue().toString());
+		}
+		return b.toString();
+	}
+
+	private static boolean best(final List<ModelResult> models, final String attack, final ModelResult m,
+		final boolean clean)
+	{
+		double bestValue = Double.NEGATIVE_INFINITY;
+		for (final ModelResult o : models) {
+			final double v = clean ? o.cleanMetric() : o.score(attack).score;
+			if (v > bestValue) bestValue = v;
+		}
+		final double mine = clean ? m.cleanMetric() : m.score(attack).score;
+		return models.size() > 1 && mine == bestValue;
+	}
+
+	private static void row(final StringBuilder b, final String key, final String value) {
+		b.append("<tr><th>").append(esc(key)).append("</th><td>").append(esc(value)).append("</td></tr>\n");
+	}
+
+	private static String num(final double v, final boolean bold) {
+		return "<td class=\"n" + (bold ? " best" : "") + "\">" + fmt(v) + "</td>";
+	}
+
+	static String fmt(final double v) {
+		return Double.isNaN(v) ? "&ndash;" : String.format(Locale.ROOT, "%.4f", v);
+	}
+
+	static String dataUri(final Path png) throws IOException {
+		return "data:image/png;base64," + Base64.getEncoder().encodeToString(Files.readAllBytes(png));
+	}
+
+	static String esc(final String s) {
+		if (s == null) return "";
+		final StringBuilder b = new StringBuilder(s.length());
+		for (int i = 0; i < s.length(); i++) {
+			final char c = s.charAt(i);
+			switch (c) {
+				case '<':
+					b.append("&lt;");
+					break;
+				case '>':
+					b.append("&gt;");
+					break;
+				case '&':
+					b.append("&amp;");
+					break;
+				case '"':
+					b.append("&quot;");
+					break;
+				default:
+					b.append(c);
+			}
+		}
+		return b.toString();
+	}
+}

@@ -1,0 +1,87 @@
+package sc.fiji.amat.report;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import sc.fiji.amat.model.ModelInfo;
+import sc.fiji.amat.task.MetricTable;
+
+/** Everything a report found about one model. */
+public final class ModelResult {
+
+	public final String name;
+	public final Path file;
+	public final ModelInfo info;
+	/** The primary metric's name (column 0 of the task's metric table). */
+	public final String primaryMetric;
+	/** Per attack (in the report's order, then {@link AttackSpec#WORST_CASE}), one per-image table per level. */
+	final Map<String, MetricTable[]> tables = new LinkedHashMap<>();
+	final Map<String, RobustnessScore> scores = new LinkedHashMap<>();
+	/** Per level, per attack: for how many images that attack was the worst. */
+	int[][] worstCounts;
+	/** Mean absolute eps per level on this model's normalised images. */
+	double[] epsAbsolute;
+	InputGradients gradients;
+	final List<SanityChecks.Flag> flags = new ArrayList<>();
+	final List<Example> examples = new ArrayList<>();
+
+	ModelResult(final String name, final Path file, final ModelInfo info, final String primaryMetric) {
+		this.name = name;
+		this.file = file;
+		this.info = info;
+		this.primaryMetric = primaryMetric;
+	}
+
+	/** Attack names with results, the worst case last when there is one. */
+	public List<String> attacks() {
+		return new ArrayList<>(tables.keySet());
+	}
+
+	/** The per-image metric tables of an attack, one per noise level (level 0 is clean). */
+	public MetricTable[] tables(final String attack) {
+		return tables.get(attack).clone();
+	}
+
+	/** The robustness score of the primary metric under an attack (or the worst case). */
+	public RobustnessScore score(final String attack) {
+		return scores.get(attack);
+	}
+
+	public Map<String, RobustnessScore> scores() {
+		return Collections.unmodifiableMap(scores);
+	}
+
+	/** The clean primary metric. */
+	public double cleanMetric() {
+		return tables.values().iterator().next()[0].primaryMean();
+	}
+
+	public int[][] worstCounts() {
+		return worstCounts;
+	}
+
+	public double[] epsAbsolute() {
+		return epsAbsolute.clone();
+	}
+
+	public InputGradients gradients() {
+		return gradients;
+	}
+
+	public List<SanityChecks.Flag> flags() {
+		return Collections.unmodifiableList(flags);
+	}
+
+	public List<Example> examples() {
+		return Collections.unmodifiableList(examples);
+	}
+
+	/** The training method recorded in the model file. */
+	public String method() {
+		return info.training.method == null ? "?" : info.training.method;
+	}
+}

@@ -1,0 +1,153 @@
+package sc.fiji.amat.report;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+import sc.fiji.amat.AmatException;
+import sc.fiji.amat.attack.EpsUnit;
+import sc.fiji.amat.attack.Norm;
+import sc.fiji.amat.attack.Pgd;
+
+/**
+ * What a robustness report evaluates: which attacks, in which norm, at which noise levels (in
+ * which unit), how strong the iterative attacks are, and what it shows. Public fields, so a
+ * command can fill them from its inputs; {@link #check()} validates them.
+ */
+public final class ReportSettings {
+
+	/** Attack names in the order the report shows them: pgd, ifgsm, fgsm, noise. */
+	public List<String> attacks = new ArrayList<>(Arrays.asList("pgd", "ifgsm", "fgsm", "noise"));
+	public Norm norm = Norm.L2;
+	/** The unit the noise levels are given in; null: the norm's default (rms for L2, range for Linf). */
+	public EpsUnit unit;
+	/**
+	 * Noise levels, ascending, starting at 0; null: {@link DefaultEps#suggest derived} from the
+	 * data and the models.
+	 */
+	public double[] eps;
+	/** PGD steps (the paper evaluates with 100). */
+	public int pgdSteps = 20;
+	/** PGD step size factor: each step is alpha * eps / T. */
+	public float pgdAlpha = 2.5f;
+	/** PGD restarts; per sample the restart with the highest loss is kept. */
+	public int restarts = 1;
+	/** PGD's step-size schedule: constant, or halving when the loss stops improving. */
+	public Pgd.StepSchedule schedule = Pgd.StepSchedule.CONSTANT;
+	/** IFGSM steps (the paper uses 10). */
+	public int ifgsmSteps = 10;
+	/** White noise: draws per image, the worst one kept. */
+	public int noiseDraws = 10;
+	public int batchSize = 8;
+	/** Test images shown as examples per model (0: none). */
+	public int exampleCount = 3;
+	/** The noise level of the examples; NaN: the largest. */
+	public double exampleEps = Double.NaN;
+	/** The attack of the examples; null: the first chosen attack. */
+	public String exampleAttack;
+	/** "cpu", "gpu", "gpu N" or "auto". */
+	public String device = "cpu";
+	/** Seeds the random starts and the white noise, so a report can be repeated exactly. */
+	public long seed = 1;
+	/**
+	 * Sanity checks flag a difference of the primary metric only when it exceeds this and twice
+	 * its standard error over the images.
+	 */
+	public double sanityTolerance = 0.01;
+
+	/** The unit in force. */
+	public EpsUnit unit() {
+		return unit == null ? EpsUnit.defaultFor(norm) : unit;
+	}
+
+	/** Validates everything that does not need the models or the data; returns this. */
+	public ReportSettings check() {
+		if (attacks == null || attacks.isEmpty()) throw new AmatException("Choose at least one attack.");
+		final List<String> seen = new ArrayList<>();
+		for (final String a : attacks) {
+			final String name = AttackSpec.canonical(a);
+			if (seen.contains(name)) throw new AmatException("The attack " + name + " is chosen twice.");
+			seen.add(name);
+		}
+		if (norm == null) throw new AmatException("Choose a norm: L2 or Linf.");
+		unit().checkFits(norm);
+		if (eps != null) checkEps(eps);
+		if (pgdSteps < 1 || ifgsmSteps < 1) throw new AmatException("Iterative attacks need at least one step.");
+		if (!(pgdAlpha > 0)) throw new AmatException("The PGD step factor alpha must be > 0, got " + pgdAlpha + ".");
+		if (restarts < 1) throw new AmatException("PGD needs at least one restart, got " + restarts + ".");
+		if (noiseDraws < 1) throw new AmatException("White noise needs at least one draw, got " + noiseDraws + ".");
+		if (batchSize < 1) throw new AmatException("The batch size must be at least 1, got " + batchSize + ".");
+		if (exampleCount < 0) throw new AmatException("The number of example images cannot be negative.");
+		if (exampleAttack != null && !seen.contains(AttackSpec.canonical(exampleAttack))) {
+			throw new AmatException("The example attack " + exampleAttack + " is not among the chosen attacks " + seen +
+				".");
+		}
+		if (!(sanityTolerance >= 0)) throw new AmatException("The sanity tolerance must be >= 0.");
+		return this;
+	}
+
+	/** Noise levels must be finite, ascending, distinct, start at 0, and be at least two. */
+	public static void checkEps(final double[] eps) {
+		if (eps.length < 2) {
+			throw new AmatException("Give at least two noise levels, starting at 0 (e.g. 0, 0.05, 0.1).");
+		}
+		if (eps[0] != 0) throw new AmatException("The noise levels must start at 0 (the clean images), got " + eps[0] + ".");
+		for (int k = 1; k < eps.length; k++) {
+			if (!Double.isFinite(eps[k]) || !(eps[k] > eps[k - 1])) {
+				throw new AmatException("The noise levels must be finite and increasing, got " + Arrays.toString(eps) + ".");
+			}
+		}
+	}
+
+	/** Parses "0, 0.05, 0.1" or "0 1/255 2/255". */
+	public static double[] parseEps(final String text) {
+		final String[] parts = text.trim().split("[\\s,;]+");
+		final double[] out = new double[parts.length];
+		for (int k = 0; k < parts.length; k++) {
+			try {
+				final String p = parts[k];
+				final int slash = p.indexOf('/');
+				out[k] = slash < 0 ? Double.parseDouble(p) : Double.parseDouble(p.substring(0, slash)) / Double.parseDouble(p
+					.substring(slash + 1));
+			}
+			catch (final NumberFormatException e) {
+				throw new AmatException("Cannot read the noise level '" + parts[k] + "' in '" + text +
+					"': give numbers such as 0, 0.05, 0.1 or 2/255.");
+			}
+		}
+		return out;
+	}
+
+	/** Parses "pgd,fgsm,noise". */
+	public static List<String> parseAttacks(final String text) {
+		final List<String> out = new ArrayList<>();
+		for (final String p : text.trim().split("[\\s,;]+")) {
+			if (!p.isEmpty()) out.add(AttackSpec.canonical(p));
+		}
+		return out;
+	}
+
+	/** One line that describes the chosen attacks' strength, for reports. */
+	public String describe() {
+		final StringBuilder b = new StringBuilder(String.join(", ", attacks));
+		b.append(", ").append(norm == Norm.L2 ? "L2" : "Linf").append(" norm, eps in ").append(unit().name().toLowerCase(
+			Locale.ROOT));
+		for (final String a : attacks) {
+			switch (AttackSpec.canonical(a)) {
+				case AttackSpec.PGD:
+					b.append(String.format(Locale.ROOT, "; PGD %d steps, alpha %s, %d restart(s), %s step", pgdSteps, pgdAlpha,
+						restarts, schedule == Pgd.StepSchedule.CONSTANT ? "constant" : "halving"));
+					break;
+				case AttackSpec.IFGSM:
+					b.append(String.format(Locale.ROOT, "; IFGSM %d steps", ifgsmSteps));
+					break;
+				case AttackSpec.NOISE:
+					b.append(String.format(Locale.ROOT, "; white noise worst of %d draws", noiseDraws));
+					break;
+				default:
+			}
+		}
+		return b.append(String.format(Locale.ROOT, "; batch %d; seed %d", batchSize, seed)).toString();
+	}
+}

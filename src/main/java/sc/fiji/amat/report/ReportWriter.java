@@ -1,0 +1,205 @@
+package sc.fiji.amat.report;
+
+import ij.ImagePlus;
+import ij.io.FileSaver;
+import ij.process.ColorProcessor;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.stream.Stream;
+
+import sc.fiji.amat.AmatException;
+import sc.fiji.amat.AmatVersion;
+
+/**
+ * Writes a {@link ReportResult} into a folder: {@code report.html} (self-contained: images
+ * embedded), {@code report.csv} (the long table), {@code scores.csv}, {@code checks.csv} (the
+ * sanity flags), {@code plots/*.png} and {@code examples/*.png}.
+ * <p>
+ * Nothing partial is ever left under the folder's name: everything is written into a hidden
+ * temporary folder beside it and then moved into place. An existing folder is replaced only
+ * when it is empty or an earlier report (it has the marker file {@value #MARKER}); any other
+ * existing folder is an error, so a report never deletes a user's files.
+ * </p>
+ */
+public final class ReportWriter {
+
+	public static final String HTML = "report.html", CSV = "report.csv", SCORES = "scores.csv", CHECKS = "checks.csv",
+			MARKER = ".amat-report";
+
+	private ReportWriter() {}
+
+	/** Writes the report into outDir; returns the HTML file's path (inside outDir). */
+	public static Path write(final ReportResult r, final Path outDir, final ReportListener listenerOrNull) {
+		final ReportListener listener = listenerOrNull == null ? new ReportListener() {} : listenerOrNull;
+		final Path target = outDir.toAbsolutePath().normalize();
+		final Path parent = target.getParent();
+		if (parent == null) throw new AmatException("Cannot write a report into the root folder " + target + ".");
+		checkReplaceable(target);
+		Path tmp = null;
+		try {
+			Files.createDirectories(parent);
+			// a plain new folder (not createTempDirectory, whose owner-only permissions would stay)
+			for (int k = 0; tmp == null; k++) {
+				final Path candidate = parent.resolve("." + target.getFileName() + ".tmp-" + Long.toHexString(System
+					.nanoTime()) + k);
+				try {
+					tmp = Files.createDirectory(candidate);
+				}
+				catch (final java.nio.file.FileAlreadyExistsException e) {
+					if (k > 100) throw e;
+				}
+			}
+			writeInto(r, tmp, listener);
+			if (listener.isCancelled()) throw new CancellationException("The robustness report was cancelled.");
+			moveIntoPlace(tmp, target);
+			tmp = null;
+			listener.message("report written to " + target.resolve(HTML));
+			return target.resolve(HTML);
+		}
+		catch (final IOException e) {
+			throw new AmatException("Cannot write the report into " + target + ": " + e.getMessage() + ".", e);
+		}
+		finally {
+			if (tmp != null) deleteTree(tmp);
+		}
+	}
+
+	/** Writes all files into a folder that exists. */
+	static void writeInto(final ReportResult r, final Path dir, final ReportListener listener) throws IOException {
+		Files.write(dir.resolve(MARKER), ("AMAT robustness report, AMAT " + AmatVersion.library() + "\n").getBytes(
+			StandardCharsets.UTF_8));
+		r.table().writeCsv(dir.resolve(CSV));
+		writeScores(r, dir.resolve(SCORES));
+		writeChecks(r, dir.resolve(CHECKS));
+		final Map<String, Path> plots = new LinkedHashMap<>();
+		Files.createDirectories(dir.resolve("plots"));
+		for (final ReportPlots.NamedPlot p : ReportPlots.create(r)) {
+			if (listener.isCancelled()) throw new CancellationException("The robustness report was cancelled.");
+			final Path file = dir.resolve("plots").resolve(p.file);
+			savePng(p.plot.getImagePlus(), file);
+			plots.put(p.metric + "\u0000" + p.attack, file);
+		}
+		final Map<String, Path> examples = new LinkedHashMap<>();
+		for (final ModelResult m : r.models()) {
+			final ColorProcessor sheet = ExampleImages.sheet(exampleTitle(r, m), m.examples(), m.primaryMetric);
+			if (sheet == null) continue;
+			Files.createDirectories(dir.resolve("examples"));
+			final Path file = dir.resolve("examples").resolve(safe(m.name) + ".png");
+			savePng(new ImagePlus(m.name, sheet), file);
+			examples.put(m.name, file);
+		}
+		try (BufferedWriter w = Files.newBufferedWriter(dir.resolve(HTML), StandardCharsets.UTF_8)) {
+			w.write(HtmlReport.html(r, plots, examples));
+		}
+	}
+
+	static String exampleTitle(final ReportResult r, final ModelResult m) {
+		if (m.examples().isEmpty()) return m.name;
+		final Example e = m.examples().get(0);
+		return String.format(Locale.ROOT, "%s: %s at eps %s %s", m.name, e.attack, EpsLevels.format(e.eps), r.eps
+			.unitName());
+	}
+
+	static String safe(final String name) {
+		final String s = name.replaceAll("[^A-Za-z0-9._-]+", "_");
+		return s.isEmpty() ? "model" : s;
+	}
+
+	private static void savePng(final ImagePlus imp, final Path file) {
+		if (!new FileSaver(imp).saveAsPng(file.toString())) {
+			throw new AmatException("ImageJ could not write the image " + file + ".");
+		}
+	}
+
+	static void writeScores(final ReportResult r, final Path file) throws IOException {
+		try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+			w.write("model,method,attack,metric,clean,normalised area,eps max,eps unit,score\n");
+			for (final ModelResult m : r.models()) {
+				for (final Map.Entry<String, RobustnessScore> e : m.scores().entrySet()) {
+					final RobustnessScore s = e.getValue();
+					w.write(String.join(",", ReportTable.quote(m.name), ReportTable.quote(m.method()), ReportTable.quote(e
+						.getKey()), ReportTable.quote(m.primaryMetric), ReportTable.number(s.clean), ReportTable.number(
+							s.normalizedArea), ReportTable.number(s.epsMax), r.eps.unitName(), ReportTable.number(s.score)));
+					w.write("\n");
+				}
+			}
+		}
+	}
+
+	static void writeChecks(final ReportResult r, final Path file) throws IOException {
+		try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+			w.write("model,check,severity,message\n");
+			for (final SanityChecks.Flag f : r.flags()) {
+				w.write(String.join(",", ReportTable.quote(f.model), f.kind.name().toLowerCase(Locale.ROOT), f.isWarning()
+					? "warning" : "note", ReportTable.quote(f.message)));
+				w.write("\n");
+			}
+		}
+	}
+
+	/** Fails unless the target is absent, an empty folder or an earlier report. */
+	static void checkReplaceable(final Path target) {
+		if (!Files.exists(target)) return;
+		if (!Files.isDirectory(target)) {
+			throw new AmatException("The report folder " + target + " exists and is a file: choose a folder name.");
+		}
+		if (Files.exists(target.resolve(MARKER))) return;
+		try (DirectoryStream<Path> s = Files.newDirectoryStream(target)) {
+			if (s.iterator().hasNext()) {
+				throw new AmatException("The folder " + target + " exists and is not an AMAT report: choose a new or " +
+					"empty folder (a report replaces the whole folder).");
+			}
+		}
+		catch (final IOException e) {
+			throw new AmatException("Cannot read the folder " + target + ": " + e.getMessage(), e);
+		}
+	}
+
+	private static void moveIntoPlace(final Path tmp, final Path target) throws IOException {
+		Path old = null;
+		if (Files.exists(target)) {
+			old = target.resolveSibling("." + target.getFileName() + ".old-" + System.nanoTime());
+			Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
+		}
+		try {
+			try {
+				Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+			}
+			catch (final AtomicMoveNotSupportedException e) {
+				Files.move(tmp, target);
+			}
+		}
+		catch (final IOException e) {
+			if (old != null) Files.move(old, target, StandardCopyOption.ATOMIC_MOVE); // put the earlier report back
+			throw e;
+		}
+		if (old != null) deleteTree(old);
+	}
+
+	static void deleteTree(final Path root) {
+		if (!Files.exists(root)) return;
+		try (Stream<Path> s = Files.walk(root)) {
+			final List<Path> all = new ArrayList<>();
+			s.forEach(all::add);
+			all.sort(Comparator.reverseOrder());
+			for (final Path p : all) Files.deleteIfExists(p);
+		}
+		catch (final IOException e) {
+			// best effort: the folder is hidden and named as temporary
+		}
+	}
+}

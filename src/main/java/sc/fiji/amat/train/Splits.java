@@ -1,0 +1,20 @@
+package sc.fiji.amat.train;
+
+/**
+ * The training/validation split {@link ModelTrainer} makes, for callers that train several
+ * models on exactly the same images (e.g. a comparison that trains adversarial models without
+ * a validation split on the images a standard model was trained on).
+ */
+public final class Splits {
+
+	private Splits() {}
+
+	/**
+	 * The positions of the training and validation samples among {@code n} for a validation
+	 * fraction and seed: {@code [0]} training, {@code [1]} validation, each ascending; the same
+	 * split a {@link ModelTrainer} with these settings uses.
+	 */
+	public static int[][] trainingAndValidation(final int n, final double validationFraction, final long seed) {
+		return ModelTrainer.split(n, validationFraction, seed);
+	}
+}

@@ -1,0 +1,122 @@
+package sc.fiji.amat.attack;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+
+import java.util.Arrays;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import sc.fiji.amat.TinyData;
+import sc.fiji.amat.data.LabeledData;
+import sc.fiji.amat.data.Normalization;
+import sc.fiji.amat.engine.Engines;
+import sc.fiji.amat.model.AmatModel;
+import sc.fiji.amat.task.segmentation.Mask;
+import sc.fiji.amat.task.segmentation.SegmentationTask;
+import sc.fiji.amat.train.ModelTrainer;
+import sc.fiji.amat.train.StandardTraining;
+import sc.fiji.amat.train.TrainingSettings;
+
+/** PGD's restarts and step-halving schedule. */
+class PgdOptionsTest {
+
+	private static AmatModel model;
+	private static LabeledData<Mask> data;
+	private static final int[] POS = { 0, 1, 2, 3, 4, 5, 6, 7 };
+
+	@BeforeAll
+	static void trainTinyModel() {
+		data = TinyData.squares(32, 5);
+		final TrainingSettings s = new TrainingSettings();
+		s.epochs = 8;
+		s.learningRate = 5e-3f;
+		s.validationFraction = 0;
+		model = new ModelTrainer<>(TinyData.task(), data, Normalization.zscore(), s, new StandardTraining(), null)
+			.train();
+	}
+
+	@AfterAll
+	static void close() {
+		model.close();
+	}
+
+	private static AttackTarget<Mask> target() {
+		return new AttackTarget<>(model.block(), model.parameterStore(), (SegmentationTask) model.task(), false, null);
+	}
+
+	/** Per-sample loss of the attack's result, the engine seeded first. */
+	private static float[] lossAfter(final Attack attack, final float eps, final int seed) {
+		try (NDManager m = model.manager().newSubManager()) {
+			final NDArray x = data.batch(m, POS);
+			final NDList y = ((SegmentationTask) model.task()).encodeLabels(m, data.labels(POS), 16, 16);
+			final float[] e = new float[POS.length];
+			Arrays.fill(e, eps);
+			Engines.pytorch().setRandomSeed(seed);
+			final AttackTarget<Mask> t = target();
+			final NDArray adv = attack.perturb(t, x, y, e);
+			final float[] size = attack.norm().of(adv.sub(x)).toFloatArray();
+			for (final float s : size) assertTrue(s <= eps * (1 + 1e-4f) + 1e-6f, attack + " left the ball: " + s);
+			return t.loss(t.forward(adv), y).toFloatArray();
+		}
+	}
+
+	@Test
+	void restartsNeverGiveALowerLossThanOneRestart() {
+		for (final Norm norm : Norm.values()) {
+			final float eps = norm == Norm.L2 ? 2f : 0.15f;
+			final Pgd one = Pgd.pgd(norm, 3, 2.5f);
+			final float[] single = lossAfter(one, eps, 11);
+			final float[] four = lossAfter(one.withRestarts(4), eps, 11);
+			boolean someHigher = false;
+			for (int i = 0; i < single.length; i++) {
+				assertTrue(four[i] >= single[i] - 1e-5f, norm + " sample " + i + ": " + four[i] + " < " + single[i]);
+				someHigher |= four[i] > single[i] + 1e-6f;
+			}
+			assertTrue(someHigher, norm + ": four random restarts never found a higher loss than one");
+		}
+	}
+
+	@Test
+	void oneRestartAndTheConstantStepAreThePlainAttack() {
+		final Pgd plain = Pgd.pgd(Norm.L2, 3, 2.5f);
+		assertEquals(1, plain.restarts());
+		assertEquals(Pgd.StepSchedule.CONSTANT, plain.schedule());
+		final float[] a = lossAfter(plain, 2f, 5), b = lossAfter(plain.withRestarts(1), 2f, 5);
+		for (int i = 0; i < a.length; i++) assertEquals(a[i], b[i], 0f);
+	}
+
+	@Test
+	void theHalvingScheduleReturnsItsBestIterate() {
+		// without a random start, iterate 0 is the clean image: the best iterate is at least as bad
+		final Pgd halving = Pgd.ifgsm(Norm.L2, 6).withSchedule(Pgd.StepSchedule.HALVE_ON_PLATEAU);
+		assertEquals(2, halving.patience());
+		final float[] clean = lossAfter(Pgd.ifgsm(Norm.L2, 1), 0f, 1);
+		final float[] attacked = lossAfter(halving, 2f, 1);
+		double gain = 0;
+		for (int i = 0; i < clean.length; i++) {
+			assertTrue(attacked[i] >= clean[i] - 1e-5f, "sample " + i + ": " + attacked[i] + " < clean " + clean[i]);
+			gain += attacked[i] - clean[i];
+		}
+		assertTrue(gain > 0, "the attack did nothing");
+		// and with restarts and a random start it stays in the ball (checked in lossAfter)
+		lossAfter(Pgd.pgd(Norm.LINF, 4, 2.5f).withRestarts(2).withSchedule(Pgd.StepSchedule.HALVE_ON_PLATEAU), 0.1f, 2);
+	}
+
+	@Test
+	void anObserverNeedsThePlainAttack() {
+		try (NDManager m = model.manager().newSubManager()) {
+			final NDArray x = data.batch(m, new int[] { 0 });
+			final NDList y = ((SegmentationTask) model.task()).encodeLabels(m, data.labels(new int[] { 0 }), 16, 16);
+			assertThrows(IllegalArgumentException.class, () -> Pgd.pgd(Norm.L2, 2, 4).withRestarts(2).perturb(target(), x,
+				y, new float[] { 1 }, new float[] { 1 }, (t, xa, out) -> {}));
+		}
+	}
+}
