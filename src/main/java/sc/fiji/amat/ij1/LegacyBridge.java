@@ -32,6 +32,7 @@ import org.scijava.widget.FileWidget;
 
 import sc.fiji.amat.command.AdversarialAttackCommand;
 import sc.fiji.amat.command.AmatTrainCommand;
+import sc.fiji.amat.command.RobustnessReportCommand;
 
 /**
  * Runs an AMAT SciJava command from plain ImageJ 1.x, which has no SciJava layer: registered in
@@ -66,19 +67,10 @@ public class LegacyBridge implements PlugIn {
 				return AmatTrainCommand.class;
 			case "attack":
 				return AdversarialAttackCommand.class;
+			case "report":
+				return RobustnessReportCommand.class;
 			default:
-				return reportCommand(arg);
-		}
-	}
-
-	@SuppressWarnings("unchecked")
-	private static Class<? extends Command> reportCommand(final String arg) {
-		if (!"report".equals(arg)) return null;
-		try {
-			return (Class<? extends Command>) Class.forName("sc.fiji.amat.command.RobustnessReportCommand");
-		}
-		catch (final ClassNotFoundException e) {
-			return null;
+				return null;
 		}
 	}
 

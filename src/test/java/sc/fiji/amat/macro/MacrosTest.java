@@ -31,7 +31,14 @@ class MacrosTest {
 		return new String(Files.readAllBytes(Paths.get("macros", name)), StandardCharsets.UTF_8);
 	}
 
-	static LegacyEnvironment imagej() throws Exception {
+	private static LegacyEnvironment imagej;
+
+	/**
+	 * One ImageJ for all macros of this JVM: a JVM loads PyTorch's native library into one class
+	 * loader only (this class runs in its own JVM, see the pom).
+	 */
+	static synchronized LegacyEnvironment imagej() throws Exception {
+		if (imagej != null) return imagej;
 		final LegacyEnvironment ij1 = new LegacyEnvironment(null, true);
 		ij1.disableIJ1PluginDirs();
 		// the plugin and its dependencies, as they would lie in ImageJ's plugins/ and jars/
@@ -42,6 +49,7 @@ class MacrosTest {
 				.startsWith("junit") || name.startsWith("opentest4j") || name.startsWith("apiguardian")) continue;
 			ij1.addPluginClasspath(new File(entry));
 		}
+		imagej = ij1;
 		return ij1;
 	}
 
@@ -61,5 +69,21 @@ class MacrosTest {
 		final List<String> csv = Files.readAllLines(out.resolve("attack-results.csv"), StandardCharsets.UTF_8);
 		assertEquals(33, csv.size(), "a header and one row per test slice");
 		assertTrue(csv.get(0).contains("dice adversarial"), csv.get(0));
+
+		ij1.runMacro(macro("robustness-report.ijm"), data + ";" + out + ";0,0.1");
+		final Path report = out.resolve("report");
+		assertTrue(Files.exists(report.resolve("report.html")), "the report macro wrote no report");
+		final String html = new String(Files.readAllBytes(report.resolve("report.html")), StandardCharsets.UTF_8);
+		assertTrue(html.contains("segmentation-amat-standard") && html.contains("data:image/png;base64"));
+	}
+
+	@Test
+	void theChainMacroRunsTheThreeSteps() throws Exception {
+		final String data = Paths.get("sample-data").toAbsolutePath().toString();
+		final String macros = Paths.get("macros").toAbsolutePath().toString();
+		imagej().runMacro(macro("train-attack-report.ijm"), data + ";" + out + ";1;0,0.1;" + macros);
+		assertTrue(Files.exists(out.resolve("segmentation-amat.amat.zip")));
+		assertTrue(Files.exists(out.resolve("attack-results.csv")));
+		assertTrue(Files.exists(out.resolve("report").resolve("report.html")));
 	}
 }

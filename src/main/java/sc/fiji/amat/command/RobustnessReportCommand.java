@@ -1,0 +1,179 @@
+package sc.fiji.amat.command;
+
+import ij.IJ;
+import ij.ImagePlus;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CancellationException;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import org.scijava.ItemIO;
+import org.scijava.command.Command;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+import org.scijava.widget.FileWidget;
+
+import sc.fiji.amat.AmatException;
+import sc.fiji.amat.attack.EpsUnit;
+import sc.fiji.amat.attack.Norm;
+import sc.fiji.amat.model.ModelFile;
+import sc.fiji.amat.report.ModelResult;
+import sc.fiji.amat.report.ReportListener;
+import sc.fiji.amat.report.ReportPlots;
+import sc.fiji.amat.report.ReportResult;
+import sc.fiji.amat.report.ReportSettings;
+import sc.fiji.amat.report.ReportWriter;
+import sc.fiji.amat.report.RobustnessReport;
+import sc.fiji.amat.report.TestSet;
+
+/**
+ * Plugins > AMAT > Robustness Report: evaluates one or more model files of one task under the
+ * chosen attacks at every noise level on a labelled test set, and writes the report (HTML with
+ * everything embedded, CSV, PNG plots and examples) into a folder; shows the table and plots.
+ */
+@Plugin(type = Command.class, menuPath = "Plugins>AMAT>Robustness Report", headless = true,
+	description = "Metric-vs-noise curves, robustness scores and sanity checks of models under attack")
+public class RobustnessReportCommand extends CommandSupport {
+
+	public static final String LABEL = "Robustness Report";
+
+	@Parameter(label = "Model files (separated by ;)", required = false, persist = false)
+	private String model_files = "";
+
+	@Parameter(label = "or: every .amat.zip model in this folder", required = false,
+		style = FileWidget.DIRECTORY_STYLE, persist = false)
+	private File model_folder;
+
+	@Parameter(label = "Test images", persist = false)
+	private ImagePlus test_images;
+
+	@Parameter(label = "Test labels", persist = false)
+	private ImagePlus test_labels;
+
+	@Parameter(label = "Attacks (pgd, ifgsm, fgsm, noise)")
+	private String attacks = "pgd,ifgsm,fgsm,noise";
+
+	@Parameter(label = "Norm", choices = { "L2", "Linf" })
+	private String norm = "L2";
+
+	@Parameter(label = "Noise levels (empty: derived from data and models)", required = false)
+	private String noise_levels = "";
+
+	@Parameter(label = "Noise unit", choices = { "rms", "range", "absolute" })
+	private String noise_unit = "rms";
+
+	@Parameter(label = "PGD steps", min = "1")
+	private int pgd_steps = 20;
+
+	@Parameter(label = "PGD restarts", min = "1")
+	private int restarts = 1;
+
+	@Parameter(label = "Output folder", style = FileWidget.DIRECTORY_STYLE)
+	private File output_folder;
+
+	@Parameter(label = "Random seed")
+	private int seed = 1;
+
+	@Parameter(label = "Device (auto, cpu, gpu, gpu N)")
+	private String device = "auto";
+
+	@Parameter(type = ItemIO.OUTPUT, label = "Report (HTML)")
+	private String report_html;
+
+	@Override
+	protected String title() {
+		return LABEL;
+	}
+
+	@Override
+	protected void execute() {
+		final List<Path> models = models();
+		if (test_images == null || test_labels == null) throw new AmatException("Give the test images and their labels.");
+		final Path out = path(output_folder);
+		if (out == null) throw new AmatException("Choose an output folder for the report.");
+		requireEngine();
+		final ReportSettings s = new ReportSettings();
+		s.attacks = ReportSettings.parseAttacks(attacks);
+		s.norm = Norm.parse(norm);
+		s.unit = EpsUnit.parse(noise_unit);
+		if (noise_levels != null && !noise_levels.trim().isEmpty()) s.eps = ReportSettings.parseEps(noise_levels);
+		s.pgdSteps = pgd_steps;
+		s.restarts = restarts;
+		s.seed = seed;
+		s.device = device;
+		final String task = ModelFile.read(models.get(0)).info().task;
+		final TestSet<?> test = TestSet.fromImages(task, test_images, test_labels);
+		final ReportResult r;
+		try {
+			r = RobustnessReport.evaluate(models, test, s, progress());
+		}
+		catch (final CancellationException e) {
+			throw new AmatException("The report was cancelled: nothing was written.");
+		}
+		report_html = ReportWriter.write(r, out, null).toString();
+		r.table().toResultsTable().show("Robustness report");
+		if (hasGui()) ReportPlots.create(r).forEach(p -> p.plot.show());
+		for (final ModelResult m : r.models()) {
+			final StringBuilder b = new StringBuilder(LABEL + ": " + m.name);
+			for (final String a : r.scoredAttacks()) {
+				b.append(String.format(Locale.ROOT, ", %s score %.4f", a, m.score(a).score));
+			}
+			IJ.log(b.toString());
+		}
+		r.flags().forEach(f -> IJ.log(LABEL + ": " + f));
+		IJ.log(LABEL + ": wrote " + report_html);
+		IJ.showStatus(LABEL + ": done");
+	}
+
+	private List<Path> models() {
+		final List<Path> models = new ArrayList<>();
+		if (model_files != null) {
+			for (final String m : model_files.split("[;\n]")) {
+				if (!m.trim().isEmpty()) models.add(Paths.get(m.trim()));
+			}
+		}
+		final Path folder = path(model_folder);
+		if (folder != null) {
+			if (!Files.isDirectory(folder)) throw new AmatException("The model folder " + folder + " does not exist.");
+			try (Stream<Path> s = Files.list(folder)) {
+				models.addAll(s.filter(p -> p.getFileName().toString().endsWith(".amat.zip")).sorted().collect(Collectors
+					.toList()));
+			}
+			catch (final IOException e) {
+				throw new AmatException("Cannot list " + folder + ": " + e.getMessage(), e);
+			}
+		}
+		if (models.isEmpty()) throw new AmatException("Give at least one model file (model_files) or a model folder.");
+		return models;
+	}
+
+	private ReportListener progress() {
+		IJ.resetEscape();
+		return new ReportListener() {
+
+			@Override
+			public void progress(final double fraction, final String status, final double secondsLeft) {
+				IJ.showStatus(LABEL + ": " + status + ", ~" + CommandProgress.seconds(secondsLeft) + " left (Esc cancels)");
+				IJ.showProgress(fraction);
+			}
+
+			@Override
+			public void message(final String text) {
+				IJ.log(LABEL + ": " + text);
+			}
+
+			@Override
+			public boolean isCancelled() {
+				return IJ.escapePressed() || Thread.currentThread().isInterrupted() || isCanceled();
+			}
+		};
+	}
+}
