@@ -43,7 +43,8 @@ import sc.fiji.amat.updatesite.SiteIndex.Version;
  *
  * <p>Command line (run by {@code mvn package}, see the pom):
  * {@code UpdateSiteBuilder --plugin target/AMAT_-X.jar --jars CLASSPATH-FILE-OR-FOLDER
- * --site update-site [--cuda-site update-site-cuda] [--timestamp yyyyMMddHHmmss]}.
+ * --site update-site [--cuda-site update-site-cuda] [--timestamp yyyyMMddHHmmss]}; and
+ * {@code UpdateSiteBuilder --unpack SITE-DIR FIJI-DIR} ({@link #unpack}).
  */
 public final class UpdateSiteBuilder {
 
@@ -167,6 +168,35 @@ public final class UpdateSiteBuilder {
 		return problems;
 	}
 
+	/**
+	 * Copies the current version of every file of a site into a Fiji installation, under its plain
+	 * name ({@code plugins/AMAT_-0.1.0.jar}): how a maintainer prepares a Fiji to publish the site
+	 * with Fiji's own updater. Refuses when the installation holds another version of one of them.
+	 *
+	 * @return the paths written, relative to the installation
+	 */
+	public static List<String> unpack(final Path site, final Path fiji) throws IOException {
+		final SiteIndex index = DbXmlReader.read(site.resolve(DbXmlWriter.DB_XML_GZ));
+		for (final FileRecord r : index.records()) {
+			if (r.current == null) continue;
+			final Path target = fiji.resolve(r.filename);
+			if (!Files.isDirectory(target.getParent())) continue;
+			try (java.util.stream.Stream<Path> s = Files.list(target.getParent())) {
+				final List<Path> others = new ArrayList<>();
+				s.filter(p -> !p.equals(target) && SiteIndex.unversioned(p.getFileName().toString()).equals(SiteIndex
+					.unversioned(target.getFileName().toString()))).forEach(others::add);
+				if (!others.isEmpty()) throw new IOException("remove the other version(s) first: " + others);
+			}
+		}
+		final List<String> written = new ArrayList<>();
+		for (final FileRecord r : index.records()) {
+			if (r.current == null) continue;
+			copy(site.resolve(r.blobPath()), fiji.resolve(r.filename));
+			written.add(r.filename);
+		}
+		return written;
+	}
+
 	private long newTimestamp(final FileRecord record, final Path source) throws IOException {
 		long ts = timestamp != null ? timestamp : contentTimestamp(source);
 		long last = 0;
@@ -285,6 +315,11 @@ public final class UpdateSiteBuilder {
 	}
 
 	public static void main(final String... args) throws IOException {
+		if (args.length == 3 && args[0].equals("--unpack")) {
+			for (final String path : unpack(Paths.get(args[1]), Paths.get(args[2])))
+				System.out.println("installed " + path);
+			return;
+		}
 		Path plugin = null, siteFolder = Paths.get("update-site"), cudaFolder = null;
 		Long ts = null;
 		final List<Path> dependencies = new ArrayList<>();
@@ -309,7 +344,8 @@ public final class UpdateSiteBuilder {
 					break;
 				default:
 					throw new IllegalArgumentException("usage: UpdateSiteBuilder --plugin JAR --jars FOLDER-OR-CLASSPATH-FILE " +
-						"[--site DIR] [--cuda-site DIR] [--timestamp yyyyMMddHHmmss]; unknown: " + args[i]);
+						"[--site DIR] [--cuda-site DIR] [--timestamp yyyyMMddHHmmss], or --unpack SITE-DIR FIJI-DIR; unknown: " +
+						args[i]);
 			}
 		}
 		if (plugin == null || !Files.isRegularFile(plugin)) throw new IllegalArgumentException(

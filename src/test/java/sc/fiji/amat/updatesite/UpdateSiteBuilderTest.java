@@ -163,6 +163,19 @@ class UpdateSiteBuilderTest {
 	}
 
 	@Test
+	void unpacksIntoAFijiUnderPlainNames() throws IOException {
+		final Path site = dir.resolve("site");
+		final Map<String, Path> files = SiteLayout.plan(jar("AMAT_-0.1.0.jar", "plugin", T0), dependencies()).main;
+		new UpdateSiteBuilder(site).build(files);
+		final Path fiji = dir.resolve("Fiji.app");
+		assertEquals(new TreeSet<>(files.keySet()), new TreeSet<>(UpdateSiteBuilder.unpack(site, fiji)));
+		for (final Map.Entry<String, Path> e : files.entrySet())
+			assertArrayEquals(Files.readAllBytes(e.getValue()), Files.readAllBytes(fiji.resolve(e.getKey())), e.getKey());
+		Files.move(fiji.resolve("plugins/AMAT_-0.1.0.jar"), fiji.resolve("plugins/AMAT_-0.0.9.jar"));
+		assertThrows(IOException.class, () -> UpdateSiteBuilder.unpack(site, fiji), "another version is in the way");
+	}
+
+	@Test
 	void timestampsAreFourteenDigits() {
 		assertThrows(IllegalArgumentException.class, () -> new UpdateSiteBuilder(dir).timestamp(2026112423L));
 		assertEquals(20240101000000L, UpdateSiteBuilder.format(UpdateSiteBuilder.parseTimestamp(20231231235959L)
