@@ -57,6 +57,9 @@ public final class DbXmlReader {
 		factory.setValidating(validate);
 		final XMLReader reader;
 		try {
+			// the grammar is the internal DTD; nothing outside the file is ever read
+			factory.setFeature("http://xml.org/sax/features/external-general-entities", false);
+			factory.setFeature("http://xml.org/sax/features/external-parameter-entities", false);
 			reader = factory.newSAXParser().getXMLReader();
 		}
 		catch (final ParserConfigurationException e) {
