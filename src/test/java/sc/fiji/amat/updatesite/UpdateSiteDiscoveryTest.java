@@ -1,0 +1,181 @@
+package sc.fiji.amat.updatesite;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.reflect.Method;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.jar.JarOutputStream;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import sc.fiji.amat.AmatVersion;
+import sc.fiji.amat.command.AmatTrainCommand;
+import sc.fiji.amat.updatesite.SiteIndex.FileRecord;
+
+/**
+ * The real site, built in a temporary folder from this build's classes (packed as the plugin
+ * jar) and its runtime class path (which Maven writes to target/amat-runtime-classpath.txt before
+ * the tests; no packaged build needed): every listed file is there with its checksum and size,
+ * nothing Fiji ships is on it, and SciJava finds the commands on the site's jars plus Fiji's core
+ * jars alone, in a class loader that does not see the test's class path.
+ */
+class UpdateSiteDiscoveryTest {
+
+	@TempDir
+	static Path dir;
+	private static Path site;
+	private static SiteLayout.Plan plan;
+
+	@BeforeAll
+	static void buildSite() throws Exception {
+		final Path classes = Paths.get(AmatTrainCommand.class.getProtectionDomain().getCodeSource().getLocation()
+			.toURI());
+		final Path pluginJar = Files.isDirectory(classes) ? pack(classes, dir.resolve("AMAT_-" + AmatVersion
+			.library() + ".jar")) : classes;
+		final Path classPath = Paths.get("target", "amat-runtime-classpath.txt");
+		assertTrue(Files.isRegularFile(classPath), classPath +
+			" is missing: Maven writes it (generate-test-resources) before running the tests");
+		plan = SiteLayout.plan(pluginJar, UpdateSiteBuilder.jars(classPath));
+		site = dir.resolve("update-site");
+		new UpdateSiteBuilder(site).build(plan.main);
+	}
+
+	/** The plugin jar as Maven would pack it: the compiled classes and resources, plugin index included. */
+	private static Path pack(final Path classes, final Path jar) throws IOException {
+		final List<Path> files;
+		try (Stream<Path> s = Files.walk(classes)) {
+			files = s.filter(p -> !p.equals(classes)).sorted().collect(Collectors.toList());
+		}
+		try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+			for (final Path f : files) {
+				final String name = classes.relativize(f).toString().replace('\\', '/');
+				out.putNextEntry(new JarEntry(Files.isDirectory(f) ? name + "/" : name));
+				if (!Files.isDirectory(f)) Files.copy(f, out);
+				out.closeEntry();
+			}
+		}
+		return jar;
+	}
+
+	@Test
+	void everyListedFileIsThereWithItsChecksumAndSize() throws Exception {
+		final SiteIndex index = DbXmlReader.read(site.resolve("db.xml.gz"), true);
+		final TreeSet<String> listed = new TreeSet<>(Arrays.asList("db.xml.gz"));
+		for (final FileRecord r : index.records()) {
+			assertNotNull(r.current, r.filename);
+			final Path blob = site.resolve(r.blobPath());
+			assertTrue(r.blobPath().matches(".*\\.jar-\\d{14}"), r.blobPath());
+			assertTrue(Files.isRegularFile(blob), r.blobPath());
+			assertEquals(r.current.filesize, Files.size(blob), r.blobPath());
+			assertEquals(r.current.checksum, Checksums.checksum(r.filename, blob), r.blobPath());
+			// and the very bytes that were built
+			assertEquals(sha1(plan.main.get(r.filename)), sha1(blob), r.blobPath());
+			listed.add(r.blobPath());
+		}
+		final TreeSet<String> onDisk = new TreeSet<>();
+		try (Stream<Path> s = Files.walk(site)) {
+			s.filter(Files::isRegularFile).forEach(p -> onDisk.add(site.relativize(p).toString().replace('\\', '/')));
+		}
+		assertEquals(listed, onDisk, "nothing unlisted on the site");
+		assertEquals(Arrays.asList(), UpdateSiteBuilder.verify(site));
+	}
+
+	@Test
+	void theSiteHoldsThePluginAndWhatFijiLacks() throws Exception {
+		final SiteIndex index = DbXmlReader.read(site.resolve("db.xml.gz"));
+		final TreeSet<String> names = new TreeSet<>();
+		for (final FileRecord r : index.records())
+			names.add(SiteIndex.unversioned(r.filename));
+		assertEquals(new TreeSet<>(Arrays.asList("plugins/AMAT_.jar", "jars/api.jar", "jars/pytorch-engine.jar",
+			"jars/pytorch-jni.jar", "jars/linux64/pytorch-native-cpu-linux-x86_64.jar")), names);
+		for (final FileRecord r : index.records())
+			assertFalse(SiteLayout.shippedByFiji(Paths.get(r.filename)), r.filename);
+		final List<String> left = plan.shippedByFiji.stream().map(SiteLayout::baseName).collect(Collectors.toList());
+		assertTrue(left.containsAll(Arrays.asList("ij", "imglib2", "scijava-common", "gson", "jna", "slf4j-api")), left
+			.toString());
+		assertEquals(Arrays.asList("linux64"), index.get("jars/linux64/pytorch-native-cpu-linux-x86_64.jar").platforms);
+		assertEquals(4, index.get("plugins/AMAT_.jar").current.dependencies.size());
+		assertTrue(plan.cuda.isEmpty(), "the CUDA natives come only with -Pcuda");
+	}
+
+	@Test
+	void sciJavaFindsTheCommandsOnTheSiteAndFijisCoreJarsAlone() throws Exception {
+		final SiteIndex index = DbXmlReader.read(site.resolve("db.xml.gz"));
+		final List<URL> urls = new ArrayList<>();
+		for (final FileRecord r : index.records())
+			urls.add(site.resolve(r.blobPath()).toUri().toURL()); // timestamped names: opened as jars all the same
+		for (final Path core : plan.shippedByFiji)
+			urls.add(core.toUri().toURL());
+		final List<String> expected = new ArrayList<>(Arrays.asList("sc.fiji.amat.command.AmatTrainCommand",
+			"sc.fiji.amat.command.AdversarialAttackCommand"));
+		final String report = "sc.fiji.amat.command.RobustnessReportCommand";
+		try (JarFile plugin = new JarFile(site.resolve(index.get("plugins/AMAT_.jar").blobPath()).toFile())) {
+			if (plugin.getEntry(report.replace('.', '/') + ".class") != null) expected.add(report);
+		}
+
+		final Thread thread = Thread.currentThread();
+		final ClassLoader before = thread.getContextClassLoader();
+		try (URLClassLoader loader = new URLClassLoader(urls.toArray(new URL[0]), ClassLoader.getPlatformClassLoader())) {
+			thread.setContextClassLoader(loader);
+			final Class<?> contextClass = loader.loadClass("org.scijava.Context");
+			final Class<?> serviceClass = loader.loadClass("org.scijava.command.CommandService");
+			assertSame(loader, contextClass.getClassLoader(), "SciJava from the core jars, not from the test's class path");
+			final Object context = contextClass.getConstructor(Class[].class).newInstance((Object) new Class<?>[] {
+				serviceClass });
+			try {
+				final Object commands = contextClass.getMethod("service", Class.class).invoke(context, serviceClass);
+				final Map<String, Object> found = new HashMap<>();
+				for (final Object info : (List<?>) serviceClass.getMethod("getCommands").invoke(commands))
+					found.put((String) info.getClass().getMethod("getClassName").invoke(info), info);
+				for (final String name : expected) {
+					final Object info = found.get(name);
+					assertNotNull(info, name + " not discovered; found " + found.keySet().stream().filter(n -> n.contains(
+						"amat")).collect(Collectors.toList()));
+					final Method menuPath = info.getClass().getMethod("getMenuPath");
+					assertTrue(menuPath.invoke(info).toString().contains("AMAT"), name + ": " + menuPath.invoke(info));
+					final Class<?> command = (Class<?>) info.getClass().getMethod("loadClass").invoke(info);
+					assertSame(loader, command.getClassLoader(), name + " loads from the site's plugin jar");
+				}
+			}
+			finally {
+				contextClass.getMethod("dispose").invoke(context);
+			}
+		}
+		finally {
+			thread.setContextClassLoader(before);
+		}
+	}
+
+	private static String sha1(final Path file) throws Exception {
+		final MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
+		try (InputStream in = Files.newInputStream(file)) {
+			final byte[] buffer = new byte[1 << 16];
+			for (int n; (n = in.read(buffer)) >= 0;)
+				sha1.update(buffer, 0, n);
+		}
+		return Checksums.hex(sha1.digest());
+	}
+}
