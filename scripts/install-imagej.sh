@@ -8,7 +8,7 @@
 # DIR is an ImageJ folder (holding plugins/) or a Fiji.app folder (holding jars/ too). Plain
 # ImageJ 1.x gets the dependencies in plugins/jars/, Fiji in jars/ (only those Fiji lacks).
 # With --run-macros, IJ_JAR (default: DIR/ij.jar, else Debian's /usr/share/java/ij.jar) runs
-# macros/amat-train.ijm (1 epoch) and macros/adversarial-attack.ijm on sample-data.
+# macros/amat-train.ijm (1 epoch), adversarial-attack.ijm and robustness-report.ijm on sample-data.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 dir=${1:?usage: scripts/install-imagej.sh DIR [--run-macros [OUTDIR]]}
@@ -54,7 +54,8 @@ if [ "${2:-}" = "--run-macros" ]; then
   }
   run amat-train.ijm "$here/sample-data;$out;1"
   run adversarial-attack.ijm "$here/sample-data;$out;segmentation-amat.amat.zip"
-  for f in segmentation-amat.amat.zip adversarial-prediction.tif noise.tif attack-results.csv; do
+  run robustness-report.ijm "$here/sample-data;$out;0,0.1"
+  for f in segmentation-amat.amat.zip adversarial-prediction.tif noise.tif attack-results.csv report/report.html; do
     [ -s "$out/$f" ] || { echo "FAILED: the macros did not write $out/$f" >&2; exit 1; }
   done
   echo "the example macros ran in $ij and wrote their results to $out"

@@ -119,11 +119,11 @@ public class AmatTrainCommand extends CommandSupport {
 	@Parameter(label = "AMAT threshold statistic", choices = { "mean", "median", "robust" })
 	private String threshold_statistic = "mean";
 
-	@Parameter(label = "AMAT: standard model to calibrate on (empty: train one first)", required = false,
+	@Parameter(label = "Standard model (AMAT calibrates on it; empty: AMAT trains one first)", required = false,
 		style = FileWidget.OPEN_STYLE, persist = false)
 	private File standard_model;
 
-	@Parameter(label = "AMAT: start from the standard model's weights")
+	@Parameter(label = "Start from the standard model's weights (any method)")
 	private boolean warm_start = false;
 
 	@Parameter(label = "Device (auto, cpu, gpu, gpu N)")

@@ -62,10 +62,15 @@ public final class TrainingRecipe {
 	/** Start AMAT from the standard model's weights instead of from scratch. */
 	public boolean warmStart;
 
-	/** Trains a model of this recipe; the caller closes it. */
+	/**
+	 * Trains a model of this recipe; the caller closes it. With {@link #warmStart} and a
+	 * {@link #standardModel}, standard training and SAT start from that model's weights too.
+	 */
 	public <L> AmatModel train(final Task<L> task, final LabeledData<L> data, final Normalization normalization,
-		final TrainingSettings settings, final TrainingListener listener)
+		final TrainingSettings given, final TrainingListener listener)
 	{
+		final TrainingSettings settings = copy(given);
+		if (warmStart && standardModel != null && method != Method.AMAT) settings.warmStart = standardModel;
 		switch (method) {
 			case STANDARD:
 				return new ModelTrainer<>(task, data, normalization, settings, new StandardTraining(), listener).train();
