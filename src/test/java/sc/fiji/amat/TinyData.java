@@ -6,9 +6,13 @@ import java.util.Random;
 
 import sc.fiji.amat.data.LabeledData;
 import sc.fiji.amat.data.Normalization;
+import sc.fiji.amat.model.AmatModel;
 import sc.fiji.amat.nn.NetworkConfig;
 import sc.fiji.amat.task.segmentation.Mask;
 import sc.fiji.amat.task.segmentation.SegmentationTask;
+import sc.fiji.amat.train.ModelTrainer;
+import sc.fiji.amat.train.StandardTraining;
+import sc.fiji.amat.train.TrainingSettings;
 
 /** Tiny segmentation problems for fast tests: noisy images with a bright square (class 1). */
 public final class TinyData {
@@ -35,6 +39,15 @@ public final class TinyData {
 		}
 		final float[] norm = Normalization.zscore().apply(raw, n, 1, SIZE * SIZE).values;
 		return new LabeledData<>(norm, 1, SIZE, SIZE, masks);
+	}
+
+	/** A tiny U-Net trained normally on the data (seeded, no validation split): a few seconds. */
+	public static AmatModel trainStandard(final LabeledData<Mask> data, final int epochs) {
+		final TrainingSettings s = new TrainingSettings();
+		s.epochs = epochs;
+		s.learningRate = 5e-3f;
+		s.validationFraction = 0;
+		return new ModelTrainer<>(task(), data, Normalization.zscore(), s, new StandardTraining(), null).train();
 	}
 
 	public static SegmentationTask task() {

@@ -38,12 +38,7 @@ class AttackTest {
 	@BeforeAll
 	static void trainTinyModel() {
 		data = TinyData.squares(40, 11);
-		final TrainingSettings s = new TrainingSettings();
-		s.epochs = 10;
-		s.learningRate = 5e-3f;
-		s.validationFraction = 0;
-		trained = new ModelTrainer<>(TinyData.task(), data, Normalization.zscore(), s, new StandardTraining(), null)
-			.train();
+		trained = TinyData.trainStandard(data, 10);
 	}
 
 	@AfterAll

@@ -35,12 +35,7 @@ class PgdOptionsTest {
 	@BeforeAll
 	static void trainTinyModel() {
 		data = TinyData.squares(32, 5);
-		final TrainingSettings s = new TrainingSettings();
-		s.epochs = 8;
-		s.learningRate = 5e-3f;
-		s.validationFraction = 0;
-		model = new ModelTrainer<>(TinyData.task(), data, Normalization.zscore(), s, new StandardTraining(), null)
-			.train();
+		model = TinyData.trainStandard(data, 8);
 	}
 
 	@AfterAll

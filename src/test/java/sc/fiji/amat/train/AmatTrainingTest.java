@@ -43,12 +43,7 @@ class AmatTrainingTest {
 	@BeforeAll
 	static void trainStandardModel() {
 		data = TinyData.squares(16, 21);
-		final TrainingSettings s = new TrainingSettings();
-		s.epochs = 8;
-		s.learningRate = 5e-3f;
-		s.validationFraction = 0;
-		standard = new ModelTrainer<>(TinyData.task(), data, Normalization.zscore(), s, new StandardTraining(), null)
-			.train();
+		standard = TinyData.trainStandard(data, 8);
 	}
 
 	@AfterAll
