@@ -177,7 +177,7 @@ public class AmatTrainCommand extends CommandSupport {
 		try (AmatModel model = train(recipe, labeled, normalization, settings, progress)) {
 			model.save(out);
 			validation_metric = model.info().training.validationValue;
-			IJ.log(String.format(java.util.Locale.ROOT, "%s: saved %s (%s training, best validation %s %.4f at epoch %d)",
+			IJ.log(String.format(java.util.Locale.ROOT, "%s: saved %s (%s training, validation %s %.4f, kept epoch %d)",
 				LABEL, out, model.info().training.method, model.info().training.validationMetric, validation_metric, model
 					.info().training.bestEpoch));
 			showHistory(model);

@@ -186,7 +186,7 @@ public final class ModelTrainer<L> {
 				epochsRun++;
 				final double metric = val == null ? Double.NaN : Evaluator.evaluate(amatModel, val, settings.batchSize)
 					.primaryMean();
-				final boolean improved = val == null || best == null || metric > bestValue ||
+				final boolean improved = settings.keepLastEpoch || val == null || best == null || metric > bestValue ||
 					Double.isNaN(bestValue) && !Double.isNaN(metric);
 				if (improved) {
 					best = amatModel.weights();

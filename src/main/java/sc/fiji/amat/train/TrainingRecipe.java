@@ -61,6 +61,8 @@ public final class TrainingRecipe {
 	public Path standardModelOut;
 	/** Start AMAT from the standard model's weights instead of from scratch. */
 	public boolean warmStart;
+	/** SAT and AMAT keep their last epoch rather than the best one by clean validation metric. */
+	public boolean keepLastAdversarialEpoch = true;
 
 	/**
 	 * Trains a model of this recipe; the caller closes it. With {@link #warmStart} and a
@@ -71,6 +73,8 @@ public final class TrainingRecipe {
 	{
 		final TrainingSettings settings = copy(given);
 		if (warmStart && standardModel != null && method != Method.AMAT) settings.warmStart = standardModel;
+		// adversarial models keep their last epoch (as the paper trains them), unless asked otherwise
+		if (method != Method.STANDARD && keepLastAdversarialEpoch) settings.keepLastEpoch = true;
 		switch (method) {
 			case STANDARD:
 				return new ModelTrainer<>(task, data, normalization, settings, new StandardTraining(), listener).train();
@@ -157,6 +161,7 @@ public final class TrainingRecipe {
 		c.device = s.device;
 		c.checkpoint = s.checkpoint;
 		c.warmStart = s.warmStart;
+		c.keepLastEpoch = s.keepLastEpoch;
 		return c;
 	}
 }

@@ -18,6 +18,11 @@ public final class TrainingSettings {
 	public String device = "cpu";
 	/** Written after every epoch when set; {@link ModelTrainer#resume} continues from it. */
 	public Path checkpoint;
+	/**
+	 * Keep the last epoch's weights instead of the epoch with the best clean validation metric.
+	 * Adversarial training wants this: the clean metric favours the least robust epoch.
+	 */
+	public boolean keepLastEpoch;
 	/** Initial weights from this model file (same task and network) when set. */
 	public Path warmStart;
 
