@@ -48,23 +48,9 @@ class RobustnessReportTest {
 
 	/** Raw squares (intensities around 100 and 160), as TinyData makes them but not normalised. */
 	static TestSet<Mask> rawSquares(final int n, final long seed) {
-		final int s = TinyData.SIZE;
-		final Random r = new Random(seed);
-		final float[] raw = new float[n * s * s];
 		final List<Mask> masks = new ArrayList<>();
-		for (int i = 0; i < n; i++) {
-			final byte[] m = new byte[s * s];
-			final int w = 4 + r.nextInt(5), x0 = r.nextInt(s - w), y0 = r.nextInt(s - w);
-			for (int y = 0; y < s; y++) {
-				for (int x = 0; x < s; x++) {
-					final boolean in = x >= x0 && x < x0 + w && y >= y0 && y < y0 + w;
-					m[y * s + x] = (byte) (in ? 1 : 0);
-					raw[i * s * s + y * s + x] = (float) (100 + (in ? 60 : 0) + 18 * r.nextGaussian());
-				}
-			}
-			masks.add(new Mask(m, s, s));
-		}
-		return new TestSet<>("segmentation", "squares", raw, 1, s, s, masks);
+		final float[] raw = TinyData.rawSquares(n, seed, 100, 60, 18, masks);
+		return new TestSet<>("segmentation", "squares", raw, 1, TinyData.SIZE, TinyData.SIZE, masks);
 	}
 
 	static Path train(final Normalization normalization, final String name) {
