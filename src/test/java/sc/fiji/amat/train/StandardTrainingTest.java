@@ -96,14 +96,10 @@ class StandardTrainingTest {
 	void keepingTheLastEpochKeepsItsWeights() {
 		final TrainingSettings s = settings(3);
 		s.keepLastEpoch = true;
-		final LabeledData<Mask> data = TinyData.squares(24, 12);
-		try (AmatModel m = train(data, s, null)) {
+		s.checkpoint = dir.resolve("last.checkpoint.zip"); // holds the weights at the end of the last epoch
+		try (AmatModel m = train(TinyData.squares(24, 12), s, null)) {
 			assertEquals(3, m.info().training.bestEpoch);
-			final TrainingSettings best = settings(3);
-			try (AmatModel b = train(data, best, null)) {
-				// the same run: equal weights exactly when the best clean epoch is the last one
-				assertEquals(b.info().training.bestEpoch == 3, java.util.Arrays.equals(m.weights(), b.weights()));
-			}
+			assertArrayEquals(ModelFile.read(s.checkpoint).entry(ModelFile.WEIGHTS), m.weights());
 		}
 	}
 
