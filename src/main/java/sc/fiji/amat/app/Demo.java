@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.List;
 import java.util.Locale;
 
 import sc.fiji.amat.data.LabeledData;
@@ -15,8 +14,11 @@ import sc.fiji.amat.eval.Evaluator;
 import sc.fiji.amat.model.AmatModel;
 import sc.fiji.amat.nn.NetworkConfig;
 import sc.fiji.amat.task.MetricTable;
-import sc.fiji.amat.task.segmentation.Mask;
-import sc.fiji.amat.task.segmentation.SegmentationData;
+import sc.fiji.amat.report.Metrics;
+import sc.fiji.amat.task.Labeled;
+import sc.fiji.amat.task.Task;
+import sc.fiji.amat.task.TaskType;
+import sc.fiji.amat.task.Tasks;
 import sc.fiji.amat.task.segmentation.SegmentationTask;
 import sc.fiji.amat.train.ConsoleProgress;
 import sc.fiji.amat.train.ModelTrainer;
@@ -24,7 +26,8 @@ import sc.fiji.amat.train.StandardTraining;
 import sc.fiji.amat.train.TrainingSettings;
 
 /**
- * The main job, headless: trains a U-Net on the segmentation sample data, saves the model,
+ * The main job, headless: trains a network on a task's sample data (segmentation unless
+ * {@code --task} names another), saves the model,
  * reloads it and evaluates it on the held-out test images; then trains SAT at two noise sizes
  * and AMAT (thresholds calibrated on the standard model), and writes the robustness report of
  * all four models with their scores.
@@ -36,8 +39,10 @@ final class Demo {
 	static void run(final Args args) {
 		final long t0 = System.nanoTime();
 		final int threads = args.getInt("threads", Runtime.getRuntime().availableProcessors());
-		final Path data = Paths.get(args.get("data", "sample-data/segmentation"));
-		final Path out = Paths.get(args.get("out", "target/demo"));
+		final TaskType type = Tasks.type(args.get("task", SegmentationTask.TYPE));
+		final Path data = Paths.get(args.get("data", "sample-data/" + type.name()));
+		final Path out = Paths.get(args.get("out", "target/demo" + (type.name().equals(SegmentationTask.TYPE) ? "" : "-" +
+			type.name())));
 		final TrainingSettings settings = new TrainingSettings();
 		settings.epochs = args.getInt("epochs", 25);
 		settings.batchSize = args.getInt("batch", 8);
@@ -52,44 +57,51 @@ final class Demo {
 		Engines.setThreads(threads, 1);
 		if (!Files.isRegularFile(data.resolve("train-images.tif"))) {
 			System.out.println("sample data not found in " + data + ": generating it");
-			Generate.segmentation(data, Generate.SEED);
+			type.writeSamples(data, Generate.SEED);
 		}
 		final Normalization normalization = Normalization.zscore();
-		final Path trainLabels = data.resolve("train-labels.tif");
-		final LabeledData<Mask> train = SegmentationData.fromFiles(data.resolve("train-images.tif"), trainLabels,
-			normalization);
-		final LabeledData<Mask> test = SegmentationData.fromFiles(data.resolve("test-images.tif"), data.resolve(
-			"test-labels.tif"), normalization);
-		final List<String> classes = SegmentationData.classNames(trainLabels, train.labels());
-		final SegmentationTask task = new SegmentationTask(classes, train.channels(), network);
-		System.out.printf(Locale.ROOT, "AMAT demo: %d training and %d test images of %dx%d, classes %s, %d CPU " +
-			"thread(s), PyTorch %s%n", train.size(), test.size(), train.width(), train.height(), classes, threads,
-			Engines.pytorch().getVersion());
+		final Labeled<?> train = type.fromFiles(data.resolve("train-images.tif"), type.sampleLabels(data, "train"),
+			normalization, network);
+		run(train, type, type.fromFiles(data.resolve("test-images.tif"), type.sampleLabels(data, "test"), normalization,
+			network).data, normalization, settings, story, data, out, threads, t0);
+	}
 
-		final Path modelFile = out.resolve("segmentation-standard.amat.zip");
-		final double valDice, testDice;
+	@SuppressWarnings("unchecked")
+	private static <L> void run(final Labeled<L> labeled, final TaskType type, final LabeledData<?> testData,
+		final Normalization normalization, final TrainingSettings settings, final Story story, final Path data,
+		final Path out, final int threads, final long t0)
+	{
+		final Task<L> task = labeled.task;
+		final LabeledData<L> train = labeled.data, test = (LabeledData<L>) testData;
+		task.checkLabels(test);
+		System.out.printf(Locale.ROOT, "AMAT demo (%s): %d training and %d test images of %dx%d, %s, %d CPU " +
+			"thread(s), PyTorch %s%n", task.type(), train.size(), test.size(), train.width(), train.height(), task.spec(),
+			threads, Engines.pytorch().getVersion());
+
+		final Path modelFile = out.resolve(task.type() + "-standard.amat.zip");
+		final double valMetric, testMetric;
 		try (AmatModel model = new ModelTrainer<>(task, train, normalization, settings, new StandardTraining(),
 			new ConsoleProgress(System.out, "")).train())
 		{
-			valDice = model.info().training.validationValue;
-			testDice = Evaluator.evaluate(model, test, settings.batchSize).primaryMean();
+			valMetric = model.info().training.validationValue;
+			testMetric = Evaluator.evaluate(model, test, settings.batchSize).primaryMean();
 			model.save(modelFile);
 		}
 		final MetricTable reloaded;
-		try (AmatModel model = AmatModel.load(modelFile, SegmentationTask.TYPE, Engines.device(settings.device))) {
+		try (AmatModel model = AmatModel.load(modelFile, task.type(), Engines.device(settings.device))) {
 			reloaded = Evaluator.evaluate(model, test, settings.batchSize);
 		}
 		final double seconds = (System.nanoTime() - t0) / 1e9;
-		System.out.printf(Locale.ROOT, "best validation Dice %.4f%n", valDice);
-		System.out.printf(Locale.ROOT, "test Dice %.4f (reloaded from %s: %.4f)%n", testDice, modelFile, reloaded
+		final String metric = task.metricName();
+		System.out.printf(Locale.ROOT, "best validation %s %.4f%n", metric, valMetric);
+		System.out.printf(Locale.ROOT, "test %s %.4f (reloaded from %s: %.4f)%n", metric, testMetric, modelFile, reloaded
 			.primaryMean());
-		for (int c = 1; c < classes.size(); c++) {
-			System.out.printf(Locale.ROOT, "  test Dice %-10s %.4f%n", classes.get(c), reloaded.mean(reloaded.column(
-				"dice " + classes.get(c))));
+		for (final int c : Metrics.perImageColumns(reloaded)) {
+			if (c > 0) System.out.printf(Locale.ROOT, "  test %-24s %.4f%n", reloaded.names()[c], reloaded.mean(c));
 		}
 		System.out.printf(Locale.ROOT, "wall time %.1f s, peak memory (resident) %s%n", seconds, peakMemory());
 		if (story.skip) return;
-		story.run(task, train, test, normalization, settings, modelFile, data, out, t0);
+		story.run(task, type, train, test, normalization, settings, modelFile, data, out, t0);
 	}
 
 	/** Peak resident memory of this process (Java heap and native tensors), from /proc when available. */

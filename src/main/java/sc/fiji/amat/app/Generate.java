@@ -2,13 +2,14 @@ package sc.fiji.amat.app;
 
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.Map;
 
-import sc.fiji.amat.sample.SegmentationSamples;
+import sc.fiji.amat.task.TaskType;
+import sc.fiji.amat.task.Tasks;
 
-/** Writes the sample datasets. */
+/** Writes the sample datasets: one folder per task type ({@code --task} for one of them). */
 final class Generate {
 
-	static final int SEGMENTATION_TRAIN = 128, SEGMENTATION_TEST = 32, SEGMENTATION_SIZE = 64;
 	static final long SEED = 1;
 
 	private Generate() {}
@@ -16,12 +17,12 @@ final class Generate {
 	static void run(final Args args) {
 		final Path out = Paths.get(args.get("out", "sample-data"));
 		final long seed = args.getInt("seed", (int) SEED);
+		final String only = args.get("task", null);
 		args.done();
-		segmentation(out.resolve("segmentation"), seed);
-		System.out.println("wrote " + out.resolve("segmentation"));
-	}
-
-	static void segmentation(final Path dir, final long seed) {
-		new SegmentationSamples(SEGMENTATION_SIZE, seed).write(dir, SEGMENTATION_TRAIN, SEGMENTATION_TEST);
+		for (final Map.Entry<String, TaskType> t : Tasks.types().entrySet()) {
+			if (only != null && !only.equals(t.getKey())) continue;
+			t.getValue().writeSamples(out.resolve(t.getKey()), seed);
+			System.out.println("wrote " + out.resolve(t.getKey()));
+		}
 	}
 }

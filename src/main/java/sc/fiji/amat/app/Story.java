@@ -22,8 +22,8 @@ import sc.fiji.amat.report.ReportWriter;
 import sc.fiji.amat.report.RobustnessReport;
 import sc.fiji.amat.report.SanityChecks;
 import sc.fiji.amat.report.TestSet;
-import sc.fiji.amat.task.segmentation.Mask;
-import sc.fiji.amat.task.segmentation.SegmentationTask;
+import sc.fiji.amat.task.Task;
+import sc.fiji.amat.task.TaskType;
 import sc.fiji.amat.train.AmatTraining;
 import sc.fiji.amat.train.Calibration;
 import sc.fiji.amat.train.ModelTrainer;
@@ -67,16 +67,16 @@ final class Story {
 		attacks = ReportSettings.parseAttacks(args.get("attacks", "pgd,ifgsm,fgsm,noise"));
 	}
 
-	void run(final SegmentationTask task, final LabeledData<Mask> train, final LabeledData<Mask> testData,
+	<L> void run(final Task<L> task, final TaskType type, final LabeledData<L> train, final LabeledData<L> testData,
 		final Normalization normalization, final TrainingSettings standardSettings, final Path standardFile,
 		final Path data, final Path out, final long t0)
 	{
 		final int values = train.sampleSize();
 		final double rmsToAbs = Math.sqrt(values);
 		// the standard model's own training images; the adversarial models train on exactly these
-		// and keep their last epoch: picking the epoch by clean validation Dice would favour the
+		// and keep their last epoch: picking the epoch by clean validation metric would favour the
 		// least robust one, and differently for each method
-		final LabeledData<Mask> own = train.subset(Splits.trainingAndValidation(train.size(),
+		final LabeledData<L> own = train.subset(Splits.trainingAndValidation(train.size(),
 			standardSettings.validationFraction, standardSettings.seed)[0]);
 		final TrainingSettings adv = new TrainingSettings();
 		adv.epochs = epochs;
@@ -91,7 +91,7 @@ final class Story {
 			"epoch%n", warm ? "warm start from the standard model" : "from scratch", epochs, steps, own.size());
 
 		final Thresholds thresholds;
-		try (AmatModel standard = AmatModel.load(standardFile, SegmentationTask.TYPE, Engines.device(adv.device))) {
+		try (AmatModel standard = AmatModel.load(standardFile, task.type(), Engines.device(adv.device))) {
 			thresholds = Calibration.calibrate(standard, own, statistic, z, adv.batchSize, "the standard model");
 		}
 		System.out.println("AMAT boundary: " + thresholds);
@@ -113,7 +113,7 @@ final class Story {
 				" rms";
 			System.out.println("training " + label);
 			final long s0 = System.nanoTime();
-			final Path file = out.resolve("segmentation-" + m.getKey() + ".amat.zip");
+			final Path file = out.resolve(task.type() + "-" + m.getKey() + ".amat.zip");
 			try (AmatModel model = new ModelTrainer<>(task, own, normalization, adv, m.getValue(), new EpochPrinter("  " + m
 				.getKey())).train())
 			{
@@ -134,8 +134,8 @@ final class Story {
 		rs.device = adv.device;
 		System.out.printf(Locale.ROOT, "%nrobustness report on the %d test images (%s)%n", testData.size(), rs
 			.describe());
-		final TestSet<Mask> test = TestSet.segmentation(data.resolve("test-images.tif"), data.resolve(
-			"test-labels.tif"));
+		final TestSet<?> test = TestSet.fromFiles(task.type(), data.resolve("test-images.tif"), type.sampleLabels(data,
+			"test"));
 		final ReportResult r = RobustnessReport.evaluate(files, test, rs, new CurvePrinter());
 		final Path html = ReportWriter.write(r, out.resolve("report"), null);
 		System.out.printf(Locale.ROOT, "report written to %s (and report.csv, scores.csv, checks.csv, plots/, " +
@@ -144,17 +144,19 @@ final class Story {
 		System.out.println();
 		Report.printScores(r, System.out);
 		System.out.println();
-		System.out.printf(Locale.ROOT, "%-22s %10s %12s %10s %12s %12s%n", "model", "clean Dice", "pooled Dice",
-			"PGD score", "worst score", "train time");
 		final List<String> scored = r.scoredAttacks();
 		final String worst = scored.get(scored.size() - 1);
+		final boolean pooled = !Double.isNaN(r.table().mean(r.models().get(0).name, scored.get(0), 0,
+			Metrics.POOLED_DICE));
+		System.out.printf(Locale.ROOT, "%-22s %14s %12s %10s %12s %12s%n", "model", "clean " + task.metricName(),
+			pooled ? "pooled Dice" : "", "PGD score", "worst score", "train time");
 		for (final ModelResult m : r.models()) {
-			final String key = m.name.replace("segmentation-", "");
+			final String key = m.name.replace(task.type() + "-", "");
 			final Double secs = trainSeconds.get(key);
-			System.out.printf(Locale.ROOT, "%-22s %10.4f %12.4f %10s %12.4f %12s%n", m.name, m.cleanMetric(), r.table()
-				.mean(m.name, scored.get(0), 0, Metrics.POOLED_DICE), m.scores().containsKey("pgd") ? String.format(
-					Locale.ROOT, "%.4f", m.score("pgd").score) : "-", m.score(worst).score, secs == null ? "(part 1)" : String
-						.format(Locale.ROOT, "%.0f s", secs));
+			System.out.printf(Locale.ROOT, "%-22s %14.4f %12s %10s %12.4f %12s%n", m.name, m.cleanMetric(), pooled ? String
+				.format(Locale.ROOT, "%.4f", r.table().mean(m.name, scored.get(0), 0, Metrics.POOLED_DICE)) : "", m
+					.scores().containsKey("pgd") ? String.format(Locale.ROOT, "%.4f", m.score("pgd").score) : "-", m.score(
+						worst).score, secs == null ? "(part 1)" : String.format(Locale.ROOT, "%.0f s", secs));
 		}
 		claims(r, (AmatTraining) methods.get("amat"));
 		final long warnings = r.flags().stream().filter(SanityChecks.Flag::isWarning).count();
@@ -179,12 +181,13 @@ final class Story {
 		final String worst = scored.get(scored.size() - 1);
 		System.out.println("what the paper claims, on this data:");
 		final double[] pgd = curve(r, standard, strongest);
-		System.out.printf(Locale.ROOT, "  the standard model collapses as eps grows: %s (%s Dice %.3f clean, %.3f at eps " +
-			"%s)%n", pgd[pgd.length - 1] < 0.5 * pgd[0] ? "yes" : "no", strongest, pgd[0], pgd[pgd.length - 1], trim(r.eps
-				.max()));
+		final String metric = standard.primaryMetric;
+		System.out.printf(Locale.ROOT, "  the standard model collapses as eps grows: %s (%s %s %.3f clean, %.3f at eps " +
+			"%s)%n", pgd[pgd.length - 1] < 0.5 * pgd[0] ? "yes" : "no", strongest, metric, pgd[0], pgd[pgd.length - 1],
+			trim(r.eps.max()));
 		final double gap = standard.cleanMetric() - amatModel.cleanMetric();
-		System.out.printf(Locale.ROOT, "  AMAT keeps clean Dice close to standard (within 0.02): %s (%.4f vs %.4f)%n",
-			gap <= 0.02 ? "yes" : "no", amatModel.cleanMetric(), standard.cleanMetric());
+		System.out.printf(Locale.ROOT, "  AMAT keeps clean %s close to standard (within 0.02): %s (%.4f vs %.4f)%n",
+			metric, gap <= 0.02 ? "yes" : "no", amatModel.cleanMetric(), standard.cleanMetric());
 		for (final String attack : new LinkedHashSet<>(List.of(strongest, worst))) {
 			double bestSat = Double.NEGATIVE_INFINITY;
 			String bestSatName = "";

@@ -1,12 +1,16 @@
 package sc.fiji.amat.command;
 
 import ij.IJ;
+import ij.gui.Overlay;
+import ij.gui.Roi;
 import ij.ImagePlus;
 import ij.measure.ResultsTable;
 
 import java.io.File;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.type.numeric.real.FloatType;
@@ -27,6 +31,7 @@ import sc.fiji.amat.engine.Engines;
 import sc.fiji.amat.eval.ImageAttack;
 import sc.fiji.amat.model.AmatModel;
 import sc.fiji.amat.task.MetricTable;
+import sc.fiji.amat.task.Task;
 
 /**
  * Plugins > AMAT > Adversarial Attack: attacks an open image (every slice) with a model file and
@@ -101,7 +106,9 @@ public class AdversarialAttackCommand extends CommandSupport {
 		Engines.pytorch().setRandomSeed(seed);
 		IJ.showStatus(LABEL + ": " + a + " on '" + input_image.getTitle() + "' ...");
 		final ImageAttack.Result r;
+		final Task<Object> task;
 		try (AmatModel m = AmatModel.load(model, Engines.device(device))) {
+			task = taskOf(m);
 			r = ImageAttack.run(m, input_image, label_image, a, noise_level, unit, m.info().training.batchSize > 0 ? m
 				.info().training.batchSize : 8);
 		}
@@ -115,11 +122,54 @@ public class AdversarialAttackCommand extends CommandSupport {
 		for (final ImagePlus p : new ImagePlus[] { prediction_clean, prediction_adversarial }) {
 			p.setDisplayRange(0, Math.max(1, p.getStatistics().max));
 		}
+		overlay(task, r.cleanPredicted, prediction_clean);
+		overlay(task, r.adversarialPredicted, prediction_adversarial);
+		overlay(task, r.adversarialPredicted, adversarial);
+		final ResultsTable predictions = predictions(task, r);
+		if (predictions.size() > 0) predictions.show("Predictions");
 		adversarial.setProperty("Info", r.epsDescription);
 		noise.setProperty("Info", r.epsDescription);
 		results(r).show("Results");
 		IJ.log(LABEL + ": " + r.epsDescription);
 		IJ.showStatus(LABEL + ": done");
+	}
+
+	@SuppressWarnings("unchecked")
+	private static Task<Object> taskOf(final AmatModel m) {
+		return (Task<Object>) m.task();
+	}
+
+	/** The predictions as ROIs on an image's overlay, each on its slice (tasks whose labels are points or boxes). */
+	private static void overlay(final Task<Object> task, final List<Object> predicted, final ImagePlus imp) {
+		Overlay overlay = null;
+		for (int s = 0; s < predicted.size(); s++) {
+			for (final Roi roi : task.toRois(predicted.get(s))) {
+				if (overlay == null) overlay = new Overlay();
+				if (predicted.size() > 1) roi.setPosition(s + 1);
+				overlay.add(roi);
+			}
+		}
+		if (overlay != null) imp.setOverlay(overlay);
+	}
+
+	/** One row per predicted landmark or object, clean and adversarial (empty for segmentation). */
+	private static ResultsTable predictions(final Task<Object> task, final ImageAttack.Result r) {
+		final ResultsTable rt = new ResultsTable();
+		for (int s = 0; s < r.cleanPredicted.size(); s++) {
+			for (final String input : new String[] { "clean", "adversarial" }) {
+				final Object label = (input.equals("clean") ? r.cleanPredicted : r.adversarialPredicted).get(s);
+				for (final Map<String, Object> row : task.toRows(label)) {
+					rt.incrementCounter();
+					rt.addValue("slice", s + 1);
+					rt.addValue("input", input);
+					for (final Map.Entry<String, Object> c : row.entrySet()) {
+						if (c.getValue() instanceof Number) rt.addValue(c.getKey(), ((Number) c.getValue()).doubleValue());
+						else rt.addValue(c.getKey(), String.valueOf(c.getValue()));
+					}
+				}
+			}
+		}
+		return rt;
 	}
 
 	/** One row per slice in ImageJ's Results table (cleared first, as ImageJ's measurements do). */

@@ -47,7 +47,8 @@ public class AmatTrainCommand extends CommandSupport {
 	private ImagePlus image_stack;
 
 	@Parameter(label = "Training labels (open stack)", required = false, persist = false,
-		description = "One label image per training image (segmentation: class indices, 0 = background)")
+		description = "One label image per training image (segmentation: class indices, 0 = background); " +
+			"leave empty for tasks whose labels are ROIs on the training images (landmarks: points, detection: boxes)")
 	private ImagePlus label_stack;
 
 	@Parameter(label = "Image folder (instead of open images)", required = false, style = FileWidget.DIRECTORY_STYLE,
@@ -195,8 +196,8 @@ public class AmatTrainCommand extends CommandSupport {
 
 	private Labeled<?> read(final TaskType type, final Normalization normalization, final NetworkConfig network) {
 		if (image_stack != null || label_stack != null) {
-			if (image_stack == null || label_stack == null) {
-				throw new AmatException("Give both the training images and their labels (open stacks), or two folders.");
+			if (image_stack == null) {
+				throw new AmatException("Give the training images (an open stack) with their labels, or two folders.");
 			}
 			if (image_stack.getNSlices() > 1 && image_stack.getNFrames() == 1 && image_stack.getNSlices() != image_stack
 				.getStackSize())

@@ -55,7 +55,8 @@ public class RobustnessReportCommand extends CommandSupport {
 	@Parameter(label = "Test images", persist = false)
 	private ImagePlus test_images;
 
-	@Parameter(label = "Test labels", persist = false)
+	@Parameter(label = "Test labels (empty: ROIs on the test images)", required = false, persist = false,
+		description = "Label images (segmentation); leave empty for tasks whose labels are ROIs on the test images")
 	private ImagePlus test_labels;
 
 	@Parameter(label = "Attacks (pgd, ifgsm, fgsm, noise)")
@@ -96,7 +97,7 @@ public class RobustnessReportCommand extends CommandSupport {
 	@Override
 	protected void execute() {
 		final List<Path> models = models();
-		if (test_images == null || test_labels == null) throw new AmatException("Give the test images and their labels.");
+		if (test_images == null) throw new AmatException("Give the test images and their labels.");
 		final Path out = path(output_folder);
 		if (out == null) throw new AmatException("Choose an output folder for the report.");
 		requireEngine();

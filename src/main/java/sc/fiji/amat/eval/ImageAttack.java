@@ -42,6 +42,8 @@ public final class ImageAttack {
 		public RandomAccessibleInterval<? extends RealType<?>> adversarialPrediction;
 		/** Per slice: noise L2 and Linf (normalised units), loss clean and adversarial (NaN without labels). */
 		public final List<double[]> noiseAndLoss = new ArrayList<>();
+		/** The predictions per slice, in the task's label form, on the clean and the adversarial image. */
+		public final List<Object> cleanPredicted = new ArrayList<>(), adversarialPredicted = new ArrayList<>();
 		/** Per slice metrics on the clean and adversarial image (null without labels). */
 		public MetricTable clean, attacked;
 		public String epsDescription;
@@ -65,12 +67,11 @@ public final class ImageAttack {
 			throw new AmatException("'" + image.getTitle() + "' is " + in.width + "x" + in.height + " pixels; this model " +
 				"needs sides that are multiples of " + m + ": crop or pad the image (Image > Adjust > Canvas Size).");
 		}
-		List<L> truth = null;
-		if (labels != null) {
-			truth = task.labelsFrom(labels);
+		final List<L> truth = task.labelsFrom(image, labels);
+		if (truth != null) {
 			if (truth.size() != in.n) {
-				throw new AmatException("'" + image.getTitle() + "' has " + in.n + " slice(s) but '" + labels.getTitle() +
-					"' has labels for " + truth.size() + ".");
+				throw new AmatException("'" + image.getTitle() + "' has " + in.n + " slice(s) but " + (labels == null ? "its ROIs give" : "'" + labels.getTitle() +
+					"' has") + " labels for " + truth.size() + ".");
 			}
 			task.checkLabels(new sc.fiji.amat.data.LabeledData<>(in.values(), in.channels, in.height, in.width, truth));
 		}
@@ -97,13 +98,15 @@ public final class ImageAttack {
 				else if (y != null) xa = attack.perturb(target, x, y, abs);
 				else {
 					// no labels: attack the model's own prediction, as an adversary without ground truth would
-					final List<L> own = pseudoLabels(task, model.forward(x, false));
+					final List<L> own = task.predict(model.forward(x, false));
 					xa = attack.perturb(target, x, task.encodeLabels(mgr, own, in.height, in.width), abs);
 				}
 				System.arraycopy(xa.toFloatArray(), 0, adv, from * size, values.length);
 				final NDList outClean = model.forward(x, false), outAdv = model.forward(xa, false);
 				cleanPred.add(task.predictionImage(outClean));
 				advPred.add(task.predictionImage(outAdv));
+				r.cleanPredicted.addAll(task.predict(outClean));
+				r.adversarialPredicted.addAll(task.predict(outAdv));
 				final NDArray d = xa.sub(x);
 				final float[] l2 = Norm.L2.of(d).toFloatArray(), linf = Norm.LINF.of(d).toFloatArray();
 				final float[] lossClean = y == null ? null : task.loss(outClean, y).toFloatArray();
@@ -144,12 +147,5 @@ public final class ImageAttack {
 		final List<RandomAccessibleInterval<? extends RealType<?>>> parts)
 	{
 		return parts.size() == 1 ? parts.get(0) : Views.concatenate(2, (List) parts);
-	}
-
-	/** The model's own prediction as labels, for attacks on images without ground truth. */
-	private static <L> List<L> pseudoLabels(final Task<L> task, final NDList output) {
-		final ImagePlus predicted = sc.fiji.amat.data.ImagePlusImages.toImagePlus("prediction", task.predictionImage(
-			output), sc.fiji.amat.data.ImageLayout.XYN);
-		return task.labelsFrom(predicted);
 	}
 }

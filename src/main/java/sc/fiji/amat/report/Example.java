@@ -2,8 +2,9 @@ package sc.fiji.amat.report;
 
 /**
  * One test image of a model's examples: the normalised clean and adversarial inputs (C x H x W
- * values) at the example noise level, and, for tasks the report can draw, the ground truth and
- * the predictions on both (label images as class indices, H x W; null for other tasks).
+ * values) at the example noise level, and, for tasks that draw their labels
+ * ({@code Task#render}), the ground truth and the predictions on both as RGB pictures of
+ * H x W pixels (null for other tasks).
  */
 public final class Example {
 
@@ -12,7 +13,7 @@ public final class Example {
 	public final double eps;
 	public final int channels, height, width;
 	public float[] clean, adversarial;
-	public byte[] truth, cleanPrediction, adversarialPrediction;
+	public int[] truth, cleanPrediction, adversarialPrediction;
 	/** The primary metric of this image, clean and attacked. */
 	public double cleanMetric = Double.NaN, adversarialMetric = Double.NaN;
 

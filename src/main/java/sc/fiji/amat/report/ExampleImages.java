@@ -11,14 +11,10 @@ import java.util.Locale;
  * Draws a model's examples as one RGB sheet: a row per test image with its clean input, the
  * adversarial input (same display range), the noise (adversarial - clean, grey = 0, stretched
  * to its own largest absolute value, which the caption states), and, for tasks the report can
- * draw (segmentation), the ground truth and the predictions on the clean and on the
- * adversarial input as colour-coded class maps. Multi-channel images show their first channel.
+ * draw, the ground truth and the predictions on the clean and on the adversarial input as the
+ * task renders them (class maps, points, boxes). Multi-channel images show their first channel.
  */
 public final class ExampleImages {
-
-	/** Class colours: background black, then distinct hues. */
-	static final int[] PALETTE = { 0x000000, 0xe6194b, 0x3cb44b, 0x4363d8, 0xffe119, 0xf58231, 0x911eb4, 0x46f0f0,
-		0xf032e6, 0xbcf60c, 0xfabebe, 0x008080 };
 
 	private static final int CAPTION = 18, FOOTER = 16, GAP = 4, MIN_TILE = 128;
 
@@ -63,9 +59,9 @@ public final class ExampleImages {
 			for (int k = 0; k < noise.length; k++) noise[k] = adv[k] - clean[k];
 			tiles[2] = grey(noise, -Math.max(big, 1e-12f), Math.max(big, 1e-12f));
 			if (labels) {
-				tiles[3] = classes(e.truth);
-				tiles[4] = classes(e.cleanPrediction);
-				tiles[5] = classes(e.adversarialPrediction);
+				tiles[3] = e.truth;
+				tiles[4] = e.cleanPrediction;
+				tiles[5] = e.adversarialPrediction;
 			}
 			for (int c = 0; c < cols; c++) put(cp, tiles[c], e.width, e.height, zoom, GAP + c * (tw + GAP), y);
 			cp.setColor(Color.black);
@@ -96,15 +92,6 @@ public final class ExampleImages {
 		for (int k = 0; k < v.length; k++) {
 			final int g = Math.max(0, Math.min(255, Math.round((v[k] - lo) / span * 255)));
 			rgb[k] = g << 16 | g << 8 | g;
-		}
-		return rgb;
-	}
-
-	private static int[] classes(final byte[] m) {
-		final int[] rgb = new int[m.length];
-		for (int k = 0; k < m.length; k++) {
-			final int c = m[k] & 0xff;
-			rgb[k] = c == 0 ? 0 : PALETTE[1 + (c - 1) % (PALETTE.length - 1)];
 		}
 		return rgb;
 	}

@@ -145,9 +145,8 @@ final class HtmlReport {
 		if (!examples.isEmpty()) {
 			b.append("<h2>Examples</h2>\n<p class=\"small\">Clean input, adversarial input (same display range), the " +
 				"noise (grey is zero, stretched to its largest absolute value)");
-			if (r.taskType.equals("segmentation")) {
-				b.append(", ground truth and predictions (black background, then one colour per class)");
-			}
+			b.append(", and, where the task draws its labels, the ground truth and the predictions on the clean " +
+				"and the adversarial input");
 			b.append(".</p>\n");
 			for (final Map.Entry<String, Path> e : examples.entrySet()) {
 				b.append("<figure><img alt=\"examples of ").append(esc(e.getKey())).append("\" src=\"").append(dataUri(e

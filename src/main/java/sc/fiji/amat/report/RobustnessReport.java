@@ -27,8 +27,6 @@ import sc.fiji.amat.model.ModelFile;
 import sc.fiji.amat.model.ModelInfo;
 import sc.fiji.amat.task.MetricTable;
 import sc.fiji.amat.task.Task;
-import sc.fiji.amat.task.segmentation.Mask;
-import sc.fiji.amat.task.segmentation.SegmentationTask;
 
 /**
  * The robustness report: every model under every chosen attack at every noise level, on one
@@ -186,8 +184,7 @@ public final class RobustnessReport {
 		for (final int i : exampleImages) {
 			final Example e = new Example(i, exampleAttack, levels.get(exampleLevel), data.channels(), data.height(), data
 				.width());
-			final Object label = data.label(i);
-			if (label instanceof Mask) e.truth = ((Mask) label).classes().clone();
+			e.truth = task.render(data.label(i), data.height(), data.width());
 			examples.put(i, e);
 		}
 
@@ -250,21 +247,19 @@ public final class RobustnessReport {
 	}
 
 	/** A batch listener that reports progress, cancels, and keeps the example images' inputs and predictions. */
-	private static Evaluator.BatchListener batchListener(final Task<?> task, final Map<Integer, Example> examples,
+	private static <L> Evaluator.BatchListener batchListener(final Task<L> task, final Map<Integer, Example> examples,
 		final boolean adversarial, final Progress progress, final ReportListener listener, final double costPerBatch)
 	{
 		return new Evaluator.BatchListener() {
 
 			@Override
 			public void batch(final int[] positions, final NDArray clean, final NDArray input, final NDList output) {
-				List<Mask> predicted = null;
+				List<L> predicted = null;
 				for (int b = 0; b < positions.length; b++) {
 					final Example e = examples.get(positions[b]);
 					if (e == null) continue;
-					if (predicted == null && task instanceof SegmentationTask) {
-						predicted = ((SegmentationTask) task).predict(output);
-					}
-					final byte[] prediction = predicted == null ? null : predicted.get(b).classes().clone();
+					if (predicted == null) predicted = task.predict(output);
+					final int[] prediction = task.render(predicted.get(b), e.height, e.width);
 					if (adversarial) {
 						e.adversarial = input.get(b).toFloatArray();
 						e.adversarialPrediction = prediction;

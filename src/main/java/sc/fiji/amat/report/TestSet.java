@@ -10,14 +10,11 @@ import java.util.List;
 import java.util.Map;
 
 import sc.fiji.amat.AmatException;
-import sc.fiji.amat.data.ImagePlusImages;
 import sc.fiji.amat.data.LabeledData;
-import sc.fiji.amat.data.NdImages;
-import sc.fiji.amat.data.NormalizedImages;
 import sc.fiji.amat.data.Normalization;
-import sc.fiji.amat.task.segmentation.Mask;
-import sc.fiji.amat.task.segmentation.SegmentationData;
-import sc.fiji.amat.task.segmentation.SegmentationTask;
+import sc.fiji.amat.nn.NetworkConfig;
+import sc.fiji.amat.task.TaskType;
+import sc.fiji.amat.task.Tasks;
 
 /**
  * A labelled test set as the user gave it: raw intensities (N images of C x H x W values) and
@@ -27,6 +24,9 @@ import sc.fiji.amat.task.segmentation.SegmentationTask;
  * @param <L> the task's label type
  */
 public final class TestSet<L> {
+
+	/** The identity: range normalisation from [0, 1]. */
+	private static final Normalization RAW = Normalization.range(0, 1);
 
 	private final String taskType;
 	private final String title;
@@ -52,39 +52,28 @@ public final class TestSet<L> {
 		this.labels = Collections.unmodifiableList(new ArrayList<>(labels));
 	}
 
-	/** A segmentation test set: an image stack and a stack of label images (class indices). */
-	public static TestSet<Mask> segmentation(final ImagePlus images, final ImagePlus labels) {
-		if (images == null) throw new AmatException("No test images were given.");
-		if (labels == null) throw new AmatException("No test labels were given.");
-		// the checks training data gets: sizes, counts, label values (the normalisation is irrelevant)
-		SegmentationData.fromImages(images, labels, Normalization.range(0, 1));
-		final int c = images.getNChannels();
-		final float[] raw = NdImages.toFloats(ImagePlusImages.wrap(images));
-		final List<Mask> masks = SegmentationData.masks(labels);
-		return new TestSet<>(SegmentationTask.TYPE, images.getTitle(), raw, c, images.getHeight(), images.getWidth(),
-			masks);
-	}
-
-	/** A segmentation test set from an image file and a label file (TIFF stacks). */
-	public static TestSet<Mask> segmentation(final Path images, final Path labels) {
-		final ImagePlus imp = NormalizedImages.open(images);
-		final ImagePlus lab = NormalizedImages.open(labels);
-		final TestSet<Mask> t = segmentation(imp, lab);
-		return new TestSet<>(t.taskType, images.getFileName().toString(), t.raw, t.channels, t.height, t.width, t.labels);
-	}
-
-	/** A test set for a task type, from images and label images; only tasks whose labels are images. */
+	/**
+	 * A test set for a task type from an image (stack) and its labels in the task's form: a
+	 * label image, or null for labels the images carry as ROIs. Gets the checks training data
+	 * gets (sizes, counts, label values).
+	 */
 	public static TestSet<?> fromImages(final String taskType, final ImagePlus images, final ImagePlus labels) {
-		if (SegmentationTask.TYPE.equals(taskType)) return segmentation(images, labels);
-		throw new AmatException("Reports on " + taskType + " models need a test set in that task's own label format, " +
-			"which this version cannot read from images yet.");
+		if (images == null) throw new AmatException("No test images were given.");
+		return of(taskType, images.getTitle(), Tasks.type(taskType).fromImages(images, labels, RAW,
+			new NetworkConfig()).data);
 	}
 
-	/** As {@link #fromImages}, from files. */
+	/** As {@link #fromImages}, from files in the forms the task type reads ({@link TaskType#fromFiles}). */
 	public static TestSet<?> fromFiles(final String taskType, final Path images, final Path labels) {
-		if (SegmentationTask.TYPE.equals(taskType)) return segmentation(images, labels);
-		throw new AmatException("Reports on " + taskType + " models need a test set in that task's own label format, " +
-			"which this version cannot read from files yet.");
+		return of(taskType, images.getFileName().toString(), Tasks.type(taskType).fromFiles(images, labels, RAW,
+			new NetworkConfig()).data);
+	}
+
+	/** A test set from data read without normalisation. */
+	private static <L> TestSet<L> of(final String taskType, final String title, final LabeledData<L> d) {
+		final float[] raw = new float[d.size() * d.sampleSize()];
+		for (int i = 0; i < d.size(); i++) System.arraycopy(d.image(i), 0, raw, i * d.sampleSize(), d.sampleSize());
+		return new TestSet<>(taskType, title, raw, d.channels(), d.height(), d.width(), d.labels());
 	}
 
 	public String taskType() {

@@ -8,8 +8,11 @@ import ai.djl.nn.Block;
 import com.google.gson.JsonObject;
 
 import ij.ImagePlus;
+import ij.gui.Roi;
 
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 
 import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.type.numeric.RealType;
@@ -79,10 +82,40 @@ public interface Task<L> {
 	MetricTable metrics(NDList output, List<L> labels);
 
 	/**
-	 * Reads one label per slice from an ImageJ image in the form this task uses (label image,
-	 * point ROIs, box ROIs, ...); throws an {@code AmatException} naming what is wrong.
+	 * Reads one label per slice of {@code images} in the form this task uses: from the label
+	 * image when one is given (segmentation: class indices), otherwise from the images' own
+	 * ROIs (overlay, ROI Manager) for tasks whose labels are points or boxes. Returns null when
+	 * {@code labels} is null and the images carry no labels this task reads; throws an
+	 * {@code AmatException} naming what is wrong.
 	 */
-	List<L> labelsFrom(ImagePlus labels);
+	List<L> labelsFrom(ImagePlus images, ImagePlus labels);
+
+	/** The network's prediction for a batch, one label per sample (a mask, points, boxes). */
+	List<L> predict(NDList output);
+
+	/**
+	 * A label drawn as an RGB picture of H x W pixels (0xRRGGBB) on black, for report sheets;
+	 * null when this task does not draw its labels.
+	 */
+	default int[] render(final L label, final int height, final int width) {
+		return null;
+	}
+
+	/**
+	 * A label as ImageJ ROIs to overlay on its slice (points, rectangles, named and coloured);
+	 * empty for tasks whose labels are images.
+	 */
+	default List<Roi> toRois(final L label) {
+		return Collections.emptyList();
+	}
+
+	/**
+	 * A label as results-table rows, one per landmark or object (column name to number or
+	 * text, in column order); empty for tasks whose labels are images.
+	 */
+	default List<Map<String, Object>> toRows(final L label) {
+		return Collections.emptyList();
+	}
 
 	/**
 	 * The network's prediction for a batch as an image of dimensions (X, Y, N): class indices

@@ -25,7 +25,9 @@ public interface TaskType extends SciJavaPlugin {
 
 	/**
 	 * A task and its training data from ImageJ images: an image (stack) and its labels in the
-	 * form this task reads them (label images, point or box ROIs, ...).
+	 * form this task reads them ({@link Task#labelsFrom}: a label image, or, when
+	 * {@code labels} is null, the images' own point or box ROIs). Throws an
+	 * {@code AmatException} saying what to give when there are no labels.
 	 */
 	Labeled<?> fromImages(ImagePlus images, ImagePlus labels, Normalization normalization, NetworkConfig network);
 
@@ -34,4 +36,18 @@ public interface TaskType extends SciJavaPlugin {
 	 * folder of images and a folder of labels paired by file name.
 	 */
 	Labeled<?> fromFiles(Path images, Path labels, Normalization normalization, NetworkConfig network);
+
+	/**
+	 * Where this task's sample data keeps the labels of a split ("train" or "test") beside
+	 * {@code <split>-images.tif} in {@code dir}, in the form {@link #fromFiles} reads.
+	 */
+	default Path sampleLabels(final Path dir, final String split) {
+		return dir.resolve(split + "-labels.tif");
+	}
+
+	/**
+	 * Writes this task's generated sample data into {@code dir} (train and test images and
+	 * labels as {@link #sampleLabels} names them, and a README), deterministically from the seed.
+	 */
+	void writeSamples(Path dir, long seed);
 }

@@ -47,6 +47,10 @@ public final class SegmentationTask implements Task<Mask> {
 
 	public static final String TYPE = "segmentation";
 
+	/** Colours of the foreground classes in drawings, in class order. */
+	static final int[] PALETTE = { 0xe6194b, 0x3cb44b, 0x4363d8, 0xffe119, 0xf58231, 0x911eb4, 0x46f0f0, 0xf032e6,
+		0xbcf60c, 0xfabebe, 0x008080 };
+
 	private static final BoundarySpec BOUNDARY = new BoundarySpec(new String[] { "max foreground Dice" },
 		new boolean[] { true });
 
@@ -230,6 +234,7 @@ public final class SegmentationTask implements Task<Mask> {
 	 * "equals the maximum over classes", which PyTorch's CPU kernels do ten times faster than
 	 * argmax over the channel axis; this runs at every iterate of an AMAT attack.
 	 */
+	@Override
 	public List<Mask> predict(final NDList output) {
 		final NDArray logits = output.singletonOrThrow();
 		final int n = (int) logits.getShape().get(0), k = (int) logits.getShape().get(1),
@@ -260,9 +265,22 @@ public final class SegmentationTask implements Task<Mask> {
 		return masks;
 	}
 
+	/** The label image's class indices; segmentation labels are images, so null without one. */
 	@Override
-	public List<Mask> labelsFrom(final ImagePlus labels) {
-		return SegmentationData.masks(labels);
+	public List<Mask> labelsFrom(final ImagePlus images, final ImagePlus labels) {
+		return labels == null ? null : SegmentationData.masks(labels);
+	}
+
+	/** Black background, then one colour per class. */
+	@Override
+	public int[] render(final Mask label, final int height, final int width) {
+		final byte[] m = label.classes();
+		final int[] rgb = new int[m.length];
+		for (int k = 0; k < m.length; k++) {
+			final int c = m[k] & 0xff;
+			rgb[k] = c == 0 ? 0 : PALETTE[(c - 1) % PALETTE.length];
+		}
+		return rgb;
 	}
 
 	/** Class indices, (X, Y, N), 8-bit. */
