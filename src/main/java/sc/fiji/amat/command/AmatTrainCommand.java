@@ -59,6 +59,10 @@ public class AmatTrainCommand extends CommandSupport {
 		persist = false)
 	private File label_folder;
 
+	@Parameter(label = "or: label file (CSV, ...)", required = false, style = FileWidget.OPEN_STYLE, persist = false,
+		description = "A single label file instead of a label folder, in a form the task reads (e.g. a CSV)")
+	private File label_file;
+
 	@Parameter(label = "Task (segmentation, ...)", description = "A task type: see Tasks.names(), e.g. segmentation")
 	private String task = "segmentation";
 
@@ -209,10 +213,11 @@ public class AmatTrainCommand extends CommandSupport {
 			}
 			return type.fromImages(image_stack, label_stack, normalization, network);
 		}
-		final Path images = path(image_folder), labels = path(label_folder);
+		final Path images = path(image_folder), labels = path(label_file) != null ? path(label_file) : path(
+			label_folder);
 		if (images == null || labels == null) {
 			throw new AmatException("No training data: give an open image stack and its labels, or an image folder and " +
-				"a label folder.");
+				"a label folder or file.");
 		}
 		return type.fromFiles(images, labels, normalization, network);
 	}
