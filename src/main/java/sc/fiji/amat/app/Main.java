@@ -43,13 +43,14 @@ public final class Main {
 		System.out.println("AMAT " + AmatVersion.library() + " (DJL " + AmatVersion.djl() + ", PyTorch " + AmatVersion
 			.pytorch() + ")\n" + //
 			"usage: scripts/amat COMMAND [--option value ...]\n" + //
-			"  demo      train on sample-data/segmentation, save and reload the model, print Dice, time, memory;\n" + //
+			"  demo      train on sample-data/TASK, save and reload the model, print the metric, time, memory;\n" + //
 			"            then SAT at two eps, AMAT, and the robustness report of all four (target/demo/report)\n" + //
+			"            --task segmentation (default; or another task type: " + sc.fiji.amat.task.Tasks.names() + ")\n" + //
 			"            --epochs 25 --threads (all cores) --out target/demo --seed 42 --adv-epochs 8 --adv-steps 5\n" + //
 			"            --sat-eps 0.05,0.15 --amat-delta 0.04 --amat-threshold mean --report-steps 10 --no-report\n" + //
 			"  bench     time standard, SAT and AMAT steps and a PGD-T attack on one U-Net and batch\n" + //
 			"            --size 128 --depth 3 --width 16 --norm batch --batch 8 --steps 20 --threads 1 --repeats 5\n" + //
-			"  generate  write the sample data: --out sample-data --seed 1\n" + //
+			"  generate  write the sample data of every task (or --task NAME): --out sample-data --seed 1\n" + //
 			"  report    robustness report of models on a labelled test set (HTML, CSV, PNG plots and examples)\n" + //
 			"            --models a.amat.zip,b.amat.zip --images test-images.tif --labels test-labels.tif --out DIR\n" + //
 			"            [--attacks pgd,ifgsm,fgsm,noise] [--norm L2] [--eps 0,0.05,0.1] [--unit rms] [--steps 20]\n" + //
