@@ -108,12 +108,14 @@ public final class SegmentationTask implements Task<Mask> {
 
 	@Override
 	public Block newNetwork() {
+		if (network == null) throw new AmatException("This segmentation task was rebuilt for a model brought from " +
+			"outside AMAT: it has no network of its own to train.");
 		return new UNet(network, numClasses());
 	}
 
 	@Override
 	public void checkLabels(final LabeledData<Mask> data) {
-		final int m = network.sizeMultiple();
+		final int m = network == null ? 1 : network.sizeMultiple(); // a model brought from outside checks its own
 		if (data.width() % m != 0 || data.height() % m != 0) {
 			throw new AmatException("Images are " + data.width() + "x" + data.height() + " pixels, but a U-Net of depth " +
 				network.depth() + " needs sides that are multiples of " + m + ": crop or pad them, or lower the depth.");
