@@ -42,12 +42,13 @@ import sc.fiji.amat.task.segmentation.Mask;
  * made: a hand-written network that finds bright squares, as TorchScript (NCHW logits) and as
  * ONNX the way a Keras export looks (NHWC in, softmax probabilities NHWC out).
  */
-class ImportedModelsTest {
+public class ImportedModelsTest {
 
 	@TempDir
 	Path dir;
 
-	static Path fixture(final String name) {
+	/** A fixture of {@code src/test/resources/imported-models}. */
+	public static Path fixture(final String name) {
 		try {
 			return Paths.get(ImportedModelsTest.class.getResource("/imported-models/" + name).toURI());
 		}
