@@ -11,7 +11,7 @@ import sc.fiji.amat.attack.EpsUnit;
 import sc.fiji.amat.attack.Norm;
 import sc.fiji.amat.attack.Pgd;
 import sc.fiji.amat.engine.Engines;
-import sc.fiji.amat.model.ModelFile;
+import sc.fiji.amat.model.AmatModel;
 import sc.fiji.amat.report.ModelResult;
 import sc.fiji.amat.report.ReportListener;
 import sc.fiji.amat.report.ReportResult;
@@ -54,12 +54,15 @@ final class Report {
 		if (exampleEps != null) s.exampleEps = ReportSettings.parseEps(exampleEps)[0];
 		s.exampleAttack = args.get("example-attack", null);
 		s.device = args.get("device", "cpu");
+		final String source = args.get("transfer-source", null);
+		if (source != null) s.transferSource = Paths.get(source);
 		s.seed = args.getInt("seed", (int) s.seed);
 		final int threads = args.getInt("threads", Runtime.getRuntime().availableProcessors());
 		args.done();
 		if (modelList == null || images == null || labels == null) {
 			throw new AmatException("report needs --models a.amat.zip,b.amat.zip --images test-images.tif --labels " +
-				"test-labels.tif (and --out FOLDER).");
+				"test-labels.tif (and --out FOLDER); models may also be TorchScript (.pt) or ONNX (.onnx) files with a " +
+				"JSON description beside them, ONNX ones with --transfer-source MODEL for gradient attacks.");
 		}
 		final List<Path> models = new ArrayList<>();
 		for (final String m : modelList.split(",")) {
@@ -67,7 +70,7 @@ final class Report {
 		}
 		Engines.setThreads(threads, 1);
 		if (models.isEmpty()) throw new AmatException("--models names no model file.");
-		final String task = ModelFile.read(models.get(0)).info().task;
+		final String task = AmatModel.readInfo(models.get(0)).task;
 		final TestSet<?> test = TestSet.fromFiles(task, Paths.get(images), Paths.get(labels));
 		final ReportResult r = RobustnessReport.evaluate(models, test, s, new ConsoleReportListener(System.out));
 		final Path html = ReportWriter.write(r, out, null);

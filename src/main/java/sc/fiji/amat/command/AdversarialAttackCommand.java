@@ -39,7 +39,8 @@ import sc.fiji.amat.task.Task;
  * adversarial image; with labels, a results row per slice with the metric before and after.
  */
 @Plugin(type = Command.class, menuPath = "Plugins>AMAT>Adversarial Attack", headless = true,
-	description = "White-box adversarial attack (PGD, IFGSM, FGSM) or white noise against an AMAT model")
+	description = "White-box adversarial attack (PGD, IFGSM, FGSM) or white noise against an AMAT or TorchScript " +
+		"model (white noise only against an ONNX model)")
 public class AdversarialAttackCommand extends CommandSupport {
 
 	public static final String LABEL = "Adversarial Attack";
@@ -50,7 +51,8 @@ public class AdversarialAttackCommand extends CommandSupport {
 	@Parameter(label = "Labels (optional, for metrics)", required = false, persist = false)
 	private ImagePlus label_image;
 
-	@Parameter(label = "Model file (.amat.zip)", style = FileWidget.OPEN_STYLE)
+	@Parameter(label = "Model file (.amat.zip, or TorchScript .pt / ONNX .onnx with a .json beside)",
+		style = FileWidget.OPEN_STYLE)
 	private File model_file;
 
 	@Parameter(label = "Attack", choices = { "PGD", "IFGSM", "FGSM", "White noise" })

@@ -24,7 +24,9 @@ import org.scijava.widget.FileWidget;
 import sc.fiji.amat.AmatException;
 import sc.fiji.amat.attack.EpsUnit;
 import sc.fiji.amat.attack.Norm;
-import sc.fiji.amat.model.ModelFile;
+import sc.fiji.amat.model.AmatModel;
+import sc.fiji.amat.model.ImportedModels;
+import sc.fiji.amat.model.ModelDescription;
 import sc.fiji.amat.report.ModelResult;
 import sc.fiji.amat.report.ReportListener;
 import sc.fiji.amat.report.ReportPlots;
@@ -45,10 +47,11 @@ public class RobustnessReportCommand extends CommandSupport {
 
 	public static final String LABEL = "Robustness Report";
 
-	@Parameter(label = "Model files (separated by ;)", required = false, persist = false)
+	@Parameter(label = "Model files (separated by ;): .amat.zip, or .pt / .onnx with a .json beside", required = false,
+		persist = false)
 	private String model_files = "";
 
-	@Parameter(label = "or: every .amat.zip model in this folder", required = false,
+	@Parameter(label = "or: every model in this folder (.amat.zip; .pt, .onnx with a .json)", required = false,
 		style = FileWidget.DIRECTORY_STYLE, persist = false)
 	private File model_folder;
 
@@ -76,6 +79,12 @@ public class RobustnessReportCommand extends CommandSupport {
 
 	@Parameter(label = "PGD restarts", min = "1")
 	private int restarts = 1;
+
+	@Parameter(label = "Transfer source (for ONNX models: the model gradient attacks are crafted on)",
+		required = false, style = FileWidget.OPEN_STYLE, persist = false,
+		description = "ONNX models give no gradients: PGD, IFGSM and FGSM on them are crafted on this model " +
+			"(.amat.zip or TorchScript) and reported as transfer attacks, not white-box")
+	private File transfer_source;
 
 	@Parameter(label = "Output folder", style = FileWidget.DIRECTORY_STYLE)
 	private File output_folder;
@@ -110,7 +119,8 @@ public class RobustnessReportCommand extends CommandSupport {
 		s.restarts = restarts;
 		s.seed = seed;
 		s.device = device;
-		final String task = ModelFile.read(models.get(0)).info().task;
+		s.transferSource = path(transfer_source);
+		final String task = AmatModel.readInfo(models.get(0)).task;
 		final TestSet<?> test = TestSet.fromImages(task, test_images, test_labels);
 		final ReportResult r;
 		try {
@@ -145,8 +155,9 @@ public class RobustnessReportCommand extends CommandSupport {
 		if (folder != null) {
 			if (!Files.isDirectory(folder)) throw new AmatException("The model folder " + folder + " does not exist.");
 			try (Stream<Path> s = Files.list(folder)) {
-				models.addAll(s.filter(p -> p.getFileName().toString().endsWith(".amat.zip")).sorted().collect(Collectors
-					.toList()));
+				// AMAT's models, and models brought from outside that have their description beside them
+				models.addAll(s.filter(p -> p.getFileName().toString().endsWith(".amat.zip") || ImportedModels.isImported(
+					p) && Files.isRegularFile(ModelDescription.fileFor(p))).sorted().collect(Collectors.toList()));
 			}
 			catch (final IOException e) {
 				throw new AmatException("Cannot list " + folder + ": " + e.getMessage(), e);

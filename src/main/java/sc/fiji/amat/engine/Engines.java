@@ -15,8 +15,11 @@ import sc.fiji.amat.AmatVersion;
 public final class Engines {
 
 	public static final String PYTORCH = "PyTorch";
+	/** DJL's name of the ONNX Runtime engine, which runs ONNX models users bring (no gradients). */
+	public static final String ONNX_RUNTIME = "OnnxRuntime";
 
 	private static volatile Engine engine;
+	private static volatile Engine onnxEngine;
 
 	private Engines() {}
 
@@ -42,6 +45,9 @@ public final class Engines {
 	private static Engine load() {
 		// Natives come from jars on the class path; never let DJL try to download anything.
 		if (System.getProperty("ai.djl.offline") == null) System.setProperty("ai.djl.offline", "true");
+		// DJL's engine-neutral calls (Engine.getInstance(): gradient collectors) must mean PyTorch,
+		// whatever other engine (ONNX Runtime) is on the class path or a stray DJL_DEFAULT_ENGINE says
+		if (System.getProperty("ai.djl.default_engine") == null) System.setProperty("ai.djl.default_engine", PYTORCH);
 		// one inter-op thread: with more, PyTorch's thread pools oversubscribe small machines and
 		// every step slows down many times as soon as anything else runs (Fiji, a second job)
 		if (System.getProperty("ai.djl.pytorch.num_interop_threads") == null) setThreads(0, 1);
@@ -71,6 +77,39 @@ public final class Engines {
 				}
 			}
 			throw new AmatException(missingNativesMessage(), err);
+		}
+		finally {
+			Thread.currentThread().setContextClassLoader(previous);
+		}
+	}
+
+	/**
+	 * DJL's ONNX Runtime engine, loaded on first use (its natives are inside the onnxruntime jar).
+	 * It only runs models: no gradients, so attacks on an ONNX model are crafted on another model.
+	 */
+	public static Engine onnxRuntime() {
+		Engine e = onnxEngine;
+		if (e != null) return e;
+		synchronized (Engines.class) {
+			if (onnxEngine == null) onnxEngine = loadOnnxRuntime();
+			return onnxEngine;
+		}
+	}
+
+	private static Engine loadOnnxRuntime() {
+		pytorch(); // first, so that the default engine stays PyTorch
+		final ClassLoader previous = Thread.currentThread().getContextClassLoader();
+		try {
+			Thread.currentThread().setContextClassLoader(Engines.class.getClassLoader());
+			final Engine e = Engine.getEngine(ONNX_RUNTIME);
+			e.getVersion();
+			return e;
+		}
+		catch (final RuntimeException | UnsatisfiedLinkError | NoClassDefFoundError err) {
+			throw new AmatException("ONNX models need DJL's ONNX Runtime engine, which could not be loaded: install " +
+				"the 'AMAT ONNX' update site in Fiji, or put onnxruntime-engine-" + AmatVersion.djl() +
+				".jar (group ai.djl.onnxruntime) and onnxruntime-1.21.1.jar (group com.microsoft.onnxruntime) on the " +
+				"class path.", err);
 		}
 		finally {
 			Thread.currentThread().setContextClassLoader(previous);

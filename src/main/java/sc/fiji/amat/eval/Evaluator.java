@@ -8,9 +8,11 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 
+import sc.fiji.amat.AmatException;
 import sc.fiji.amat.attack.Attack;
 import sc.fiji.amat.attack.AttackTarget;
 import sc.fiji.amat.attack.EpsUnit;
+import sc.fiji.amat.attack.WhiteNoise;
 import sc.fiji.amat.data.LabeledData;
 import sc.fiji.amat.engine.Engines;
 import sc.fiji.amat.model.AmatModel;
@@ -57,10 +59,98 @@ public final class Evaluator {
 	}
 
 	/** As above, with a listener (null: none). */
-	@SuppressWarnings("unchecked")
 	public static <L> MetricTable evaluate(final AmatModel model, final LabeledData<L> data, final int batchSize,
 		final Attack attack, final double eps, final EpsUnit unit, final BatchListener listener)
 	{
+		return evaluate(model, data, batchSize, attack, eps, unit, listener, null);
+	}
+
+	/** True for attacks that follow the input gradient (all but white noise). */
+	public static boolean isGradientAttack(final Attack attack) {
+		return attack != null && !(attack instanceof WhiteNoise);
+	}
+
+	/**
+	 * Refuses a gradient attack on a model that gives no gradients (an ONNX model): such a model
+	 * can only meet white noise, or transfer attacks crafted on another model.
+	 */
+	public static void requireGradients(final AmatModel model, final Attack attack) {
+		if (isGradientAttack(attack) && !model.hasInputGradients()) {
+			throw new AmatException("The " + model.info().importedFormat + " model gives no gradients (ONNX Runtime " +
+				"computes none), so " + attack.name() + " cannot attack it white-box: use white noise, or the Robustness " +
+				"Report's transfer attacks crafted on a model with gradients (transfer_source).");
+		}
+	}
+
+	/**
+	 * Adversarial images crafted on another model (the source, which has gradients) and fed to the
+	 * evaluated model: a transfer attack, not a white-box one. Both see the same test images, each
+	 * through its own normalisation; the source's perturbation is carried over into the evaluated
+	 * model's normalised units per image and channel (the ratio of the two normalisations' scales).
+	 */
+	public static final class Transfer {
+
+		final AmatModel source;
+		final LabeledData<?> sourceData;
+		final double[] scaleRatio;
+
+		/**
+		 * @param source the model the attacks are crafted on
+		 * @param sourceData the test images normalised for the source, in the evaluated data's order
+		 * @param scaleRatio per image and channel (image-major): the evaluated model's normalisation
+		 *          scale divided by the source's
+		 */
+		public Transfer(final AmatModel source, final LabeledData<?> sourceData, final double[] scaleRatio) {
+			if (!source.hasInputGradients()) {
+				throw new AmatException("The transfer source must be a model with gradients (an .amat.zip or TorchScript " +
+					"model), not another " + source.info().importedFormat + " model.");
+			}
+			this.source = source;
+			this.sourceData = sourceData;
+			this.scaleRatio = scaleRatio.clone();
+		}
+
+		/** The adversarial batch for the evaluated model, in its normalised units, in x's manager. */
+		@SuppressWarnings("unchecked")
+		<L> NDArray perturb(final NDManager m, final int[] pos, final List<L> labels, final NDArray x,
+			final Attack attack, final double eps, final EpsUnit unit, final float[] validRange)
+		{
+			final Task<L> task = (Task<L>) source.task();
+			final LabeledData<L> sd = (LabeledData<L>) sourceData;
+			final AttackTarget<L> target = new AttackTarget<>(source.block(), source.parameterStore(), task, false, source
+				.normalization().validRange());
+			final NDArray xs = sd.batch(m, pos);
+			final NDList ys = task.encodeLabels(m, labels, sd.height(), sd.width());
+			final float[] abs = unit.toAbsolute(eps, attack.norm(), xs.toFloatArray(), sd.sampleSize(), target
+				.validRange());
+			final float[] delta = attack.perturb(target, xs, ys, abs).sub(xs).toFloatArray();
+			final float[] out = x.toFloatArray();
+			final int plane = sd.height() * sd.width(), channels = sd.channels();
+			for (int i = 0; i < pos.length; i++) {
+				for (int c = 0; c < channels; c++) {
+					final double r = scaleRatio[pos[i] * channels + c];
+					final int from = (i * channels + c) * plane;
+					for (int p = from; p < from + plane; p++) {
+						float v = (float) (out[p] + delta[p] * r);
+						if (validRange != null) v = Math.max(validRange[0], Math.min(validRange[1], v));
+						out[p] = v;
+					}
+				}
+			}
+			return m.create(out, x.getShape());
+		}
+	}
+
+	/**
+	 * As above; with a transfer (not null), gradient attacks are crafted on its source model and
+	 * the evaluated model only sees their result, which is how models without gradients meet them.
+	 */
+	@SuppressWarnings("unchecked")
+	public static <L> MetricTable evaluate(final AmatModel model, final LabeledData<L> data, final int batchSize,
+		final Attack attack, final double eps, final EpsUnit unit, final BatchListener listener, final Transfer transfer)
+	{
+		final boolean transferred = transfer != null && isGradientAttack(attack);
+		if (!transferred) requireGradients(model, attack);
 		Engines.prepareThread();
 		final Task<L> task = (Task<L>) model.task();
 		final AttackTarget<L> target = new AttackTarget<>(model.block(), model.parameterStore(), task, false, model
@@ -77,7 +167,8 @@ public final class Evaluator {
 					final NDList y = task.encodeLabels(m, labels, data.height(), data.width());
 					final float[] abs = unit.toAbsolute(eps, attack.norm(), x.toFloatArray(), data.sampleSize(), target
 						.validRange());
-					x = attack.perturb(target, x, y, abs);
+					x = transferred ? transfer.perturb(m, pos, labels, x, attack, eps, unit, target.validRange()) : attack
+						.perturb(target, x, y, abs);
 				}
 				final NDList output = model.forward(x, false);
 				final MetricTable batch = task.metrics(output, labels);

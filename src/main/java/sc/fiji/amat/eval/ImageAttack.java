@@ -57,16 +57,13 @@ public final class ImageAttack {
 	{
 		Engines.prepareThread();
 		final Task<L> task = (Task<L>) model.task();
+		Evaluator.requireGradients(model, attack);
 		final NormalizedImages in = NormalizedImages.of(image, model.normalization());
 		if (in.channels != model.info().inputChannels) {
 			throw new AmatException("'" + image.getTitle() + "' has " + in.channels + " channel(s), but the model was " +
 				"trained on " + model.info().inputChannels + ".");
 		}
-		final int m = model.info().network.sizeMultiple();
-		if (in.width % m != 0 || in.height % m != 0) {
-			throw new AmatException("'" + image.getTitle() + "' is " + in.width + "x" + in.height + " pixels; this model " +
-				"needs sides that are multiples of " + m + ": crop or pad the image (Image > Adjust > Canvas Size).");
-		}
+		model.checkImageSize(in.width, in.height, "The slices of '" + image.getTitle() + "'");
 		final List<L> truth = task.labelsFrom(image, labels);
 		if (truth != null) {
 			if (truth.size() != in.n) {

@@ -38,15 +38,31 @@ import sc.fiji.amat.task.Tasks;
 public final class AmatModel implements AutoCloseable {
 
 	private final Model model;
+	private final NDManager manager;
+	private final Block block;
 	private final Task<?> task;
 	private final ModelInfo info;
 	private final ParameterStore parameterStore;
+	/** The network of a model a user brought (TorchScript, ONNX); null for AMAT's own. */
+	private final ImportedNetwork imported;
+	/** Closed with the model: the PyTorch manager beside an ONNX model; or null. */
+	private final AutoCloseable extra;
 
 	private AmatModel(final Model model, final Task<?> task, final ModelInfo info) {
+		this(model, model.getNDManager(), model.getBlock(), task, info, null, null);
+	}
+
+	AmatModel(final Model model, final NDManager manager, final Block block, final Task<?> task, final ModelInfo info,
+		final ImportedNetwork imported, final AutoCloseable extra)
+	{
 		this.model = model;
+		this.manager = manager;
+		this.block = block;
 		this.task = task;
 		this.info = info;
-		this.parameterStore = new ParameterStore(model.getNDManager(), false);
+		this.imported = imported;
+		this.extra = extra;
+		this.parameterStore = new ParameterStore(manager, false);
 	}
 
 	/** A new, untrained model for a task: its network built and initialised for the info's input shape. */
@@ -79,14 +95,24 @@ public final class AmatModel implements AutoCloseable {
 		return new Shape(batch, info.inputChannels, info.inputHeight, info.inputWidth);
 	}
 
-	/** Loads a model file for any task. */
+	/**
+	 * Loads a model file for any task: AMAT's own ({@code .amat.zip}), or a TorchScript or ONNX
+	 * model with its JSON description beside it ({@link ImportedModels}).
+	 */
 	public static AmatModel load(final Path path, final Device device) {
-		return load(ModelFile.read(path), path.toString(), null, device);
+		return load(path, null, device);
 	}
 
 	/** Loads a model file and checks that it is for the expected task. */
 	public static AmatModel load(final Path path, final String expectedTask, final Device device) {
+		if (ImportedModels.isImported(path)) return ImportedModels.load(path, expectedTask, device);
 		return load(ModelFile.read(path), path.toString(), expectedTask, device);
+	}
+
+	/** What a model file says about its model, without loading it; for imported models, what their description says. */
+	public static ModelInfo readInfo(final Path path) {
+		if (ImportedModels.isImported(path)) return ImportedModels.info(path, ModelDescription.read(path));
+		return ModelFile.read(path).info();
 	}
 
 	static AmatModel load(final ModelFile file, final String where, final String expectedTask, final Device device) {
@@ -116,19 +142,66 @@ public final class AmatModel implements AutoCloseable {
 	}
 
 	public Block block() {
-		return model.getBlock();
+		return block;
 	}
 
 	public Model djlModel() {
 		return model;
 	}
 
+	/** The PyTorch manager the model's inputs and outputs live in. */
 	public NDManager manager() {
-		return model.getNDManager();
+		return manager;
 	}
 
 	public Device device() {
-		return model.getNDManager().getDevice();
+		return manager.getDevice();
+	}
+
+	/** True for a TorchScript or ONNX model a user brought, false for a model AMAT trained. */
+	public boolean isImported() {
+		return imported != null;
+	}
+
+	/**
+	 * True when gradients with respect to the input can be computed, so gradient attacks on the
+	 * model are white-box; false for ONNX models, whose gradient attacks are transfer attacks.
+	 */
+	public boolean hasInputGradients() {
+		return imported == null || imported.hasInputGradients();
+	}
+
+	/** Image sides must be multiples of this. */
+	public int sizeMultiple() {
+		if (imported != null) return imported.description.sizeMultiple;
+		return info.network == null ? 1 : info.network.sizeMultiple();
+	}
+
+	/**
+	 * Checks that the model takes images of this size (sides a multiple of {@link #sizeMultiple},
+	 * or the one size an imported model takes); {@code what} names the images in the message.
+	 */
+	public void checkImageSize(final int width, final int height, final String what) {
+		if (imported != null && imported.description.width > 0 && (width != imported.description.width ||
+			height != imported.description.height))
+		{
+			throw new AmatException(what + " are " + width + "x" + height + " pixels, but the model " + imported.file
+				.getFileName() + " takes only " + imported.description.width + "x" + imported.description.height +
+				" images: crop or scale them.");
+		}
+		final int m = sizeMultiple();
+		if (width % m != 0 || height % m != 0) {
+			throw new AmatException(what + " are " + width + "x" + height + " pixels; this model needs sides that are " +
+				"multiples of " + m + ": crop or pad them (Image > Adjust > Canvas Size).");
+		}
+	}
+
+	/** Throws a one-sentence error when the model cannot be trained or saved here (an imported model). */
+	private void requireOwn(final String what) {
+		if (imported != null) {
+			throw new AmatException("The model " + imported.file.getFileName() + " was brought from outside AMAT (" +
+				info.importedFormat + "): it can be attacked and evaluated, but not " + what + " here.");
+		}
 	}
 
 	public Normalization normalization() {
@@ -137,7 +210,7 @@ public final class AmatModel implements AutoCloseable {
 
 	/** Runs the network; training=true uses batch statistics in batch norm (and updates them). */
 	public NDList forward(final NDArray input, final boolean training) {
-		return model.getBlock().forward(parameterStore, new NDList(input), training);
+		return block.forward(parameterStore, new NDList(input), training);
 	}
 
 	public ParameterStore parameterStore() {
@@ -146,6 +219,7 @@ public final class AmatModel implements AutoCloseable {
 
 	/** The weights in DJL's parameter format. */
 	public byte[] weights() {
+		requireOwn("saved");
 		return weightsOf(model.getBlock());
 	}
 
@@ -165,6 +239,7 @@ public final class AmatModel implements AutoCloseable {
 	 * so a trainer (whose parameter store holds those arrays) trains the loaded values.
 	 */
 	public void loadWeights(final byte[] weights) {
+		requireOwn("given other weights");
 		final Block live = model.getBlock();
 		try (NDManager scratch = model.getNDManager().newSubManager()) {
 			final Block twin = task.newNetwork();
@@ -191,6 +266,7 @@ public final class AmatModel implements AutoCloseable {
 
 	/** Saves info and weights atomically, plus any extra entries (checkpoints). */
 	public void save(final Path path, final Map<String, byte[]> extra) {
+		requireOwn("saved");
 		info.libraryVersion = AmatVersion.library();
 		info.formatVersion = ModelInfo.FORMAT_VERSION;
 		final Map<String, byte[]> entries = new LinkedHashMap<>();
@@ -205,6 +281,18 @@ public final class AmatModel implements AutoCloseable {
 
 	@Override
 	public void close() {
-		model.close();
+		try {
+			model.close();
+		}
+		finally {
+			if (extra != null) {
+				try {
+					extra.close();
+				}
+				catch (final Exception e) {
+					// native memory of a closed engine manager: nothing left to do
+				}
+			}
+		}
 	}
 }

@@ -24,6 +24,13 @@ public final class ModelInfo {
 	/** Normalisation, as {@code Normalization.toString()} writes it. */
 	public String normalization;
 	public Training training = new Training();
+	/**
+	 * For a model a user brought: its format ("TorchScript", "ONNX"), else null. Never written to
+	 * a model file.
+	 */
+	public transient String importedFormat;
+	/** For a model a user brought: what its JSON description says, in words. Never written. */
+	public transient String importedDescription;
 
 	/** How the model was trained. */
 	public static final class Training {

@@ -15,7 +15,6 @@ import sc.fiji.amat.attack.EpsUnit;
 import sc.fiji.amat.attack.Norm;
 import sc.fiji.amat.data.LabeledData;
 import sc.fiji.amat.data.Normalization;
-import sc.fiji.amat.model.ModelFile;
 import sc.fiji.amat.model.ModelInfo;
 
 /**
@@ -44,7 +43,7 @@ public final class DefaultEps {
 	{
 		final List<ModelInfo> infos = new ArrayList<>();
 		final List<String> names = RobustnessReport.names(models);
-		for (final Path p : models) infos.add(ModelFile.read(p).info());
+		for (final Path p : models) infos.add(sc.fiji.amat.model.AmatModel.readInfo(p));
 		return suggest(infos, names, test, norm, unit);
 	}
 

@@ -75,11 +75,26 @@ final class HtmlReport {
 			for (final String a : attacks) b.append(num(m.score(a).score, best(models, a, m, false)));
 			final long warnings = m.flags().stream().filter(SanityChecks.Flag::isWarning).count();
 			final long notes = m.flags().size() - warnings;
-			b.append("<td>").append(warnings > 0 ? "<span class=\"warn\">" + warnings + " warning(s)</span>" :
+			b.append("<td>").append(!m.whiteBox() ? "<span class=\"warn\">not white-box: transfer attacks</span>" :
+				warnings > 0 ? "<span class=\"warn\">" + warnings + " warning(s)</span>" :
 				"<span class=\"ok\">no sign of gradient masking</span>").append(notes > 0 ? ", <span class=\"note\">" +
 					notes + " note(s)</span>" : "").append("</td></tr>\n");
 		}
 		b.append("</table>\n");
+		for (final ModelResult m : models) {
+			if (m.whiteBox()) continue;
+			b.append("<p class=\"warn\"><b>").append(esc(m.name)).append("</b>: not white-box. ").append(esc(m.info
+				.importedFormat)).append(" models give no gradients, so its gradient attacks (");
+			final List<String> transferred = new java.util.ArrayList<>();
+			for (final String a : m.attacks()) {
+				if (AttackSpec.WORST_CASE.equals(a) || !AttackSpec.isGradientAttack(a)) continue;
+				transferred.add(a);
+			}
+			b.append(esc(String.join(", ", transferred))).append(") were ").append(esc(m.craftedOn(transferred.isEmpty()
+				? "" : transferred.get(0)))).append(": made on that model and fed to this one. They measure robustness " +
+				"to transferred noise, a weaker attack than white-box; its scores are not comparable with white-box " +
+				"scores.</p>\n");
+		}
 
 		// plots
 		b.append("<h2>Metric against noise size</h2>\n");
@@ -103,8 +118,8 @@ final class HtmlReport {
 		for (final ModelResult m : models) {
 			b.append("<li><b>").append(esc(m.name)).append("</b>: ");
 			if (m.flags().isEmpty()) b.append("<span class=\"ok\">all checks passed</span>");
-			b.append(" <span class=\"small\">(input gradients: ").append(esc(m.gradients().toString())).append(
-				")</span>");
+			b.append(" <span class=\"small\">(input gradients: ").append(esc(m.gradients() == null
+				? "none: the model gives no gradients" : m.gradients().toString())).append(")</span>");
 			if (!m.flags().isEmpty()) {
 				b.append("<ul>");
 				for (final SanityChecks.Flag f : m.flags()) {
@@ -202,6 +217,14 @@ final class HtmlReport {
 			final ModelInfo i = m.info;
 			b.append("<h3>").append(esc(m.name)).append("</h3>\n<table>\n");
 			row(b, "file", m.file.toString());
+			if (i.importedFormat != null) {
+				row(b, "format", i.importedFormat + (m.whiteBox() ? ", attacked white-box through DJL's PyTorch " +
+					"gradients" : ", run by ONNX Runtime: no gradients, gradient attacks transferred"));
+				row(b, "description", i.importedDescription);
+				row(b, "training", "outside AMAT: nothing is known of it");
+				b.append("</table>\n");
+				continue;
+			}
 			row(b, "task", i.task + (i.taskSpec == null ? "" : " " + i.taskSpec));
 			row(b, "network", String.valueOf(i.network));
 			row(b, "input", String.format(Locale.ROOT, "%d channel(s), trained on %dx%d images", i.inputChannels,

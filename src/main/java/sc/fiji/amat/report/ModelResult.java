@@ -21,6 +21,8 @@ public final class ModelResult {
 	/** Per attack (in the report's order, then {@link AttackSpec#WORST_CASE}), one per-image table per level. */
 	final Map<String, MetricTable[]> tables = new LinkedHashMap<>();
 	final Map<String, RobustnessScore> scores = new LinkedHashMap<>();
+	/** Per attack (and the worst case): how its noise was made (see {@link ReportTable.Row#craftedOn}). */
+	final Map<String, String> craftedOn = new LinkedHashMap<>();
 	/** Per level, per attack: for how many images that attack was the worst. */
 	int[][] worstCounts;
 	/** Mean absolute eps per level on this model's normalised images. */
@@ -78,6 +80,16 @@ public final class ModelResult {
 
 	public List<Example> examples() {
 		return Collections.unmodifiableList(examples);
+	}
+
+	/** How an attack's noise was made for this model: white-box, random, or a transfer from another model. */
+	public String craftedOn(final String attack) {
+		return craftedOn.getOrDefault(attack, "");
+	}
+
+	/** True when every gradient attack on this model was white-box (false for transfer attacks). */
+	public boolean whiteBox() {
+		return craftedOn.values().stream().noneMatch(c -> c.contains("not white-box"));
 	}
 
 	/** The training method recorded in the model file. */

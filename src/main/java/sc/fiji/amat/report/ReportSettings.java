@@ -55,6 +55,11 @@ public final class ReportSettings {
 	 * its standard error over the images.
 	 */
 	public double sanityTolerance = 0.01;
+	/**
+	 * The model that gradient attacks on models without gradients (ONNX) are crafted on: transfer
+	 * attacks, reported as not white-box; null: none, and such models meet white noise only.
+	 */
+	public java.nio.file.Path transferSource;
 
 	/** The unit in force. */
 	public EpsUnit unit() {
@@ -148,6 +153,7 @@ public final class ReportSettings {
 				default:
 			}
 		}
+		if (transferSource != null) b.append("; transfer attacks crafted on ").append(transferSource.getFileName());
 		return b.append(String.format(Locale.ROOT, "; batch %d; seed %d", batchSize, seed)).toString();
 	}
 }

@@ -22,7 +22,20 @@ import sc.fiji.amat.AmatException;
 public final class ReportTable {
 
 	public static final String[] COLUMNS = { "model", "task", "method", "attack", "norm", "eps", "eps unit",
-		"eps absolute", "metric", "mean", "spread", "n" };
+		"eps absolute", "metric", "mean", "spread", "n", "crafted on" };
+
+	/** The columns of tables written before "crafted on" was added; still read. */
+	static final String[] COLUMNS_WITHOUT_CRAFTED_ON = java.util.Arrays.copyOf(COLUMNS, COLUMNS.length - 1);
+
+	/** "crafted on" for a gradient attack crafted on the evaluated model itself. */
+	public static final String WHITE_BOX = "white-box";
+	/** "crafted on" for white noise, which follows no gradient. */
+	public static final String RANDOM = "random (no gradients)";
+
+	/** "crafted on" for a transfer attack: made on another model, not white-box. */
+	public static String transferFrom(final String source) {
+		return "transfer from " + source + " (not white-box)";
+	}
 
 	/** One row of the table. */
 	public static final class Row {
@@ -35,11 +48,25 @@ public final class ReportTable {
 		public final String metric;
 		public final double mean, spread;
 		public final int n;
+		/**
+		 * How the attack's noise was made: {@link #WHITE_BOX} on the model itself, {@link #RANDOM},
+		 * {@link #transferFrom} another model, or for the worst case a summary of those; empty when
+		 * unknown (tables from before this column).
+		 */
+		public final String craftedOn;
 
 		public Row(final String model, final String task, final String method, final String attack, final String norm,
 			final double eps, final String epsUnit, final double epsAbsolute, final String metric, final double mean,
 			final double spread, final int n)
 		{
+			this(model, task, method, attack, norm, eps, epsUnit, epsAbsolute, metric, mean, spread, n, "");
+		}
+
+		public Row(final String model, final String task, final String method, final String attack, final String norm,
+			final double eps, final String epsUnit, final double epsAbsolute, final String metric, final double mean,
+			final double spread, final int n, final String craftedOn)
+		{
+			this.craftedOn = craftedOn == null ? "" : craftedOn;
 			this.model = model;
 			this.task = task;
 			this.method = method;
@@ -56,7 +83,8 @@ public final class ReportTable {
 
 		/** The cells in the order of {@link ReportTable#COLUMNS}: Strings, Doubles and an Integer. */
 		public Object[] cells() {
-			return new Object[] { model, task, method, attack, norm, eps, epsUnit, epsAbsolute, metric, mean, spread, n };
+			return new Object[] { model, task, method, attack, norm, eps, epsUnit, epsAbsolute, metric, mean, spread, n,
+				craftedOn };
 		}
 
 		@Override
@@ -172,7 +200,10 @@ public final class ReportTable {
 			throw new AmatException("Cannot read " + file + ": " + e.getMessage(), e);
 		}
 		final List<List<String>> records = parse(text);
-		if (records.isEmpty() || !records.get(0).equals(java.util.Arrays.asList(COLUMNS))) {
+		final boolean old = !records.isEmpty() && records.get(0).equals(java.util.Arrays.asList(
+			COLUMNS_WITHOUT_CRAFTED_ON));
+		final int columns = old ? COLUMNS_WITHOUT_CRAFTED_ON.length : COLUMNS.length;
+		if (records.isEmpty() || !old && !records.get(0).equals(java.util.Arrays.asList(COLUMNS))) {
 			throw new AmatException(file + " is not a robustness report table: its header is not " + String.join(",",
 				COLUMNS) + ".");
 		}
@@ -180,11 +211,11 @@ public final class ReportTable {
 		for (int k = 1; k < records.size(); k++) {
 			final List<String> c = records.get(k);
 			if (c.size() == 1 && c.get(0).isEmpty()) continue;
-			if (c.size() != COLUMNS.length) {
-				throw new AmatException(file + " line " + (k + 1) + " has " + c.size() + " cells, not " + COLUMNS.length + ".");
+			if (c.size() != columns) {
+				throw new AmatException(file + " line " + (k + 1) + " has " + c.size() + " cells, not " + columns + ".");
 			}
 			t.add(new Row(c.get(0), c.get(1), c.get(2), c.get(3), c.get(4), num(c.get(5)), c.get(6), num(c.get(7)), c.get(
-				8), num(c.get(9)), num(c.get(10)), Integer.parseInt(c.get(11))));
+				8), num(c.get(9)), num(c.get(10)), Integer.parseInt(c.get(11)), old ? "" : c.get(12)));
 		}
 		return t;
 	}

@@ -127,13 +127,14 @@ public final class ReportWriter {
 
 	static void writeScores(final ReportResult r, final Path file) throws IOException {
 		try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-			w.write("model,method,attack,metric,clean,normalised area,eps max,eps unit,score\n");
+			w.write("model,method,attack,metric,clean,normalised area,eps max,eps unit,score,crafted on\n");
 			for (final ModelResult m : r.models()) {
 				for (final Map.Entry<String, RobustnessScore> e : m.scores().entrySet()) {
 					final RobustnessScore s = e.getValue();
 					w.write(String.join(",", ReportTable.quote(m.name), ReportTable.quote(m.method()), ReportTable.quote(e
 						.getKey()), ReportTable.quote(m.primaryMetric), ReportTable.number(s.clean), ReportTable.number(
-							s.normalizedArea), ReportTable.number(s.epsMax), r.eps.unitName(), ReportTable.number(s.score)));
+							s.normalizedArea), ReportTable.number(s.epsMax), r.eps.unitName(), ReportTable.number(s.score),
+						ReportTable.quote(m.craftedOn(e.getKey()))));
 					w.write("\n");
 				}
 			}

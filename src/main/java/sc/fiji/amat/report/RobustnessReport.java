@@ -23,7 +23,7 @@ import sc.fiji.amat.data.LabeledData;
 import sc.fiji.amat.engine.Engines;
 import sc.fiji.amat.eval.Evaluator;
 import sc.fiji.amat.model.AmatModel;
-import sc.fiji.amat.model.ModelFile;
+import sc.fiji.amat.model.ImportedModels;
 import sc.fiji.amat.model.ModelInfo;
 import sc.fiji.amat.task.MetricTable;
 import sc.fiji.amat.task.Task;
@@ -80,7 +80,7 @@ public final class RobustnessReport {
 		final List<ModelInfo> infos = new ArrayList<>();
 		for (final Path p : models) {
 			if (!Files.isRegularFile(p)) throw new AmatException("The model file " + p + " does not exist.");
-			infos.add(ModelFile.read(p).info());
+			infos.add(AmatModel.readInfo(p));
 		}
 		final StringBuilder tasks = new StringBuilder();
 		boolean mixed = false;
@@ -139,11 +139,31 @@ public final class RobustnessReport {
 			"images; %s", models.size(), attackNames.size(), levels.size(), levels, test.size(), settings.describe()));
 		listener.message("noise levels: " + levels.list() + " " + levels.unitName() + " (" + levels.describeUnit() +
 			"); " + levels.explanation);
+		// models without gradients (ONNX) meet gradient attacks as transfer attacks crafted on a source model
+		final boolean gradientAttacks = attackNames.stream().anyMatch(AttackSpec::isGradientAttack);
+		boolean needSource = false;
 		for (int m = 0; m < models.size(); m++) {
-			checkCancelled(listener);
-			try (AmatModel model = AmatModel.load(models.get(m), device)) {
-				result.models.add(evaluateModel(model, names.get(m), models.get(m), test, settings, levels, attacks,
-					exampleAttack, exampleLevel, exampleImages, progress, listener));
+			if (!ImportedModels.ONNX.equals(infos.get(m).importedFormat) || !gradientAttacks) continue;
+			if (settings.transferSource == null) {
+				throw new AmatException("The model " + names.get(m) + " is an ONNX model, which gives no gradients: name " +
+					"a transfer source (a model with gradients to craft the gradient attacks on) or choose only the noise " +
+					"attack.");
+			}
+			needSource = true;
+		}
+		if (settings.transferSource != null && !needSource) {
+			listener.message("transfer source " + settings.transferSource.getFileName() + " not used: every model gives " +
+				"gradients, so every attack is white-box.");
+		}
+		final String sourceName = settings.transferSource == null ? null : names(java.util.Collections.singletonList(
+			settings.transferSource)).get(0);
+		try (AmatModel source = needSource ? AmatModel.load(settings.transferSource, infos.get(0).task, device) : null) {
+			for (int m = 0; m < models.size(); m++) {
+				checkCancelled(listener);
+				try (AmatModel model = AmatModel.load(models.get(m), device)) {
+					result.models.add(evaluateModel(model, names.get(m), models.get(m), test, settings, levels, attacks,
+						exampleAttack, exampleLevel, exampleImages, progress, listener, source, sourceName));
+				}
 			}
 		}
 		checkCancelled(listener);
@@ -157,7 +177,7 @@ public final class RobustnessReport {
 	private static ModelResult evaluateModel(final AmatModel model, final String name, final Path file,
 		final TestSet test, final ReportSettings settings, final EpsLevels levels, final Map<String, Attack> attacks,
 		final String exampleAttack, final int exampleLevel, final int[] exampleImages, final Progress progress,
-		final ReportListener listener)
+		final ReportListener listener, final AmatModel source, final String sourceName)
 	{
 		final Task task = model.task();
 		final LabeledData data = test.normalizedFor(model.normalization());
@@ -166,6 +186,19 @@ public final class RobustnessReport {
 				" takes " + task.inputChannels() + ".");
 		}
 		task.checkLabels(data);
+		model.checkImageSize(data.width(), data.height(), "The test images");
+		Evaluator.Transfer transfer = null;
+		if (!model.hasInputGradients() && source != null) {
+			final Task sourceTask = source.task();
+			if (sourceTask.inputChannels() != task.inputChannels() || !task.accepts(sourceTask)) {
+				throw new AmatException("The transfer source " + sourceName + " (" + sourceTask.spec() + ", " + sourceTask
+					.inputChannels() + " channel(s)) does not fit the model " + name + " (" + task.spec() + ", " + task
+						.inputChannels() + " channel(s)): choose a source with the same classes and channels.");
+			}
+			source.checkImageSize(data.width(), data.height(), "The test images");
+			transfer = new Evaluator.Transfer(source, test.normalizedFor(source.normalization()), test.scaleRatio(model
+				.normalization(), source.normalization()));
+		}
 		final ModelResult mr = new ModelResult(name, file, model.info(), task.metricName());
 		final int n = data.size();
 		mr.epsAbsolute = new double[levels.size()];
@@ -188,8 +221,10 @@ public final class RobustnessReport {
 			examples.put(i, e);
 		}
 
-		progress.status(name + ": input gradients");
-		mr.gradients = InputGradients.of(model, data, settings.batchSize);
+		if (model.hasInputGradients()) {
+			progress.status(name + ": input gradients");
+			mr.gradients = InputGradients.of(model, data, settings.batchSize);
+		}
 		progress.done(Progress.GRADIENT_COST * batches(n, settings.batchSize));
 
 		progress.status(name + ": clean");
@@ -212,13 +247,15 @@ public final class RobustnessReport {
 				final boolean keep = a.getKey().equals(exampleAttack) && k == exampleLevel;
 				tables[k] = Evaluator.evaluate(model, data, settings.batchSize, a.getValue(), levels.get(k), levels.unit,
 					batchListener(task, keep ? examples : new HashMap<>(), true, progress, listener, AttackSpec.cost(a
-						.getKey(), settings)));
+						.getKey(), settings)), transfer);
 				if (keep) {
 					for (final Example e : examples.values()) e.adversarialMetric = tables[k].value(e.image, 0);
 				}
 				listener.evaluated(name, a.getKey(), levels.get(k), tables[k].primaryName(), tables[k].primaryMean());
 			}
 			mr.tables.put(a.getKey(), tables);
+			mr.craftedOn.put(a.getKey(), !AttackSpec.isGradientAttack(a.getKey()) ? ReportTable.RANDOM : model
+				.hasInputGradients() ? ReportTable.WHITE_BOX : ReportTable.transferFrom(sourceName));
 			attackIndex++;
 		}
 		if (attacks.size() >= 2) {
@@ -234,6 +271,8 @@ public final class RobustnessReport {
 				mr.worstCounts[k] = w.counts(attacks.size());
 			}
 			mr.tables.put(AttackSpec.WORST_CASE, worst);
+			mr.craftedOn.put(AttackSpec.WORST_CASE, "worst per image of the above" + (model.hasInputGradients() ? ""
+				: " (includes transfer from " + sourceName + ", not white-box)"));
 		}
 		final double[] eps = levels.values();
 		for (final Map.Entry<String, MetricTable[]> e : mr.tables.entrySet()) {
@@ -241,7 +280,15 @@ public final class RobustnessReport {
 			for (int k = 0; k < eps.length; k++) curve[k] = e.getValue()[k].primaryMean();
 			mr.scores.put(e.getKey(), RobustnessScore.of(eps, curve));
 		}
-		mr.flags.addAll(SanityChecks.check(name, eps, mr.tables, mr.gradients, settings.sanityTolerance));
+		if (model.hasInputGradients() || transfer == null) {
+			mr.flags.addAll(SanityChecks.check(name, eps, mr.tables, mr.gradients, settings.sanityTolerance));
+		}
+		else {
+			mr.flags.add(new SanityChecks.Flag(name, SanityChecks.Kind.NOT_WHITE_BOX, "an " + model.info().importedFormat +
+				" model gives no gradients, so its gradient attacks were transfer attacks crafted on " + (sourceName == null
+					? "another model" : sourceName) + ", not white-box: its curves show robustness to transferred noise " +
+				"only, and the gradient-masking checks do not apply"));
+		}
 		mr.examples.addAll(examples.values());
 		return mr;
 	}
@@ -289,7 +336,7 @@ public final class RobustnessReport {
 			for (int k = 0; k < levels.size(); k++) {
 				for (final Metrics.Summary s : Metrics.summarize(e.getValue()[k])) {
 					table.add(new ReportTable.Row(mr.name, mr.info.task, mr.method(), e.getKey(), norm, levels.get(k), levels
-						.unitName(), mr.epsAbsolute[k], s.metric, s.mean, s.spread, s.n));
+						.unitName(), mr.epsAbsolute[k], s.metric, s.mean, s.spread, s.n, mr.craftedOn(e.getKey())));
 				}
 			}
 		}

@@ -26,7 +26,9 @@ public final class SanityChecks {
 
 	/** What a check found. */
 	public enum Kind {
-		WEAKER_THAN_NOISE, WEAKER_THAN_FGSM, NOT_FALLING, NO_DROP, ZERO_GRADIENT, NON_FINITE_GRADIENT
+		WEAKER_THAN_NOISE, WEAKER_THAN_FGSM, NOT_FALLING, NO_DROP, ZERO_GRADIENT, NON_FINITE_GRADIENT,
+		/** A model without gradients: its gradient attacks were transfer attacks, the checks do not apply. */
+		NOT_WHITE_BOX
 	}
 
 	/** One finding about one model. */
@@ -44,7 +46,7 @@ public final class SanityChecks {
 
 		/** True for findings that suggest gradient masking; false for notes. */
 		public boolean isWarning() {
-			return kind != Kind.NO_DROP;
+			return kind != Kind.NO_DROP && kind != Kind.NOT_WHITE_BOX;
 		}
 
 		@Override

@@ -104,6 +104,19 @@ public final class TestSet<L> {
 		return labels;
 	}
 
+	/**
+	 * Per image and channel (image-major), the scale of normalisation {@code to} divided by that of
+	 * {@code from}: what a perturbation made in {@code from}'s normalised units is multiplied by to
+	 * be the same change of raw intensities in {@code to}'s units.
+	 */
+	public double[] scaleRatio(final Normalization to, final Normalization from) {
+		final double[] a = to.apply(raw, size(), channels, height * width).scale;
+		final double[] b = from.apply(raw, size(), channels, height * width).scale;
+		final double[] r = new double[a.length];
+		for (int i = 0; i < r.length; i++) r[i] = a[i] / b[i];
+		return r;
+	}
+
 	/** The images normalised as a model with this normalisation expects them (cached). */
 	public synchronized LabeledData<L> normalizedFor(final Normalization normalization) {
 		return normalized.computeIfAbsent(normalization.toString(), k -> new LabeledData<>(normalization.apply(raw, size(),

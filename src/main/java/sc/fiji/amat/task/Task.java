@@ -64,6 +64,15 @@ public interface Task<L> {
 	 */
 	NDArray loss(NDList output, NDList target);
 
+	/**
+	 * Whether labels and outputs of {@code other} mean the same as this task's, so that attacks
+	 * crafted on a model of {@code other} can be fed to a model of this task (transfer attacks):
+	 * by default, the same type and the same spec (classes, landmarks).
+	 */
+	default boolean accepts(final Task<?> other) {
+		return type().equals(other.type()) && spec().equals(other.spec());
+	}
+
 	/** Names and directions of the quantities AMAT's boundary test reads. */
 	BoundarySpec boundarySpec();
 

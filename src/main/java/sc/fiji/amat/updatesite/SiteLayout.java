@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
 /**
  * Which jar goes where: the plugin to {@code plugins/}, a dependency to {@code jars/}, one with a
  * native classifier to Fiji's folder for that platform ({@code jars/linux64/}), the CUDA natives
- * to the separate CUDA add-on site, and nothing that a stock Fiji already ships.
+ * and ONNX Runtime to separate add-on sites, and nothing that a stock Fiji already ships.
  */
 public final class SiteLayout {
 
@@ -49,6 +49,12 @@ public final class SiteLayout {
 	/** The CUDA natives: a 2.3 GiB optional add-on, served by a second site. */
 	private static final Pattern CUDA = Pattern.compile("pytorch-native-cu\\d+(-.*)?");
 
+	/**
+	 * ONNX Runtime (DJL's engine and Microsoft's jar, whose 137 MB hold the natives of every
+	 * platform): needed only for ONNX models users bring, so an optional add-on site of its own.
+	 */
+	private static final Pattern ONNX = Pattern.compile("onnxruntime(-engine)?");
+
 	/** Native classifiers (DJL's {@code os-arch}) and Fiji's platform folders. */
 	private static final Map<String, String> PLATFORMS = new LinkedHashMap<>();
 	static {
@@ -81,6 +87,10 @@ public final class SiteLayout {
 		return CUDA.matcher(baseName(jar)).matches();
 	}
 
+	public static boolean isOnnx(final Path jar) {
+		return ONNX.matcher(baseName(jar)).matches();
+	}
+
 	/** Fiji's platform folder for a native-classifier jar ({@code linux64}), or null. */
 	public static String platform(final Path jar) {
 		final Matcher m = CLASSIFIER.matcher(baseName(jar));
@@ -105,6 +115,8 @@ public final class SiteLayout {
 		public final Map<String, Path> main = new LinkedHashMap<>();
 		/** Path in Fiji -> source file, for the CUDA add-on site. */
 		public final Map<String, Path> cuda = new LinkedHashMap<>();
+		/** Path in Fiji -> source file, for the ONNX Runtime add-on site. */
+		public final Map<String, Path> onnx = new LinkedHashMap<>();
 		/** Jars Fiji already ships, left out. */
 		public final List<Path> shippedByFiji = new ArrayList<>();
 		/** Jars that never go on a site (logging bindings). */
@@ -119,7 +131,7 @@ public final class SiteLayout {
 			if (pluginJar != null && jar.getFileName().equals(pluginJar.getFileName())) continue;
 			if (NEVER_SHIPPED.contains(baseName(jar))) plan.neverShipped.add(jar);
 			else if (shippedByFiji(jar)) plan.shippedByFiji.add(jar);
-			else put(isCuda(jar) ? plan.cuda : plan.main, dependencyPath(jar), jar);
+			else put(isCuda(jar) ? plan.cuda : isOnnx(jar) ? plan.onnx : plan.main, dependencyPath(jar), jar);
 		}
 		return plan;
 	}

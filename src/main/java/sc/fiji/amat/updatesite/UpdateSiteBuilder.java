@@ -43,7 +43,7 @@ import sc.fiji.amat.updatesite.SiteIndex.Version;
  *
  * <p>Command line (run by {@code mvn package}, see the pom):
  * {@code UpdateSiteBuilder --plugin target/AMAT_-X.jar --jars CLASSPATH-FILE-OR-FOLDER
- * --site update-site [--cuda-site update-site-cuda] [--timestamp yyyyMMddHHmmss]}; and
+ * --site update-site [--cuda-site update-site-cuda] [--onnx-site update-site-onnx] [--timestamp yyyyMMddHHmmss]}; and
  * {@code UpdateSiteBuilder --unpack SITE-DIR FIJI-DIR} ({@link #unpack}).
  */
 public final class UpdateSiteBuilder {
@@ -320,7 +320,7 @@ public final class UpdateSiteBuilder {
 				System.out.println("installed " + path);
 			return;
 		}
-		Path plugin = null, siteFolder = Paths.get("update-site"), cudaFolder = null;
+		Path plugin = null, siteFolder = Paths.get("update-site"), cudaFolder = null, onnxFolder = null;
 		Long ts = null;
 		final List<Path> dependencies = new ArrayList<>();
 		for (int i = 0; i < args.length; i++) {
@@ -336,6 +336,12 @@ public final class UpdateSiteBuilder {
 						if (!value.isEmpty()) cudaFolder = Paths.get(value);
 					}
 					break;
+				case "--onnx-site":
+					if (value != null && !value.startsWith("--")) {
+						i++;
+						if (!value.isEmpty()) onnxFolder = Paths.get(value);
+					}
+					break;
 				case "--timestamp":
 					if (value != null && !value.startsWith("--")) {
 						i++;
@@ -344,7 +350,7 @@ public final class UpdateSiteBuilder {
 					break;
 				default:
 					throw new IllegalArgumentException("usage: UpdateSiteBuilder --plugin JAR --jars FOLDER-OR-CLASSPATH-FILE " +
-						"[--site DIR] [--cuda-site DIR] [--timestamp yyyyMMddHHmmss], or --unpack SITE-DIR FIJI-DIR; unknown: " +
+						"[--site DIR] [--cuda-site DIR] [--onnx-site DIR] [--timestamp yyyyMMddHHmmss], or --unpack SITE-DIR FIJI-DIR; unknown: " +
 						args[i]);
 			}
 		}
@@ -357,6 +363,10 @@ public final class UpdateSiteBuilder {
 		if (!plan.cuda.isEmpty()) {
 			if (cudaFolder == null) throw new IllegalArgumentException("CUDA natives given but no --cuda-site folder");
 			report(cudaFolder, new UpdateSiteBuilder(cudaFolder).timestamp(ts).build(plan.cuda));
+		}
+		if (!plan.onnx.isEmpty()) {
+			if (onnxFolder == null) throw new IllegalArgumentException("ONNX Runtime given but no --onnx-site folder");
+			report(onnxFolder, new UpdateSiteBuilder(onnxFolder).timestamp(ts).build(plan.onnx));
 		}
 	}
 

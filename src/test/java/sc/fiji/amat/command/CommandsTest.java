@@ -9,12 +9,14 @@ import ij.ImagePlus;
 import ij.ImageStack;
 import ij.measure.ResultsTable;
 import ij.process.ByteProcessor;
+import ij.process.FloatProcessor;
 
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +32,10 @@ import org.scijava.command.CommandModule;
 import org.scijava.command.CommandService;
 import org.scijava.module.ModuleItem;
 
+import sc.fiji.amat.TinyData;
 import sc.fiji.amat.data.NormalizedImages;
+import sc.fiji.amat.model.ImportedModelsTest;
+import sc.fiji.amat.task.segmentation.Mask;
 import sc.fiji.amat.model.ModelFile;
 
 /** Runs the commands through SciJava's CommandService, headless, on the sample data. */
@@ -113,6 +118,55 @@ class CommandsTest {
 		final ResultsTable rt = ResultsTable.getResultsTable();
 		assertEquals(4, rt.size());
 		assertTrue(rt.getColumnIndex("dice adversarial") >= 0);
+	}
+
+	/** Squares as TinyData makes them, as an image stack and a label stack. */
+	static ImagePlus[] squares(final int n) {
+		final List<Mask> masks = new ArrayList<>();
+		final float[] raw = TinyData.rawSquares(n, 9, 0, 1, 0.3, masks);
+		final int size = TinyData.SIZE;
+		final ImageStack images = new ImageStack(size, size), labels = new ImageStack(size, size);
+		for (int i = 0; i < n; i++) {
+			images.addSlice(new FloatProcessor(size, size, Arrays.copyOfRange(raw, i * size * size, (i + 1) * size *
+				size)));
+			labels.addSlice(new ByteProcessor(size, size, masks.get(i).classes().clone()));
+		}
+		return new ImagePlus[] { new ImagePlus("squares", images), new ImagePlus("square-labels", labels) };
+	}
+
+	@Test
+	void modelsUsersBringThroughTheCommands() throws Exception {
+		final ImagePlus[] data = squares(4);
+		final File torchScript = ImportedModelsTest.fixture("tiny-seg.pt").toFile(), onnx = ImportedModelsTest.fixture(
+			"tiny-seg-nhwc.onnx").toFile();
+		final CommandModule attack = run(AdversarialAttackCommand.class, "input_image", data[0], "label_image", data[1],
+			"model_file", torchScript, "attack", "PGD", "norm", "L2", "noise_level", 0.5, "noise_unit", "rms",
+			"iterations", 5, "device", "cpu");
+		assertFalse(attack.isCanceled(), attack.getCancelReason());
+		final ResultsTable rt = ResultsTable.getResultsTable();
+		assertEquals(4, rt.size());
+		double clean = 0, adversarial = 0;
+		for (int i = 0; i < 4; i++) {
+			clean += rt.getValue("dice clean", i) / 4;
+			adversarial += rt.getValue("dice adversarial", i) / 4;
+		}
+		assertTrue(adversarial < clean - 0.2, "Dice " + clean + " -> " + adversarial);
+		// ONNX: no gradients, so no white-box attack, but white noise
+		CommandModule m = run(AdversarialAttackCommand.class, "input_image", data[0], "model_file", onnx, "attack", "PGD",
+			"device", "cpu");
+		assertTrue(m.isCanceled() && m.getCancelReason().contains("no gradients"), m.getCancelReason());
+		m = run(AdversarialAttackCommand.class, "input_image", data[0], "label_image", data[1], "model_file", onnx,
+			"attack", "White noise", "iterations", 2, "device", "cpu");
+		assertFalse(m.isCanceled(), m.getCancelReason());
+		// the report on the ONNX model, its gradient attacks crafted on the TorchScript model
+		final Path out = dir.resolve("brought-report");
+		m = run(RobustnessReportCommand.class, "model_files", onnx.toString(), "test_images", data[0], "test_labels",
+			data[1], "attacks", "pgd,noise", "noise_levels", "0,0.5", "pgd_steps", 3, "transfer_source", torchScript,
+			"output_folder", out.toFile(), "device", "cpu");
+		assertFalse(m.isCanceled(), m.getCancelReason());
+		final String csv = new String(Files.readAllBytes(out.resolve("report.csv")), java.nio.charset.StandardCharsets
+			.UTF_8);
+		assertTrue(csv.contains("transfer from tiny-seg.pt (not white-box)"), csv);
 	}
 
 	@Test

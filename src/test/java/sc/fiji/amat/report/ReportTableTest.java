@@ -25,19 +25,26 @@ class ReportTableTest {
 	void csvRoundTripsExactlyWithAwkwardNamesAndUndefinedValues() throws Exception {
 		final ReportTable t = new ReportTable();
 		t.add(new ReportTable.Row("model, \"quoted\"", "segmentation", "sat", "pgd", "L2", 0, "rms", 0, "dice", 0.1 + 0.2,
-			0.0123456789012345, 32));
+			0.0123456789012345, 32, ReportTable.transferFrom("a, b")));
 		t.add(new ReportTable.Row("amat", "segmentation", "amat", "worst case", "L2", 2.0 / 255, "rms", 0.5019607843137255,
 			"pooled dice", 0.87, Double.NaN, 32));
 		final Path f = dir.resolve("t.csv");
 		t.writeCsv(f);
 		final List<String> lines = Files.readAllLines(f, StandardCharsets.UTF_8);
-		assertEquals("model,task,method,attack,norm,eps,eps unit,eps absolute,metric,mean,spread,n", lines.get(0));
+		assertEquals("model,task,method,attack,norm,eps,eps unit,eps absolute,metric,mean,spread,n,crafted on", lines.get(
+			0));
 		assertEquals("\"model, \"\"quoted\"\"\",segmentation,sat,pgd,L2,0,rms,0,dice,0.30000000000000004," +
-			"0.0123456789012345,32", lines.get(1));
-		assertTrue(lines.get(2).endsWith(",pooled dice,0.87,,32"), lines.get(2));
+			"0.0123456789012345,32,\"transfer from a, b (not white-box)\"", lines.get(1));
+		assertTrue(lines.get(2).endsWith(",pooled dice,0.87,,32,"), lines.get(2));
 		final ReportTable back = ReportTable.readCsv(f);
 		assertEquals(t.rows(), back.rows());
 		assertEquals(0.87, back.mean("amat", "worst case", 2.0 / 255, "pooled dice"), 0);
+		// a table written before the "crafted on" column is still read
+		final List<String> old = new java.util.ArrayList<>();
+		old.add("model,task,method,attack,norm,eps,eps unit,eps absolute,metric,mean,spread,n");
+		old.add(lines.get(2).substring(0, lines.get(2).length() - 1));
+		Files.write(f, old, StandardCharsets.UTF_8);
+		assertEquals(java.util.Collections.singletonList(t.rows().get(1)), ReportTable.readCsv(f).rows());
 	}
 
 	@Test

@@ -63,11 +63,16 @@ class UpdateSiteBuilderTest {
 	@Test
 	void layoutLeavesOutWhatFijiShips() throws IOException {
 		final Path plugin = jar("AMAT_-0.1.0.jar", "plugin", T0);
-		final SiteLayout.Plan plan = SiteLayout.plan(plugin, dependencies());
+		final List<Path> deps = dependencies();
+		deps.add(jar("onnxruntime-engine-0.33.0.jar", "ort engine", T0));
+		deps.add(jar("onnxruntime-1.21.1.jar", "ort", T0));
+		final SiteLayout.Plan plan = SiteLayout.plan(plugin, deps);
 		assertEquals(Arrays.asList("plugins/AMAT_-0.1.0.jar", "jars/api-0.33.0.jar", "jars/pytorch-jni-2.5.1-0.33.0.jar",
 			"jars/linux64/pytorch-native-cpu-2.5.1-linux-x86_64.jar"), new ArrayList<>(plan.main.keySet()));
 		assertEquals(Arrays.asList("jars/linux64/pytorch-native-cu124-2.5.1-linux-x86_64.jar"), new ArrayList<>(
 			plan.cuda.keySet()));
+		assertEquals(Arrays.asList("jars/onnxruntime-engine-0.33.0.jar", "jars/onnxruntime-1.21.1.jar"), new ArrayList<>(
+			plan.onnx.keySet()));
 		assertEquals(9, plan.shippedByFiji.size());
 		assertEquals("slf4j-simple-2.0.17.jar", plan.neverShipped.get(0).getFileName().toString());
 		for (final String core : new String[] { "ij", "imglib2", "scijava-common" })

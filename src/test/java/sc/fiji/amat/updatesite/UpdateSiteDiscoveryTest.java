@@ -119,6 +119,8 @@ class UpdateSiteDiscoveryTest {
 		assertEquals(Arrays.asList("linux64"), index.get("jars/linux64/pytorch-native-cpu-linux-x86_64.jar").platforms);
 		assertEquals(4, index.get("plugins/AMAT_.jar").current.dependencies.size());
 		assertTrue(plan.cuda.isEmpty(), "the CUDA natives come only with -Pcuda");
+		assertEquals(new TreeSet<>(Arrays.asList("onnxruntime", "onnxruntime-engine")), plan.onnx.values().stream().map(
+			SiteLayout::baseName).collect(Collectors.toCollection(TreeSet::new)), "ONNX Runtime goes on its add-on site");
 	}
 
 	@Test

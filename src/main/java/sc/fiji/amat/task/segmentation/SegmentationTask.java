@@ -112,12 +112,14 @@ public final class SegmentationTask implements Task<Mask> {
 
 	@Override
 	public Block newNetwork() {
+		if (network == null) throw new AmatException("This segmentation task was rebuilt for a model brought from " +
+			"outside AMAT: it has no network of its own to train.");
 		return new UNet(network, numClasses());
 	}
 
 	@Override
 	public void checkLabels(final LabeledData<Mask> data) {
-		final int m = network.sizeMultiple();
+		final int m = network == null ? 1 : network.sizeMultiple(); // a model brought from outside checks its own
 		if (data.width() % m != 0 || data.height() % m != 0) {
 			throw new AmatException("Images are " + data.width() + "x" + data.height() + " pixels, but a U-Net of depth " +
 				network.depth() + " needs sides that are multiples of " + m + ": crop or pad them, or lower the depth.");
@@ -263,6 +265,12 @@ public final class SegmentationTask implements Task<Mask> {
 			masks.add(new Mask(m, w, h));
 		}
 		return masks;
+	}
+
+	/** Same number of classes: class names differ between a model's JSON and a label file's names. */
+	@Override
+	public boolean accepts(final Task<?> other) {
+		return other instanceof SegmentationTask && ((SegmentationTask) other).numClasses() == numClasses();
 	}
 
 	/** The label image's class indices; segmentation labels are images, so null without one. */

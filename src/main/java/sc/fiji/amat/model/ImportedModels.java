@@ -1,0 +1,205 @@
+package sc.fiji.amat.model;
+
+import ai.djl.Device;
+import ai.djl.MalformedModelException;
+import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.pytorch.engine.PtSymbolBlock;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import sc.fiji.amat.AmatException;
+import sc.fiji.amat.engine.Engines;
+import sc.fiji.amat.task.segmentation.SegmentationTask;
+
+/**
+ * Models users bring: a TorchScript module ({@code .pt}, {@code .torchscript}), run by DJL's
+ * PyTorch engine with gradients (white-box attacks), or an ONNX model ({@code .onnx}, e.g.
+ * exported from TensorFlow), run by ONNX Runtime without gradients (noise and transfer attacks
+ * only); each with a {@link ModelDescription} beside it. Once loaded they are {@link AmatModel}s
+ * of a segmentation task rebuilt from the description, so attacks, evaluation and the report
+ * treat them as any other model. Loading runs the model once on a small input and checks its
+ * output against the description.
+ */
+public final class ImportedModels {
+
+	public static final String TORCHSCRIPT = "TorchScript", ONNX = "ONNX";
+
+	private static final List<String> TORCHSCRIPT_EXTENSIONS = Arrays.asList(".pt", ".pth", ".torchscript", ".ts",
+		".jit");
+
+	private ImportedModels() {}
+
+	/** The format of a model file by its extension: {@link #TORCHSCRIPT}, {@link #ONNX}, or null for AMAT's own. */
+	public static String format(final Path path) {
+		final String n = path.getFileName().toString().toLowerCase(Locale.ROOT);
+		if (n.endsWith(".onnx")) return ONNX;
+		for (final String e : TORCHSCRIPT_EXTENSIONS) {
+			if (n.endsWith(e)) return TORCHSCRIPT;
+		}
+		return null;
+	}
+
+	public static boolean isImported(final Path path) {
+		return format(path) != null;
+	}
+
+	/** What an imported model's description says, as a model file's info. */
+	static ModelInfo info(final Path path, final ModelDescription d) {
+		final ModelInfo i = new ModelInfo();
+		i.task = d.task;
+		i.taskSpec = task(d).spec();
+		i.inputChannels = d.inputChannels;
+		i.inputHeight = d.height;
+		i.inputWidth = d.width;
+		i.normalization = d.normalization.toString();
+		i.importedFormat = format(path);
+		i.importedDescription = d.toString();
+		i.training.method = i.importedFormat.toLowerCase(Locale.ROOT);
+		return i;
+	}
+
+	private static SegmentationTask task(final ModelDescription d) {
+		return new SegmentationTask(d.classes, d.inputChannels, null);
+	}
+
+	/** Loads an imported model with its description; checks the task and the model's output. */
+	static AmatModel load(final Path path, final String expectedTask, final Device device) {
+		if (!Files.isRegularFile(path)) throw new AmatException("The model file " + path + " does not exist.");
+		final ModelDescription d = ModelDescription.read(path);
+		if (expectedTask != null && !expectedTask.equals(d.task)) {
+			throw new AmatException("The model " + path + " is for " + d.task + ", not for " + expectedTask + ": choose a " +
+				expectedTask + " model.");
+		}
+		final ModelInfo info = info(path, d);
+		final AmatModel m = TORCHSCRIPT.equals(format(path)) ? torchScript(path, d, info, device) : onnx(path, d, info,
+			device);
+		try {
+			probe(m, path, d);
+		}
+		catch (final RuntimeException e) {
+			m.close();
+			throw e;
+		}
+		return m;
+	}
+
+	private static AmatModel torchScript(final Path path, final ModelDescription d, final ModelInfo info,
+		final Device device)
+	{
+		Engines.pytorch();
+		final Model model = Model.newInstance("imported-" + path.getFileName(), device, Engines.PYTORCH);
+		try {
+			// trainParam: DJL would otherwise load the weights as inference tensors, through which no
+			// gradient flows (not even to the input); the weights are frozen again right below
+			final Map<String, Object> options = new HashMap<>();
+			options.put("trainParam", "true");
+			model.load(path, null, options);
+			if (!(model.getBlock() instanceof PtSymbolBlock)) throw new MalformedModelException("no TorchScript module");
+			model.getBlock().freezeParameters(true);
+		}
+		catch (final IOException | MalformedModelException | RuntimeException e) {
+			model.close();
+			throw new AmatException("The file " + path + " is not a TorchScript model that PyTorch " + Engines.pytorch()
+				.getVersion() + " can load (save it with torch.jit.script or torch.jit.trace, then torch.jit.save): " +
+				firstLine(e) + ".", e);
+		}
+		final TorchScriptNetwork net = new TorchScriptNetwork(path, (PtSymbolBlock) model.getBlock(), d);
+		return new AmatModel(model, model.getNDManager(), net, task(d), info, net, null);
+	}
+
+	private static AmatModel onnx(final Path path, final ModelDescription d, final ModelInfo info,
+		final Device device)
+	{
+		Engines.onnxRuntime();
+		final Model model = Model.newInstance("imported-" + path.getFileName(), Device.cpu(), Engines.ONNX_RUNTIME);
+		final Map<String, Object> options = new HashMap<>();
+		final String threads = System.getProperty("ai.djl.pytorch.num_threads");
+		if (threads != null) options.put("intraOpNumThreads", threads);
+		options.put("interOpNumThreads", "1");
+		try {
+			model.load(path, null, options);
+		}
+		catch (final IOException | MalformedModelException | RuntimeException e) {
+			model.close();
+			throw new AmatException("The file " + path + " is not an ONNX model that ONNX Runtime can load (export it " +
+				"with tf2onnx or torch.onnx.export, opset 17 or lower): " + firstLine(e) + ".", e);
+		}
+		final NDManager pytorch = Engines.pytorch().newBaseManager(device);
+		final OnnxNetwork net = new OnnxNetwork(path, model.getBlock(), model.getNDManager(), d);
+		return new AmatModel(model, pytorch, net, task(d), info, net, pytorch);
+	}
+
+	/**
+	 * Runs the model once on a blank input of a size its description allows (not square, so that
+	 * swapped axes show) and checks the output's shape, and for probabilities that they sum to 1.
+	 */
+	private static void probe(final AmatModel m, final Path path, final ModelDescription d) {
+		final ImportedNetwork net = (ImportedNetwork) m.block();
+		final int k = d.numClasses(), s = d.sizeMultiple;
+		final int h = d.height > 0 ? d.height : s * Math.max(1, (16 + s - 1) / s), w = d.width > 0 ? d.width : h + s;
+		final String name = path.getFileName().toString();
+		try (NDManager sub = m.manager().newSubManager()) {
+			final Shape inShape = new Shape(1, d.inputChannels, h, w);
+			final NDArray raw;
+			try {
+				raw = net.run(net.toModelLayout(sub.zeros(inShape)));
+			}
+			catch (final AmatException e) {
+				throw e;
+			}
+			catch (final RuntimeException e) {
+				throw new AmatException("The model " + name + " fails on a " + shape(d.inputLayout == ModelDescription.Layout
+					.NHWC ? new Shape(1, h, w, d.inputChannels) : inShape) + " input (" + d.inputChannels + " channel(s), " +
+					d.inputLayout + ", as " + d.file.getFileName() + " states): " + firstLine(e) + ".", e);
+			}
+			final Shape out = raw.getShape();
+			if (out.dimension() != 4) {
+				throw new AmatException("The model " + name + " outputs an array of shape " + shape(out) + ", not a map " +
+					"of class scores per pixel: it looks like a model for another task (e.g. image classification), " +
+					"and only segmentation models can be brought to AMAT.");
+			}
+			final boolean last = d.outputLayout == ModelDescription.Layout.NHWC;
+			final Shape expected = last ? new Shape(1, h, w, k) : new Shape(1, k, h, w);
+			if (!out.equals(expected)) {
+				throw new AmatException("The model " + name + " outputs " + shape(out) + " for a " + h + "x" + w +
+					" image, but " + d.file.getFileName() + " states " + k + " classes " + d.classes + " in layout " +
+					d.outputLayout + ", i.e. " + shape(expected) + ": fix its classes or output.layout.");
+			}
+			if (d.probabilities) {
+				final float[] sums = raw.sum(new int[] { last ? 3 : 1 }).toFloatArray();
+				for (final float v : sums) {
+					if (!(Math.abs(v - 1) <= 1e-3)) {
+						throw new AmatException("The outputs of " + name + " do not sum to 1 over the classes (one pixel: " +
+							v + "), so they are not probabilities as " + d.file.getFileName() + " says: state " +
+							"\"values\": \"logits\".");
+					}
+				}
+			}
+		}
+	}
+
+	private static String shape(final Shape s) {
+		final StringBuilder b = new StringBuilder();
+		for (int i = 0; i < s.dimension(); i++) b.append(i == 0 ? "" : " x ").append(s.get(i));
+		return b.toString();
+	}
+
+	private static String firstLine(final Throwable e) {
+		Throwable t = e;
+		while (t.getCause() != null && (t.getMessage() == null || t.getMessage().isEmpty())) t = t.getCause();
+		final String m = String.valueOf(t.getMessage()).trim();
+		final int nl = m.indexOf('\n');
+		return nl < 0 ? m : m.substring(0, nl);
+	}
+}
