@@ -5,7 +5,10 @@ import java.util.Arrays;
 import sc.fiji.amat.AmatException;
 import sc.fiji.amat.AmatVersion;
 
-/** The headless entry point: {@code demo}, {@code bench}, {@code generate}, {@code report}. */
+/**
+ * The headless entry point: {@code demo}, {@code bench}, {@code generate}, {@code report},
+ * {@code report-merge}.
+ */
 public final class Main {
 
 	private Main() {}
@@ -25,6 +28,9 @@ public final class Main {
 					break;
 				case "report":
 					Report.run(new Args(args, 1));
+					break;
+				case "report-merge":
+					Report.merge(args, 1);
 					break;
 				default:
 					usage();
@@ -55,6 +61,10 @@ public final class Main {
 			"            --models a.amat.zip,b.amat.zip --images test-images.tif --labels test-labels.tif --out DIR\n" + //
 			"            [--attacks pgd,ifgsm,fgsm,noise] [--norm L2] [--eps 0,0.05,0.1] [--unit rms] [--steps 20]\n" + //
 			"            [--restarts 1] [--schedule constant|halve] [--examples 3] [--example-eps E] [--seed 1]\n" + //
-			"Options of every command: see README.md. " + Arrays.asList("demo", "bench", "generate", "report"));
+			"            split into jobs: [--slice K/N] [--only-models a,b] [--only-attacks pgd,clean] [--only-eps 0.1]\n" + //
+			"            write a report part into --out instead of a report\n" + //
+			"  report-merge  build the report from the parts: --out DIR PART_FOLDER... (or a folder of parts)\n" + //
+			"Options of every command: see README.md. " + Arrays.asList("demo", "bench", "generate", "report",
+				"report-merge"));
 	}
 }

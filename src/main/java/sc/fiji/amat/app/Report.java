@@ -14,16 +14,21 @@ import sc.fiji.amat.engine.Engines;
 import sc.fiji.amat.model.AmatModel;
 import sc.fiji.amat.report.ModelResult;
 import sc.fiji.amat.report.ReportListener;
+import sc.fiji.amat.report.ReportPart;
 import sc.fiji.amat.report.ReportResult;
 import sc.fiji.amat.report.ReportSettings;
 import sc.fiji.amat.report.ReportWriter;
 import sc.fiji.amat.report.RobustnessReport;
 import sc.fiji.amat.report.SanityChecks;
+import sc.fiji.amat.report.SweepSelection;
 import sc.fiji.amat.report.TestSet;
 
 /**
  * {@code report}: evaluates model files under attacks on a labelled test set and writes the
- * robustness report (HTML, CSV, PNG plots and examples) into a folder.
+ * robustness report (HTML, CSV, PNG plots and examples) into a folder. With {@code --slice K/N}
+ * (or {@code --only-models}, {@code --only-attacks}, {@code --only-eps}) it evaluates only that
+ * part of the sweep and writes a report part into the folder; {@code report-merge} builds the
+ * report from all parts.
  */
 final class Report {
 
@@ -55,9 +60,11 @@ final class Report {
 		s.exampleAttack = args.get("example-attack", null);
 		s.device = args.get("device", "cpu");
 		final String source = args.get("transfer-source", null);
-		if (source != null) s.transferSource = Paths.get(source);
+		if (source != null) s.transferSource = source;
 		s.seed = args.getInt("seed", (int) s.seed);
 		final int threads = args.getInt("threads", Runtime.getRuntime().availableProcessors());
+		final SweepSelection selection = selection(args.get("slice", null), args.get("only-models", null), args.get(
+			"only-attacks", null), args.get("only-eps", null));
 		args.done();
 		if (modelList == null || images == null || labels == null) {
 			throw new AmatException("report needs --models a.amat.zip,b.amat.zip --images test-images.tif --labels " +
@@ -72,10 +79,69 @@ final class Report {
 		if (models.isEmpty()) throw new AmatException("--models names no model file.");
 		final String task = AmatModel.readInfo(models.get(0)).task;
 		final TestSet<?> test = TestSet.fromFiles(task, Paths.get(images), Paths.get(labels));
+		if (selection != null) {
+			final ReportPart part = RobustnessReport.evaluatePart(models, test, s, selection,
+				new ConsoleReportListener(System.out));
+			part.write(out);
+			System.out.printf(Locale.ROOT, "report part (%s): %d of the sweep's %d units in %.1f s, written to %s%n", part
+				.selection(), part.units().size(), part.sweepSize(), part.seconds(), out.toAbsolutePath());
+			System.out.println("merge all parts with: scripts/amat report-merge --out REPORT_FOLDER PART_FOLDER...");
+			return;
+		}
 		final ReportResult r = RobustnessReport.evaluate(models, test, s, new ConsoleReportListener(System.out));
 		final Path html = ReportWriter.write(r, out, null);
 		printScores(r, System.out);
 		System.out.println("report: " + html);
+	}
+
+	/** The selection of a split report, or null for the whole report in one run. */
+	static SweepSelection selection(final String slice, final String models, final String attacks, final String eps) {
+		if (slice == null && models == null && attacks == null && eps == null) return null;
+		SweepSelection s = slice == null ? SweepSelection.all() : SweepSelection.slice(slice);
+		if (models != null) s = s.models(models.split(","));
+		if (attacks != null) s = s.attacks(attacks.split(","));
+		if (eps != null) s = s.eps(ReportSettings.parseEps(eps));
+		return s;
+	}
+
+	/**
+	 * {@code report-merge --out DIR PART...}: builds the report from the parts of a split report
+	 * (each PART a part folder, or a folder whose sub-folders are parts).
+	 */
+	static void merge(final String[] argv, final int from) {
+		Path out = null;
+		final List<Path> parts = new ArrayList<>();
+		for (int i = from; i < argv.length; i++) {
+			if (argv[i].equals("--out") && i + 1 < argv.length) out = Paths.get(argv[++i]);
+			else if (argv[i].startsWith("--")) throw new AmatException("Unknown option " + argv[i] +
+				": report-merge takes --out REPORT_FOLDER and part folders.");
+			else parts.addAll(partFolders(Paths.get(argv[i])));
+		}
+		if (out == null || parts.isEmpty()) {
+			throw new AmatException("report-merge needs --out REPORT_FOLDER and the part folders (or a folder of them).");
+		}
+		final List<ReportPart> read = new ArrayList<>();
+		for (final Path p : parts) read.add(ReportPart.read(p));
+		final ReportResult r = ReportPart.merge(read);
+		final Path html = ReportWriter.write(r, out, null);
+		System.out.printf(Locale.ROOT, "merged %d parts (%.1f s of evaluation in all)%n", read.size(), r.seconds());
+		printScores(r, System.out);
+		System.out.println("report: " + html);
+	}
+
+	/** A part folder itself, or the part folders directly inside a folder (sorted by name). */
+	static List<Path> partFolders(final Path p) {
+		if (java.nio.file.Files.isRegularFile(p.resolve(ReportPart.INFO))) return java.util.Collections.singletonList(p);
+		if (!java.nio.file.Files.isDirectory(p)) throw new AmatException("The part folder " + p + " does not exist.");
+		final List<Path> out = new ArrayList<>();
+		try (java.util.stream.Stream<Path> s = java.nio.file.Files.list(p)) {
+			s.filter(c -> java.nio.file.Files.isRegularFile(c.resolve(ReportPart.INFO))).sorted().forEach(out::add);
+		}
+		catch (final java.io.IOException e) {
+			throw new AmatException("Cannot read the folder " + p + ": " + e.getMessage(), e);
+		}
+		if (out.isEmpty()) throw new AmatException(p + " is not a report part and holds none.");
+		return out;
 	}
 
 	/** Prints the score table and the sanity flags. */

@@ -131,7 +131,7 @@ public class AmatTrainCommand extends CommandSupport {
 	@Parameter(label = "Start from the standard model's weights (any method)")
 	private boolean warm_start = false;
 
-	@Parameter(label = "Device (auto, cpu, gpu, gpu N)")
+	@Parameter(label = "Device (auto, cpu, gpu, gpu N, gpus 0,1, all gpus)")
 	private String device = "auto";
 
 	@Parameter(type = ItemIO.OUTPUT, label = "Validation metric of the saved model")

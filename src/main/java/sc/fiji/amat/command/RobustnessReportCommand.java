@@ -119,7 +119,7 @@ public class RobustnessReportCommand extends CommandSupport {
 		s.restarts = restarts;
 		s.seed = seed;
 		s.device = device;
-		s.transferSource = path(transfer_source);
+		s.transferSource = path(transfer_source) == null ? null : path(transfer_source).toString();
 		final String task = AmatModel.readInfo(models.get(0)).task;
 		final TestSet<?> test = TestSet.fromImages(task, test_images, test_labels);
 		final ReportResult r;

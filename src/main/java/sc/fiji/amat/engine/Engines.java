@@ -153,33 +153,86 @@ public final class Engines {
 
 	/**
 	 * Chooses a device from a user's words: "cpu", "gpu" (the first GPU), "gpu N", or "auto"
-	 * (the first GPU when there is one, else the CPU).
+	 * (the first GPU when there is one, else the CPU). Several GPUs ("gpus 0,1", "all gpus") are
+	 * for training only ({@link #devices}); here they are refused with a sentence that says so.
 	 */
 	public static Device device(final String choice) {
-		final String c = choice == null ? "auto" : choice.trim().toLowerCase(Locale.ROOT);
-		final int gpus = gpuCount();
-		if (c.isEmpty() || c.equals("auto")) return gpus > 0 ? Device.gpu(0) : Device.cpu();
-		if (c.equals("cpu")) return Device.cpu();
-		if (c.startsWith("gpu")) {
-			final String n = c.substring(3).trim();
-			final int index;
-			try {
-				index = n.isEmpty() ? 0 : Integer.parseInt(n);
-			}
-			catch (final NumberFormatException e) {
-				throw new AmatException("Unknown device '" + choice + "': use cpu, auto, gpu or gpu N.");
-			}
-			if (gpus == 0) {
-				throw new AmatException("A GPU was asked for, but PyTorch sees none: install the CUDA add-on " +
-					"(pytorch-native-cu124-" + AmatVersion.pytorch() + "-linux-x86_64.jar, the 'AMAT CUDA' update site) " +
-					"and an NVIDIA driver, or choose device=cpu.");
-			}
-			if (index < 0 || index >= gpus) {
-				throw new AmatException("GPU " + index + " was asked for, but only " + gpus + " GPU(s) are present.");
-			}
-			return Device.gpu(index);
+		final Device[] d = devices(choice);
+		if (d.length > 1) {
+			throw new AmatException("'" + choice + "' names " + d.length + " GPUs, but only training splits its work " +
+				"over several devices: choose one here (cpu, auto, gpu or gpu N).");
 		}
-		throw new AmatException("Unknown device '" + choice + "': use cpu, auto, gpu or gpu N.");
+		return d[0];
+	}
+
+	/**
+	 * Chooses the devices for training from a user's words: any {@link #device} choice, or
+	 * several GPUs of this machine: "gpus 0,1" (or "gpus 0 1"), "all gpus" (or "gpus all").
+	 */
+	public static Device[] devices(final String choice) {
+		final int[] gpus = parseDevices(choice, gpuCount());
+		if (gpus.length == 0) return new Device[] { Device.cpu() };
+		final Device[] out = new Device[gpus.length];
+		for (int i = 0; i < gpus.length; i++) out[i] = Device.gpu(gpus[i]);
+		return out;
+	}
+
+	/**
+	 * Parses a device choice for a machine with the given number of GPUs: the GPU indices it
+	 * names, in order, or none for the CPU.
+	 *
+	 * @throws AmatException for words it cannot read, GPUs that are not there, or a GPU named twice
+	 */
+	public static int[] parseDevices(final String choice, final int gpus) {
+		final String c = choice == null ? "auto" : choice.trim().toLowerCase(Locale.ROOT).replaceAll("\\s+", " ");
+		if (c.isEmpty() || c.equals("auto")) return gpus > 0 ? new int[] { 0 } : new int[0];
+		if (c.equals("cpu")) return new int[0];
+		final boolean several = c.startsWith("gpus") || c.equals("all gpus");
+		if (!several && !c.startsWith("gpu")) throw unknown(choice);
+		final String rest = c.equals("all gpus") ? "all" : c.substring(several ? 4 : 3).trim();
+		final int[] indices;
+		if (several && rest.equals("all")) {
+			indices = new int[gpus];
+			for (int i = 0; i < gpus; i++) indices[i] = i;
+		}
+		else if (rest.isEmpty()) {
+			if (several) throw unknown(choice);
+			indices = new int[] { 0 };
+		}
+		else {
+			final String[] parts = rest.split("[\\s,;]+");
+			if (!several && parts.length > 1) throw unknown(choice);
+			indices = new int[parts.length];
+			for (int i = 0; i < parts.length; i++) {
+				try {
+					indices[i] = Integer.parseInt(parts[i]);
+				}
+				catch (final NumberFormatException e) {
+					throw unknown(choice);
+				}
+			}
+		}
+		if (gpus == 0) {
+			throw new AmatException((several ? "GPUs were" : "A GPU was") + " asked for, but PyTorch sees none: install " +
+				"the CUDA add-on (pytorch-native-cu124-" + AmatVersion.pytorch() + "-linux-x86_64.jar, the 'AMAT CUDA' " +
+				"update site) and an NVIDIA driver, or choose device=cpu.");
+		}
+		for (int i = 0; i < indices.length; i++) {
+			if (indices[i] < 0 || indices[i] >= gpus) {
+				throw new AmatException("GPU " + indices[i] + " was asked for, but only " + gpus + " GPU(s) are present" +
+					(gpus > 0 ? " (0 to " + (gpus - 1) + ")" : "") + ".");
+			}
+			for (int j = 0; j < i; j++) {
+				if (indices[j] == indices[i]) throw new AmatException("GPU " + indices[i] + " is named twice in '" + choice +
+					"': name each GPU once.");
+			}
+		}
+		return indices;
+	}
+
+	private static AmatException unknown(final String choice) {
+		return new AmatException("Unknown device '" + choice + "': use cpu, auto, gpu, gpu N, or for training on " +
+			"several GPUs gpus 0,1 or all gpus.");
 	}
 
 	/** Number of GPUs the loaded engine sees (0 with the CPU natives). */

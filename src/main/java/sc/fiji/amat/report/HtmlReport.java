@@ -48,7 +48,8 @@ final class HtmlReport {
 			.append(esc(AmatVersion.library())).append(" (DJL ").append(esc(AmatVersion.djl())).append(", PyTorch ")
 			.append(esc(AmatVersion.pytorch())).append(") &middot; task <b>").append(esc(r.taskType)).append(
 				"</b> &middot; test set <b>").append(esc(r.testSet)).append("</b>, ").append(r.testSize).append(
-					" images &middot; evaluated in ").append(String.format(Locale.ROOT, "%.0f s", r.seconds())).append(
+					" images &middot; evaluated in ").append(String.format(Locale.ROOT, "%.0f s", r.seconds())).append(r
+						.parts() > 0 ? " (" + r.parts() + " jobs merged)" : "").append(
 						" on ").append(esc(r.settings.device)).append("</p>\n");
 		b.append("<p><b>Noise size in force:</b> ").append(normName).append(" norm, eps in <b>").append(esc(r.eps
 			.unitName())).append("</b> units (").append(esc(r.eps.describeUnit())).append("); levels ").append(esc(r.eps

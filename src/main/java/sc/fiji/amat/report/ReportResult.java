@@ -24,6 +24,8 @@ public final class ReportResult {
 	final ReportTable table = new ReportTable();
 	double seconds;
 	String created;
+	/** The number of parts merged into this report (0: evaluated in one run). */
+	int parts;
 
 	ReportResult(final ReportSettings settings, final EpsLevels eps, final String taskType, final String testSet,
 		final int testSize, final Map<String, String> attacks)
@@ -54,6 +56,11 @@ public final class ReportResult {
 	/** Seconds the evaluation took. */
 	public double seconds() {
 		return seconds;
+	}
+
+	/** The number of independent jobs whose parts were merged into this report; 0 when it ran as one job. */
+	public int parts() {
+		return parts;
 	}
 
 	/** When the report was made (ISO local date and time). */

@@ -59,7 +59,7 @@ public final class ReportSettings {
 	 * The model that gradient attacks on models without gradients (ONNX) are crafted on: transfer
 	 * attacks, reported as not white-box; null: none, and such models meet white noise only.
 	 */
-	public java.nio.file.Path transferSource;
+	public String transferSource;
 
 	/** The unit in force. */
 	public EpsUnit unit() {
@@ -153,7 +153,7 @@ public final class ReportSettings {
 				default:
 			}
 		}
-		if (transferSource != null) b.append("; transfer attacks crafted on ").append(transferSource.getFileName());
+		if (transferSource != null) b.append("; transfer attacks crafted on ").append(java.nio.file.Paths.get(transferSource).getFileName());
 		return b.append(String.format(Locale.ROOT, "; batch %d; seed %d", batchSize, seed)).toString();
 	}
 }

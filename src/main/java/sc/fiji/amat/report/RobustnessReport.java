@@ -6,10 +6,10 @@ import ai.djl.ndarray.NDList;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -33,7 +33,8 @@ import sc.fiji.amat.task.Task;
  * labelled test set, each model seeing the images through its own normalisation.
  * <p>
  * Evaluation attacks run with the model in evaluation mode and its parameters frozen. The
- * random generator is seeded per attack and level, so every model meets the same random
+ * random generator is seeded per attack and level ({@link #attackSeed}: from the seed, the attack's
+ * name and the level's value, never their positions in the sweep), so every model meets the same random
  * starts and noise, and a report can be repeated exactly. Clean metrics (level 0) are computed
  * once per model and shared by all attacks. With two or more attacks the per-image worst case
  * over them is added as the attack {@value AttackSpec#WORST_CASE}.
@@ -111,74 +112,192 @@ public final class RobustnessReport {
 	{
 		final long t0 = System.nanoTime();
 		final ReportListener listener = listenerOrNull == null ? new ReportListener() {} : listenerOrNull;
+		final Plan plan = plan(models, test, settings);
+		final Map<String, ModelPart> parts = compute(plan, plan.units(), test, listener);
+		checkCancelled(listener);
+		final ReportResult result = assemble(plan, parts);
+		result.seconds = (System.nanoTime() - t0) / 1e9;
+		result.created = now();
+		return result;
+	}
+
+	/**
+	 * Evaluates only the selected units of the sweep, for a report split into independent jobs:
+	 * {@link ReportPart#write} saves the result, {@link ReportPart#merge} builds the report from
+	 * all parts, equal to what {@link #evaluate} computes in one run.
+	 */
+	public static ReportPart evaluatePart(final List<Path> models, final TestSet<?> test,
+		final ReportSettings settings, final SweepSelection selection, final ReportListener listenerOrNull)
+	{
+		final long t0 = System.nanoTime();
+		final ReportListener listener = listenerOrNull == null ? new ReportListener() {} : listenerOrNull;
+		final Plan plan = plan(models, test, settings);
+		final List<SweepUnit> units = selection.select(plan.units());
+		final Map<String, ModelPart> parts = compute(plan, units, test, listener);
+		checkCancelled(listener);
+		return new ReportPart(plan, ReportPart.fingerprint(models, test), selection.toString(), units, parts,
+			(System.nanoTime() - t0) / 1e9);
+	}
+
+	static String now() {
+		return LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm"));
+	}
+
+	/** What every job of one report agrees on: the models, the levels, the attacks, the examples. */
+	static Plan plan(final List<Path> models, final TestSet<?> test, final ReportSettings settings) {
 		settings.check();
 		final List<String> names = names(models);
 		final List<ModelInfo> infos = infos(models, names, test.taskType());
 		final EpsUnit unit = settings.unit();
 		final EpsLevels levels = settings.eps != null ? new EpsLevels(settings.eps, settings.norm, unit,
 			"chosen by the user.") : DefaultEps.suggest(infos, names, test, settings.norm, unit);
+		final List<String> files = new ArrayList<>();
+		for (final Path p : models) files.add(p.toString());
+		return new Plan(settings, files, names, infos, levels, infos.get(0).task, test.title(), test.size());
+	}
+
+	/**
+	 * The report's sweep and its choices, computed alike by every job from the same inputs, and
+	 * saved with every part so the merge needs neither the models nor the test set.
+	 */
+	static final class Plan {
+
+		final ReportSettings settings;
+		final List<String> files, names;
+		final List<ModelInfo> infos;
+		final EpsLevels levels;
+		final String taskType, testTitle;
+		final int testSize;
 		final Map<String, Attack> attacks = new LinkedHashMap<>();
 		final Map<String, String> descriptions = new LinkedHashMap<>();
-		for (final String a : settings.attacks) {
-			final Attack attack = AttackSpec.create(a, settings);
-			attacks.put(AttackSpec.canonical(a), attack);
-			descriptions.put(AttackSpec.canonical(a), attack.toString());
-		}
-		final List<String> attackNames = new ArrayList<>(attacks.keySet());
-		final String exampleAttack = settings.exampleAttack == null ? attackNames.get(0) : AttackSpec.canonical(
-			settings.exampleAttack);
-		final int exampleLevel = exampleLevel(levels, settings.exampleEps);
-		final int[] exampleImages = exampleImages(test.size(), settings.exampleCount);
-		final Device device = Engines.device(settings.device);
+		final String exampleAttack;
+		final int exampleLevel;
+		final int[] exampleImages;
 
-		final ReportResult result = new ReportResult(settings, levels, infos.get(0).task, test.title(), test.size(),
-			descriptions);
-		final Progress progress = new Progress(listener, models.size(), test.size(), settings, attackNames, levels
-			.size());
+		Plan(final ReportSettings settings, final List<String> files, final List<String> names,
+			final List<ModelInfo> infos, final EpsLevels levels, final String taskType, final String testTitle,
+			final int testSize)
+		{
+			this.settings = settings;
+			this.files = files;
+			this.names = names;
+			this.infos = infos;
+			this.levels = levels;
+			this.taskType = taskType;
+			this.testTitle = testTitle;
+			this.testSize = testSize;
+			for (final String a : settings.attacks) {
+				final Attack attack = AttackSpec.create(a, settings);
+				attacks.put(AttackSpec.canonical(a), attack);
+				descriptions.put(AttackSpec.canonical(a), attack.toString());
+			}
+			this.exampleAttack = settings.exampleAttack == null ? attacks.keySet().iterator().next() : AttackSpec
+				.canonical(settings.exampleAttack);
+			this.exampleLevel = exampleLevel(levels, settings.exampleEps);
+			this.exampleImages = exampleImages(testSize, settings.exampleCount);
+		}
+
+		/** Every unit of the sweep: per model its clean unit, then every attack at every level above 0. */
+		List<SweepUnit> units() {
+			final List<SweepUnit> out = new ArrayList<>();
+			for (int m = 0; m < names.size(); m++) {
+				out.add(new SweepUnit(m, names.get(m), SweepUnit.CLEAN, 0, 0));
+				for (final String a : attacks.keySet()) {
+					for (int k = 1; k < levels.size(); k++) out.add(new SweepUnit(m, names.get(m), a, k, levels.get(k)));
+				}
+			}
+			return out;
+		}
+
+		List<String> attackNames() {
+			return new ArrayList<>(attacks.keySet());
+		}
+
+		/** The transfer source's file name, or null without one. */
+		String sourceName() {
+			return settings.transferSource == null ? null : Paths.get(settings.transferSource).getFileName().toString();
+		}
+	}
+
+	/**
+	 * The seed of the random generator for an attack at a noise level: a function of the
+	 * report's seed, the attack's name and the level's value only, so every model meets the same
+	 * random starts and noise, and a unit computes the same numbers whichever job runs it and
+	 * whatever else that job runs.
+	 */
+	public static int attackSeed(final long seed, final String attack, final double eps) {
+		long h = mix(seed + 0x9E3779B97F4A7C15L);
+		for (int i = 0; i < attack.length(); i++) h = mix(h ^ attack.charAt(i));
+		h = mix(h ^ Double.doubleToLongBits(eps));
+		return (int) (h ^ (h >>> 32));
+	}
+
+	/** SplitMix64's finaliser. */
+	private static long mix(final long x) {
+		long z = x + 0x9E3779B97F4A7C15L;
+		z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+		z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+		return z ^ (z >>> 31);
+	}
+
+	/** Whether a model gives input gradients (all but ONNX models), so that its gradient attacks are white-box. */
+	static boolean hasGradients(final ModelInfo info) {
+		return !ImportedModels.ONNX.equals(info.importedFormat);
+	}
+
+	/** Evaluates the units (in the sweep's order), one model at a time; returns what each model's units found. */
+	static Map<String, ModelPart> compute(final Plan plan, final List<SweepUnit> units, final TestSet<?> test,
+		final ReportListener listener)
+	{
+		final Device device = Engines.device(plan.settings.device);
+		final Progress progress = new Progress(listener, units, test.size(), plan.settings);
 		listener.started(String.format(Locale.ROOT, "%d model(s) x %d attack(s) x %d noise levels (%s) on %d test " +
-			"images; %s", models.size(), attackNames.size(), levels.size(), levels, test.size(), settings.describe()));
-		listener.message("noise levels: " + levels.list() + " " + levels.unitName() + " (" + levels.describeUnit() +
-			"); " + levels.explanation);
+			"images; %s%s", plan.names.size(), plan.attacks.size(), plan.levels.size(), plan.levels, test.size(),
+			plan.settings.describe(), units.size() == plan.units().size() ? "" : "; this job: " + units.size() + " of " +
+				plan.units().size() + " units"));
+		listener.message("noise levels: " + plan.levels.list() + " " + plan.levels.unitName() + " (" + plan.levels
+			.describeUnit() + "); " + plan.levels.explanation);
 		// models without gradients (ONNX) meet gradient attacks as transfer attacks crafted on a source model
-		final boolean gradientAttacks = attackNames.stream().anyMatch(AttackSpec::isGradientAttack);
 		boolean needSource = false;
-		for (int m = 0; m < models.size(); m++) {
-			if (!ImportedModels.ONNX.equals(infos.get(m).importedFormat) || !gradientAttacks) continue;
-			if (settings.transferSource == null) {
-				throw new AmatException("The model " + names.get(m) + " is an ONNX model, which gives no gradients: name " +
+		for (final SweepUnit u : units) {
+			if (u.isClean() || hasGradients(plan.infos.get(u.model)) || !AttackSpec.isGradientAttack(u.attack)) continue;
+			if (plan.settings.transferSource == null) {
+				throw new AmatException("The model " + u.modelName + " is an ONNX model, which gives no gradients: name " +
 					"a transfer source (a model with gradients to craft the gradient attacks on) or choose only the noise " +
 					"attack.");
 			}
 			needSource = true;
 		}
-		if (settings.transferSource != null && !needSource) {
-			listener.message("transfer source " + settings.transferSource.getFileName() + " not used: every model gives " +
-				"gradients, so every attack is white-box.");
+		if (plan.settings.transferSource != null && !needSource) {
+			listener.message("transfer source " + Paths.get(plan.settings.transferSource).getFileName() + " not used: " +
+				"no model of this job lacks gradients, so every attack is white-box.");
 		}
-		final String sourceName = settings.transferSource == null ? null : names(java.util.Collections.singletonList(
-			settings.transferSource)).get(0);
-		try (AmatModel source = needSource ? AmatModel.load(settings.transferSource, infos.get(0).task, device) : null) {
-			for (int m = 0; m < models.size(); m++) {
+		final Map<String, ModelPart> parts = new LinkedHashMap<>();
+		try (AmatModel source = needSource ? AmatModel.load(Paths.get(plan.settings.transferSource), plan.taskType,
+			device) : null)
+		{
+			for (int m = 0; m < plan.names.size(); m++) {
+				final List<SweepUnit> mine = new ArrayList<>();
+				for (final SweepUnit u : units) {
+					if (u.model == m) mine.add(u);
+				}
+				if (mine.isEmpty()) continue;
 				checkCancelled(listener);
-				try (AmatModel model = AmatModel.load(models.get(m), device)) {
-					result.models.add(evaluateModel(model, names.get(m), models.get(m), test, settings, levels, attacks,
-						exampleAttack, exampleLevel, exampleImages, progress, listener, source, sourceName));
+				try (AmatModel model = AmatModel.load(Paths.get(plan.files.get(m)), device)) {
+					parts.put(plan.names.get(m), computeModel(model, plan, m, test, mine, progress, listener, source));
 				}
 			}
 		}
-		checkCancelled(listener);
-		for (final ModelResult mr : result.models) addRows(result.table, mr, levels, settings);
-		result.seconds = (System.nanoTime() - t0) / 1e9;
-		result.created = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm"));
-		return result;
+		return parts;
 	}
 
 	@SuppressWarnings({ "unchecked", "rawtypes" })
-	private static ModelResult evaluateModel(final AmatModel model, final String name, final Path file,
-		final TestSet test, final ReportSettings settings, final EpsLevels levels, final Map<String, Attack> attacks,
-		final String exampleAttack, final int exampleLevel, final int[] exampleImages, final Progress progress,
-		final ReportListener listener, final AmatModel source, final String sourceName)
+	private static ModelPart computeModel(final AmatModel model, final Plan plan, final int m, final TestSet test,
+		final List<SweepUnit> units, final Progress progress, final ReportListener listener, final AmatModel source)
 	{
+		final String name = plan.names.get(m);
+		final ReportSettings settings = plan.settings;
+		final EpsLevels levels = plan.levels;
 		final Task task = model.task();
 		final LabeledData data = test.normalizedFor(model.normalization());
 		if (data.channels() != task.inputChannels()) {
@@ -190,6 +309,7 @@ public final class RobustnessReport {
 		Evaluator.Transfer transfer = null;
 		if (!model.hasInputGradients() && source != null) {
 			final Task sourceTask = source.task();
+			final String sourceName = plan.sourceName();
 			if (sourceTask.inputChannels() != task.inputChannels() || !task.accepts(sourceTask)) {
 				throw new AmatException("The transfer source " + sourceName + " (" + sourceTask.spec() + ", " + sourceTask
 					.inputChannels() + " channel(s)) does not fit the model " + name + " (" + task.spec() + ", " + task
@@ -199,98 +319,155 @@ public final class RobustnessReport {
 			transfer = new Evaluator.Transfer(source, test.normalizedFor(source.normalization()), test.scaleRatio(model
 				.normalization(), source.normalization()));
 		}
-		final ModelResult mr = new ModelResult(name, file, model.info(), task.metricName());
+		final ModelPart part = new ModelPart(name, task.metricName());
 		final int n = data.size();
-		mr.epsAbsolute = new double[levels.size()];
-		final float[] all = new float[n * data.sampleSize()];
-		for (int i = 0; i < n; i++) System.arraycopy(data.image(i), 0, all, i * data.sampleSize(), data.sampleSize());
-		for (int k = 0; k < levels.size(); k++) {
-			final float[] abs = levels.unit.toAbsolute(levels.get(k), levels.norm, all, data.sampleSize(), model
-				.normalization().validRange());
-			double s = 0;
-			for (final float a : abs) s += a;
-			mr.epsAbsolute[k] = s / abs.length;
-		}
 
-		// examples: which images, and their clean state
-		final Map<Integer, Example> examples = new LinkedHashMap<>();
-		for (final int i : exampleImages) {
-			final Example e = new Example(i, exampleAttack, levels.get(exampleLevel), data.channels(), data.height(), data
-				.width());
-			e.truth = task.render(data.label(i), data.height(), data.width());
-			examples.put(i, e);
-		}
-
-		if (model.hasInputGradients()) {
-			progress.status(name + ": input gradients");
-			mr.gradients = InputGradients.of(model, data, settings.batchSize);
-		}
-		progress.done(Progress.GRADIENT_COST * batches(n, settings.batchSize));
-
-		progress.status(name + ": clean");
-		final MetricTable clean = Evaluator.evaluate(model, data, settings.batchSize, null, 0, levels.unit,
-			batchListener(task, examples, false, progress, listener, Progress.CLEAN_COST));
-		for (final Example e : examples.values()) {
-			e.cleanMetric = clean.value(e.image, 0);
-			if (exampleLevel == 0) e.adversarialMetric = e.cleanMetric;
-		}
-		listener.evaluated(name, "clean", 0, clean.primaryName(), clean.primaryMean());
-
-		int attackIndex = 0;
-		for (final Map.Entry<String, Attack> a : attacks.entrySet()) {
-			final MetricTable[] tables = new MetricTable[levels.size()];
-			tables[0] = clean;
-			for (int k = 1; k < levels.size(); k++) {
-				progress.status(String.format(Locale.ROOT, "%s: %s eps %s", name, a.getKey(), EpsLevels.format(levels.get(
-					k))));
-				Engines.pytorch().setRandomSeed((int) (settings.seed * 1_000_003L + 1000L * attackIndex + k));
-				final boolean keep = a.getKey().equals(exampleAttack) && k == exampleLevel;
-				tables[k] = Evaluator.evaluate(model, data, settings.batchSize, a.getValue(), levels.get(k), levels.unit,
-					batchListener(task, keep ? examples : new HashMap<>(), true, progress, listener, AttackSpec.cost(a
-						.getKey(), settings)), transfer);
-				if (keep) {
-					for (final Example e : examples.values()) e.adversarialMetric = tables[k].value(e.image, 0);
+		for (final SweepUnit u : units) {
+			final boolean exampleUnit = u.isClean() || u.attack.equals(plan.exampleAttack) && u.level == plan.exampleLevel;
+			final Map<Integer, Example> examples = new LinkedHashMap<>();
+			if (exampleUnit) {
+				for (final int i : plan.exampleImages) examples.put(i, part.example(plan, i, data, task));
+			}
+			if (u.isClean()) {
+				part.epsAbsolute = new double[levels.size()];
+				final float[] all = new float[n * data.sampleSize()];
+				for (int i = 0; i < n; i++) System.arraycopy(data.image(i), 0, all, i * data.sampleSize(), data.sampleSize());
+				for (int k = 0; k < levels.size(); k++) {
+					final float[] abs = levels.unit.toAbsolute(levels.get(k), levels.norm, all, data.sampleSize(), model
+						.normalization().validRange());
+					double s = 0;
+					for (final float a : abs) s += a;
+					part.epsAbsolute[k] = s / abs.length;
 				}
-				listener.evaluated(name, a.getKey(), levels.get(k), tables[k].primaryName(), tables[k].primaryMean());
+				if (model.hasInputGradients()) {
+					progress.status(name + ": input gradients");
+					part.gradients = InputGradients.of(model, data, settings.batchSize);
+				}
+				progress.done(Progress.GRADIENT_COST * batches(n, settings.batchSize));
+				progress.status(name + ": clean");
+				part.clean = Evaluator.evaluate(model, data, settings.batchSize, null, 0, levels.unit, batchListener(task,
+					examples, false, progress, listener, Progress.CLEAN_COST));
+				listener.evaluated(name, "clean", 0, part.clean.primaryName(), part.clean.primaryMean());
 			}
-			mr.tables.put(a.getKey(), tables);
-			mr.craftedOn.put(a.getKey(), !AttackSpec.isGradientAttack(a.getKey()) ? ReportTable.RANDOM : model
-				.hasInputGradients() ? ReportTable.WHITE_BOX : ReportTable.transferFrom(sourceName));
-			attackIndex++;
-		}
-		if (attacks.size() >= 2) {
-			final MetricTable[] worst = new MetricTable[levels.size()];
-			mr.worstCounts = new int[levels.size()][];
-			worst[0] = clean;
-			mr.worstCounts[0] = new int[attacks.size()];
-			for (int k = 1; k < levels.size(); k++) {
-				final List<MetricTable> at = new ArrayList<>();
-				for (final String a : attacks.keySet()) at.add(mr.tables.get(a)[k]);
-				final WorstCase w = WorstCase.of(at);
-				worst[k] = w.table();
-				mr.worstCounts[k] = w.counts(attacks.size());
+			else {
+				progress.status(String.format(Locale.ROOT, "%s: %s eps %s", name, u.attack, EpsLevels.format(u.eps)));
+				Engines.pytorch().setRandomSeed(attackSeed(settings.seed, u.attack, u.eps));
+				final MetricTable t = Evaluator.evaluate(model, data, settings.batchSize, plan.attacks.get(u.attack), u.eps,
+					levels.unit, batchListener(task, examples, true, progress, listener, AttackSpec.cost(u.attack,
+						settings)), transfer);
+				part.tables.computeIfAbsent(u.attack, a -> new MetricTable[levels.size()])[u.level] = t;
+				listener.evaluated(name, u.attack, u.eps, t.primaryName(), t.primaryMean());
 			}
-			mr.tables.put(AttackSpec.WORST_CASE, worst);
-			mr.craftedOn.put(AttackSpec.WORST_CASE, "worst per image of the above" + (model.hasInputGradients() ? ""
-				: " (includes transfer from " + sourceName + ", not white-box)"));
+			part.units.add(u);
 		}
-		final double[] eps = levels.values();
-		for (final Map.Entry<String, MetricTable[]> e : mr.tables.entrySet()) {
-			final double[] curve = new double[eps.length];
-			for (int k = 0; k < eps.length; k++) curve[k] = e.getValue()[k].primaryMean();
-			mr.scores.put(e.getKey(), RobustnessScore.of(eps, curve));
+		return part;
+	}
+
+	/**
+	 * Builds the report from every unit's results: per model the per-attack tables, the
+	 * per-image worst case, scores, sanity checks and examples, then the long table.
+	 *
+	 * @param parts per model name, what its units found; together every unit of the plan
+	 */
+	static ReportResult assemble(final Plan plan, final Map<String, ModelPart> parts) {
+		final EpsLevels levels = plan.levels;
+		final ReportResult result = new ReportResult(plan.settings, levels, plan.taskType, plan.testTitle, plan.testSize,
+			plan.descriptions);
+		final List<String> attackNames = plan.attackNames();
+		for (int m = 0; m < plan.names.size(); m++) {
+			final String name = plan.names.get(m);
+			final ModelPart part = parts.get(name);
+			final ModelResult mr = new ModelResult(name, Paths.get(plan.files.get(m)), plan.infos.get(m),
+				part.primaryMetric);
+			mr.epsAbsolute = part.epsAbsolute.clone();
+			mr.gradients = part.gradients;
+			final boolean gradients = hasGradients(plan.infos.get(m));
+			final String sourceName = plan.sourceName();
+			for (final String a : attackNames) {
+				final MetricTable[] tables = part.tables.get(a).clone();
+				tables[0] = part.clean;
+				mr.tables.put(a, tables);
+				mr.craftedOn.put(a, !AttackSpec.isGradientAttack(a) ? ReportTable.RANDOM : gradients ? ReportTable.WHITE_BOX
+					: ReportTable.transferFrom(sourceName));
+			}
+			if (attackNames.size() >= 2) {
+				final MetricTable[] worst = new MetricTable[levels.size()];
+				mr.worstCounts = new int[levels.size()][];
+				worst[0] = part.clean;
+				mr.worstCounts[0] = new int[attackNames.size()];
+				for (int k = 1; k < levels.size(); k++) {
+					final List<MetricTable> at = new ArrayList<>();
+					for (final String a : attackNames) at.add(mr.tables.get(a)[k]);
+					final WorstCase w = WorstCase.of(at);
+					worst[k] = w.table();
+					mr.worstCounts[k] = w.counts(attackNames.size());
+				}
+				mr.tables.put(AttackSpec.WORST_CASE, worst);
+				mr.craftedOn.put(AttackSpec.WORST_CASE, "worst per image of the above" + (gradients ? "" :
+					" (includes transfer from " + sourceName + ", not white-box)"));
+			}
+			final double[] eps = levels.values();
+			for (final Map.Entry<String, MetricTable[]> e : mr.tables.entrySet()) {
+				final double[] curve = new double[eps.length];
+				for (int k = 0; k < eps.length; k++) curve[k] = e.getValue()[k].primaryMean();
+				mr.scores.put(e.getKey(), RobustnessScore.of(eps, curve));
+			}
+			final boolean transferred = !gradients && sourceName != null && attackNames.stream().anyMatch(
+				AttackSpec::isGradientAttack);
+			if (!transferred) mr.flags.addAll(SanityChecks.check(name, eps, mr.tables, mr.gradients,
+				plan.settings.sanityTolerance));
+			else {
+				mr.flags.add(new SanityChecks.Flag(name, SanityChecks.Kind.NOT_WHITE_BOX, "an " + plan.infos.get(
+					m).importedFormat + " model gives no gradients, so its gradient attacks were transfer attacks crafted on " +
+					sourceName + ", not white-box: its curves show robustness to transferred noise only, and the " +
+					"gradient-masking checks do not apply"));
+			}
+			final MetricTable adversarial = mr.tables.get(plan.exampleAttack)[plan.exampleLevel];
+			for (final int i : plan.exampleImages) {
+				final Example e = part.examples.get(i);
+				e.cleanMetric = part.clean.value(i, 0);
+				e.adversarialMetric = adversarial.value(i, 0);
+				if (plan.exampleLevel == 0) {
+					e.adversarial = e.clean;
+					e.adversarialPrediction = e.cleanPrediction;
+				}
+				mr.examples.add(e);
+			}
+			result.models.add(mr);
 		}
-		if (model.hasInputGradients() || transfer == null) {
-			mr.flags.addAll(SanityChecks.check(name, eps, mr.tables, mr.gradients, settings.sanityTolerance));
+		for (final ModelResult mr : result.models) addRows(result.table, mr, levels);
+		return result;
+	}
+
+	/** What the units of one model found: a part of its {@link ModelResult}. */
+	static final class ModelPart {
+
+		final String name;
+		final String primaryMetric;
+		final List<SweepUnit> units = new ArrayList<>();
+		/** From the clean unit: the clean table, input gradients and mean absolute eps per level. */
+		MetricTable clean;
+		InputGradients gradients;
+		double[] epsAbsolute;
+		/** Per attack, per level (index 0 unused). */
+		final Map<String, MetricTable[]> tables = new LinkedHashMap<>();
+		/** The example images, as far as this part's units filled them in. */
+		final Map<Integer, Example> examples = new LinkedHashMap<>();
+
+		ModelPart(final String name, final String primaryMetric) {
+			this.name = name;
+			this.primaryMetric = primaryMetric;
 		}
-		else {
-			mr.flags.add(new SanityChecks.Flag(name, SanityChecks.Kind.NOT_WHITE_BOX, "an " + model.info().importedFormat +
-				" model gives no gradients, so its gradient attacks were transfer attacks crafted on " + (sourceName == null
-					? "another model" : sourceName) + ", not white-box: its curves show robustness to transferred noise " +
-				"only, and the gradient-masking checks do not apply"));
+
+		@SuppressWarnings({ "unchecked", "rawtypes" })
+		Example example(final Plan plan, final int image, final LabeledData<?> data, final Task task) {
+			return examples.computeIfAbsent(image, i -> {
+				final Example e = new Example(i, plan.exampleAttack, plan.levels.get(plan.exampleLevel), data.channels(),
+					data.height(), data.width());
+				e.truth = task.render(data.label(i), data.height(), data.width());
+				return e;
+			});
 		}
-		mr.examples.addAll(examples.values());
-		return mr;
 	}
 
 	/** A batch listener that reports progress, cancels, and keeps the example images' inputs and predictions. */
@@ -328,9 +505,7 @@ public final class RobustnessReport {
 		};
 	}
 
-	private static void addRows(final ReportTable table, final ModelResult mr, final EpsLevels levels,
-		final ReportSettings settings)
-	{
+	private static void addRows(final ReportTable table, final ModelResult mr, final EpsLevels levels) {
 		final String norm = levels.norm == sc.fiji.amat.attack.Norm.L2 ? "L2" : "Linf";
 		for (final Map.Entry<String, MetricTable[]> e : mr.tables.entrySet()) {
 			for (int k = 0; k < levels.size(); k++) {
@@ -378,13 +553,11 @@ public final class RobustnessReport {
 		private double done;
 		private String status = "";
 
-		Progress(final ReportListener listener, final int models, final int images, final ReportSettings s,
-			final List<String> attacks, final int levels)
-		{
+		Progress(final ReportListener listener, final List<SweepUnit> units, final int images, final ReportSettings s) {
 			this.listener = listener;
-			double perModel = GRADIENT_COST + CLEAN_COST;
-			for (final String a : attacks) perModel += AttackSpec.cost(a, s) * (levels - 1);
-			this.total = perModel * models * batches(images, s.batchSize);
+			double cost = 0;
+			for (final SweepUnit u : units) cost += u.isClean() ? GRADIENT_COST + CLEAN_COST : AttackSpec.cost(u.attack, s);
+			this.total = Math.max(cost, 1e-9) * batches(images, s.batchSize);
 		}
 
 		void status(final String text) {

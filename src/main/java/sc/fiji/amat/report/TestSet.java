@@ -117,6 +117,29 @@ public final class TestSet<L> {
 		return r;
 	}
 
+	/**
+	 * A SHA-256 digest of the task type, the image size and every raw value and label: jobs of a
+	 * split report check by it that they evaluated the same test set.
+	 */
+	public String fingerprint() {
+		try {
+			final java.security.MessageDigest d = java.security.MessageDigest.getInstance("SHA-256");
+			final java.nio.ByteBuffer head = java.nio.ByteBuffer.allocate(16);
+			head.putInt(labels.size()).putInt(channels).putInt(height).putInt(width);
+			d.update(taskType.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+			d.update(head.array());
+			final java.nio.ByteBuffer values = java.nio.ByteBuffer.allocate(raw.length * 4);
+			values.asFloatBuffer().put(raw);
+			d.update(values.array());
+			// label types have value-based hash codes (Task's contract)
+			for (final L label : labels) d.update(java.nio.ByteBuffer.allocate(4).putInt(label.hashCode()).array());
+			return ReportPart.hex(d.digest());
+		}
+		catch (final java.security.NoSuchAlgorithmException e) {
+			throw new IllegalStateException(e);
+		}
+	}
+
 	/** The images normalised as a model with this normalisation expects them (cached). */
 	public synchronized LabeledData<L> normalizedFor(final Normalization normalization) {
 		return normalized.computeIfAbsent(normalization.toString(), k -> new LabeledData<>(normalization.apply(raw, size(),

@@ -30,7 +30,9 @@ import sc.fiji.amat.nn.NetworkConfig;
  * {@link #spec()} is what a model file records to rebuild it through its {@link TaskType}.
  * </p>
  *
- * @param <L> the label of one 2D sample (a mask, a list of points, a list of boxes)
+ * @param <L> the label of one 2D sample (a mask, a list of points, a list of boxes): a value
+ *          class whose {@code equals} and {@code hashCode} compare content (split reports check
+ *          by it that their jobs read the same test set)
  */
 public interface Task<L> {
 

@@ -69,7 +69,11 @@ public final class AmatTraining implements TrainingMethod {
 	private float[] used = new float[0];
 	private final JsonArray history = new JsonArray();
 	private String statistics = "";
-	private Pending pending;
+	/**
+	 * Batches whose adversarial output is still to come, by their id arrays: a step split over
+	 * several devices computes the adversarial inputs of every part before the forward passes.
+	 */
+	private final java.util.Map<int[], Pending> pending = new java.util.IdentityHashMap<>();
 
 	public AmatTraining(final Settings settings, final Thresholds thresholds, final int valuesPerSample) {
 		if (!(settings.delta > 0)) throw new AmatException("AMAT needs delta > 0, got " + settings.delta + ".");
@@ -133,6 +137,7 @@ public final class AmatTraining implements TrainingMethod {
 
 	@Override
 	public void startEpoch(final int epoch) {
+		pending.clear();
 		Arrays.fill(expand, false);
 		used = margin.clone();
 	}
@@ -166,7 +171,7 @@ public final class AmatTraining implements TrainingMethod {
 			final int id = batch.ids[i];
 			used[id] = Math.max((used[id] + norms[i]) / 2, settings.delta);
 		}
-		pending = new Pending(batch.ids, crossed, crossings == null);
+		pending.put(batch.ids, new Pending(batch.ids, crossed, crossings == null));
 		return adv;
 	}
 
@@ -183,9 +188,8 @@ public final class AmatTraining implements TrainingMethod {
 
 	@Override
 	public <L> void adversarialOutput(final Batch<L> batch, final ai.djl.ndarray.NDList output) {
-		final Pending p = pending;
-		pending = null;
-		if (p == null || p.ids != batch.ids) throw new IllegalStateException("AMAT saw an output of another batch");
+		final Pending p = pending.remove(batch.ids);
+		if (p == null) throw new IllegalStateException("AMAT saw an output of another batch");
 		if (p.finalCheckPending) check(batch, output, p.crossed);
 		for (int i = 0; i < p.ids.length; i++) {
 			if (p.crossed[i] == 0) expand[p.ids[i]] = true;

@@ -113,7 +113,7 @@ public final class ModelTrainer<L> {
 
 	private AmatModel run(final boolean resume) {
 		Engines.prepareThread();
-		final Device device = Engines.device(settings.device);
+		final Device[] devices = Engines.devices(settings.device);
 		final Engine engine = Engines.pytorch();
 		final int[][] split = split(data.size(), settings.validationFraction, settings.seed);
 		final LabeledData<L> train = data.subset(split[0]);
@@ -121,7 +121,7 @@ public final class ModelTrainer<L> {
 		final int stepsPerEpoch = (train.size() + settings.batchSize - 1) / settings.batchSize;
 
 		final ModelInfo info = newInfo(train.size(), val == null ? 0 : val.size());
-		final Session session = open(info, device);
+		final Session session = open(info, devices);
 		final Model model = session.model;
 		final StatefulOptimizer optimizer = session.optimizer;
 		final AmatModel result;
@@ -234,18 +234,27 @@ public final class ModelTrainer<L> {
 		final StatefulOptimizer optimizer;
 		final AmatModel amatModel;
 		final AttackTarget<L> target;
+		/** The trainer's devices; the first holds the model's own parameters. */
+		final Device[] devices;
+		/** Parts each batch is split into (1: the plain step). */
+		final int splits;
 
-		Session(final Model model, final Trainer trainer, final StatefulOptimizer optimizer, final AmatModel amatModel) {
+		Session(final Model model, final Trainer trainer, final StatefulOptimizer optimizer, final AmatModel amatModel,
+			final Device[] devices)
+		{
 			this.model = model;
 			this.trainer = trainer;
 			this.optimizer = optimizer;
 			this.amatModel = amatModel;
+			this.devices = devices.clone();
+			this.splits = settings.splits > 0 ? settings.splits : devices.length;
 			this.target = new AttackTarget<>(model.getBlock(), new ai.djl.training.ParameterStore(model.getNDManager(),
 				false), task, true, normalization.validRange());
 		}
 
 		/** One optimisation step on the samples at the given positions; returns the training loss. */
 		float step(final LabeledData<L> train, final int[] pos) {
+			if (splits > 1 && pos.length > 1) return splitStep(train, pos);
 			try (NDManager m = trainer.getManager().newSubManager()) {
 				final NDArray x = train.batch(m, pos);
 				final List<L> labels = train.labels(pos);
@@ -275,20 +284,96 @@ public final class ModelTrainer<L> {
 				return value;
 			}
 		}
+
+		/**
+		 * One optimisation step with the batch split into parts, dealt out over the devices in
+		 * turn, as DJL's data-parallel training does it: every part is attacked on its own
+		 * device (outside the gradient collector, parameters frozen), then in one collector each
+		 * part's forward pass runs on its device and its loss, the part's share of the batch mean
+		 * (sum over its samples / batch size), is back-propagated into that device's parameter
+		 * copies; the trainer's step sums the copies' gradients and updates every copy alike.
+		 * Per-sample state (AMAT's margins) is keyed by sample id and lives in this JVM, so it
+		 * is one table whatever the split.
+		 */
+		float splitStep(final LabeledData<L> train, final int[] pos) {
+			final int[][] parts = BatchSplit.parts(pos, splits);
+			final int n = pos.length;
+			try (NDManager m = trainer.getManager().newSubManager()) {
+				final List<Batch<L>> batches = new java.util.ArrayList<>();
+				final NDArray[] adversarial = new NDArray[parts.length];
+				for (int j = 0; j < parts.length; j++) {
+					final Device device = devices[j % devices.length];
+					final NDManager mj = m.newSubManager(device);
+					final NDArray x = train.batch(mj, parts[j]);
+					final List<L> labels = train.labels(parts[j]);
+					final NDList y = task.encodeLabels(mj, labels, train.height(), train.width());
+					// part 0 attacks the model's own (frozen) parameters, as the plain step does
+					final AttackTarget<L> t = j == 0 && device.equals(devices[0]) ? target : snapshotTarget(mj);
+					final Batch<L> batch = new Batch<>(t, x, y, labels, train.ids(parts[j]));
+					batches.add(batch);
+					adversarial[j] = method.adversarial(batch);
+				}
+				float value = 0;
+				try (GradientCollector gc = trainer.newGradientCollector()) {
+					for (int j = 0; j < parts.length; j++) {
+						final Batch<L> batch = batches.get(j);
+						NDArray loss = null;
+						if (method.cleanWeight() > 0) {
+							loss = task.loss(trainer.forward(new NDList(batch.x)), batch.y).sum().mul(method.cleanWeight() / n);
+						}
+						if (adversarial[j] != null) {
+							final NDList advOut = trainer.forward(new NDList(adversarial[j]));
+							method.adversarialOutput(batch, advOut);
+							final NDArray advLoss = task.loss(advOut, batch.y).sum().mul(method.adversarialWeight() / n);
+							loss = loss == null ? advLoss : loss.add(advLoss);
+						}
+						if (loss == null) throw new IllegalStateException(method.name() + " gave no loss to train on");
+						final float v = loss.getFloat();
+						if (!Float.isFinite(v)) {
+							throw new AmatException("The training loss became " + v + ": lower the learning rate.");
+						}
+						value += v;
+						gc.backward(loss);
+					}
+				}
+				trainer.step();
+				return value;
+			}
+		}
+
+		/**
+		 * An attack target for a part other than the first: a parameter store of this step that
+		 * copies the current weights to the part's device while they are frozen, so the
+		 * copies need no gradient and an attack's backward pass leaves the trainer's gradients
+		 * alone. (The trainer's own copies on that device would collect the attack's gradients:
+		 * freezing the block only freezes the parameters' own arrays.) Batch norm's running
+		 * statistics are updated on the copies and dropped.
+		 */
+		private AttackTarget<L> snapshotTarget(final NDManager manager) {
+			final ai.djl.training.ParameterStore store = new ai.djl.training.ParameterStore(manager, true);
+			final AttackTarget<L> t = new AttackTarget<>(model.getBlock(), store, task, true, normalization.validRange());
+			try (AttackTarget.Frozen f = t.freeze()) {
+				for (final ai.djl.util.Pair<String, Parameter> p : model.getBlock().getParameters()) {
+					store.getValue(p.getValue(), manager.getDevice(), true);
+				}
+			}
+			return t;
+		}
 	}
 
-	/** Builds the network (seeded initialisation) and its trainer on the device. */
-	Session open(final ModelInfo info, final Device device) {
+	/** Builds the network (seeded initialisation) and its trainer on the devices (the first holds the model). */
+	Session open(final ModelInfo info, final Device... devices) {
+		final Device device = devices[0];
 		Engines.pytorch().setRandomSeed((int) settings.seed);
 		final Model model = AmatModel.newDjlModel(task, device);
 		try {
 			final StatefulOptimizer optimizer = new StatefulOptimizer(settings.optimizer, settings.learningRate);
 			final DefaultTrainingConfig config = new DefaultTrainingConfig(new TaskLoss<>(task)).optOptimizer(optimizer)
-				.optDevices(new Device[] { device }).optInitializer(AmatModel.weightInitializer(), Parameter.Type.WEIGHT);
+				.optDevices(devices).optInitializer(AmatModel.weightInitializer(), Parameter.Type.WEIGHT);
 			final Trainer trainer = model.newTrainer(config);
 			trainer.initialize(new Shape(settings.batchSize, data.channels(), data.height(), data.width()));
 			optimizer.bindNames(model.getBlock());
-			return new Session(model, trainer, optimizer, AmatModel.wrap(model, task, info));
+			return new Session(model, trainer, optimizer, AmatModel.wrap(model, task, info), devices);
 		}
 		catch (final RuntimeException e) {
 			model.close();
@@ -298,11 +383,11 @@ public final class ModelTrainer<L> {
 
 	/** A session for benchmarks: the whole data set trains, nothing validates. */
 	Session openForBenchmark() {
-		return open(newInfo(data.size(), 0), Engines.device(settings.device));
+		return open(newInfo(data.size(), 0), Engines.devices(settings.device));
 	}
 
 	private void warmStart(final AmatModel model) {
-		try (AmatModel from = AmatModel.load(settings.warmStart, task.type(), Engines.device(settings.device))) {
+		try (AmatModel from = AmatModel.load(settings.warmStart, task.type(), Engines.devices(settings.device)[0])) {
 			if (!from.info().network.toString().equals(task.network().toString()) || from.info().inputChannels != task
 				.inputChannels() || !from.task().spec().equals(task.spec()))
 			{

@@ -108,7 +108,7 @@ public final class TrainingRecipe {
 			thresholds = new Thresholds(task.boundarySpec(), userThresholds, "given by the user");
 		}
 		else if (standardFile != null) {
-			try (AmatModel standard = AmatModel.load(standardFile, task.type(), Engines.device(settings.device))) {
+			try (AmatModel standard = AmatModel.load(standardFile, task.type(), Engines.devices(settings.device)[0])) {
 				if (!standard.task().spec().equals(task.spec())) {
 					throw new AmatException("The standard model " + standardFile + " knows " + standard.task().spec() +
 						", but the training data has " + task.spec() + ".");

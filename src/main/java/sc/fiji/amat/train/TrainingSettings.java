@@ -14,8 +14,18 @@ public final class TrainingSettings {
 	public long seed = 42;
 	/** Fraction of the data held out for validation and best-model selection (0 for none). */
 	public double validationFraction = 0.2;
-	/** "cpu", "gpu", "gpu N" or "auto". */
+	/**
+	 * "cpu", "gpu", "gpu N" or "auto", or several GPUs: "gpus 0,1", "all gpus" (each batch is then
+	 * split over them, see {@link #splits}).
+	 */
 	public String device = "cpu";
+	/**
+	 * Parts each batch is split into, the parts dealt out over the devices in turn; 0: one part
+	 * per device. With one part (one device) a step is exactly the unsplit step. Several parts
+	 * on one device give the same gradient (the loss of each part is its share of the batch
+	 * mean) except for batch norm, whose statistics are then per part.
+	 */
+	public int splits;
 	/** Written after every epoch when set; {@link ModelTrainer#resume} continues from it. */
 	public Path checkpoint;
 	/**
@@ -28,6 +38,7 @@ public final class TrainingSettings {
 
 	public TrainingSettings check() {
 		if (epochs < 1) throw new AmatException("Epochs must be at least 1, got " + epochs + ".");
+		if (splits < 0) throw new AmatException("The number of batch splits cannot be negative, got " + splits + ".");
 		if (batchSize < 1) throw new AmatException("The batch size must be at least 1, got " + batchSize + ".");
 		if (!(validationFraction >= 0 && validationFraction < 1)) {
 			throw new AmatException("The validation fraction must be in [0, 1), got " + validationFraction + ".");

@@ -51,7 +51,7 @@ class ImportedModelsReportTest {
 	@Test
 	void torchScriptWhiteBoxAndOnnxByTransfer() throws Exception {
 		final ReportSettings s = settings();
-		s.transferSource = TORCHSCRIPT;
+		s.transferSource = TORCHSCRIPT.toString();
 		final Path out = dir.resolve("report");
 		final ReportResult r = RobustnessReport.run(Arrays.asList(TORCHSCRIPT, ONNX), squares(), s, out, null);
 		final ReportTable t = ReportTable.readCsv(out.resolve(ReportWriter.CSV));

@@ -54,12 +54,23 @@ class RobustnessReportTest {
 	}
 
 	static Path train(final Normalization normalization, final String name) {
-		final TestSet<Mask> train = rawSquares(40, 11);
+		return train(models, normalization, name);
+	}
+
+	/** A tiny model trained on raw squares, saved in the folder. */
+	static Path train(final Path folder, final Normalization normalization, final String name) {
+		return train(folder, normalization, name, 40, 10);
+	}
+
+	static Path train(final Path folder, final Normalization normalization, final String name, final int images,
+		final int epochs)
+	{
+		final TestSet<Mask> train = rawSquares(images, 11);
 		final TrainingSettings s = new TrainingSettings();
-		s.epochs = 10;
+		s.epochs = epochs;
 		s.learningRate = 5e-3f;
 		s.validationFraction = 0;
-		final Path file = models.resolve(name + ".amat.zip");
+		final Path file = folder.resolve(name + ".amat.zip");
 		try (AmatModel m = new ModelTrainer<>(TinyData.task(), train.normalizedFor(normalization), normalization, s,
 			new StandardTraining(), null).train())
 		{

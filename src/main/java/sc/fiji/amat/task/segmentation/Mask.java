@@ -39,4 +39,14 @@ public final class Mask {
 	public boolean isEmpty() {
 		return maxClass() == 0;
 	}
+
+	@Override
+	public boolean equals(final Object o) {
+		return o instanceof Mask && ((Mask) o).width == width && java.util.Arrays.equals(((Mask) o).classes, classes);
+	}
+
+	@Override
+	public int hashCode() {
+		return 31 * width + java.util.Arrays.hashCode(classes);
+	}
 }

@@ -1,0 +1,49 @@
+package sc.fiji.amat.report;
+
+import java.util.Locale;
+
+/**
+ * One independent piece of a report's sweep: one model under one attack at one noise level, or
+ * one model's clean evaluation (the attack {@value #CLEAN} at level 0, which also measures the
+ * input gradients and keeps the clean example images). Every other unit's random generator is
+ * seeded from the report's seed, the attack and the noise level alone
+ * ({@link RobustnessReport#attackSeed}), so a unit computes the same numbers in whatever job
+ * and order it runs.
+ */
+public final class SweepUnit {
+
+	/** The attack name of a model's clean unit. */
+	public static final String CLEAN = "clean";
+
+	/** The model's index in the report and its display name. */
+	public final int model;
+	public final String modelName;
+	/** A canonical attack name ({@link AttackSpec}), or {@value #CLEAN}. */
+	public final String attack;
+	/** The noise level's index (0 for the clean unit) and value. */
+	public final int level;
+	public final double eps;
+
+	public SweepUnit(final int model, final String modelName, final String attack, final int level, final double eps) {
+		this.model = model;
+		this.modelName = modelName;
+		this.attack = attack;
+		this.level = level;
+		this.eps = eps;
+	}
+
+	public boolean isClean() {
+		return CLEAN.equals(attack);
+	}
+
+	/** Identifies the unit within one sweep. */
+	public String key() {
+		return modelName + "\u0000" + attack + "\u0000" + level;
+	}
+
+	@Override
+	public String toString() {
+		return isClean() ? modelName + " clean" : String.format(Locale.ROOT, "%s %s eps %s", modelName, attack,
+			EpsLevels.format(eps));
+	}
+}
