@@ -199,7 +199,7 @@ public final class RobustnessReport {
 			e.cleanMetric = clean.value(e.image, 0);
 			if (exampleLevel == 0) e.adversarialMetric = e.cleanMetric;
 		}
-		listener.evaluated(name, "clean", 0, clean.primaryName(), clean.primaryMean());
+		listener.evaluated(name, "clean", 0, clean.primaryValueName(), clean.primaryValue());
 
 		int attackIndex = 0;
 		for (final Map.Entry<String, Attack> a : attacks.entrySet()) {
@@ -216,7 +216,8 @@ public final class RobustnessReport {
 				if (keep) {
 					for (final Example e : examples.values()) e.adversarialMetric = tables[k].value(e.image, 0);
 				}
-				listener.evaluated(name, a.getKey(), levels.get(k), tables[k].primaryName(), tables[k].primaryMean());
+				listener.evaluated(name, a.getKey(), levels.get(k), tables[k].primaryValueName(), tables[k]
+					.primaryValue());
 			}
 			mr.tables.put(a.getKey(), tables);
 			attackIndex++;
@@ -238,7 +239,7 @@ public final class RobustnessReport {
 		final double[] eps = levels.values();
 		for (final Map.Entry<String, MetricTable[]> e : mr.tables.entrySet()) {
 			final double[] curve = new double[eps.length];
-			for (int k = 0; k < eps.length; k++) curve[k] = e.getValue()[k].primaryMean();
+			for (int k = 0; k < eps.length; k++) curve[k] = e.getValue()[k].primaryValue();
 			mr.scores.put(e.getKey(), RobustnessScore.of(eps, curve));
 		}
 		mr.flags.addAll(SanityChecks.check(name, eps, mr.tables, mr.gradients, settings.sanityTolerance));
