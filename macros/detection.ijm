@@ -25,7 +25,7 @@ run("AMAT Train", "image_folder=[" + det + "train-images.tif] label_file=[" + de
 	" sat_loss=mixed amat_delta=0.04 amat_max_margin=0 threshold_statistic=mean warm_start device=cpu");
 
 // the test boxes as rectangle ROIs named by class, each on its slice
-open(det + "test-images.tif");  rename("test-images");
+open(det + "test-images.tif");  rename("smear-test"); // a title no other open image has
 lines = split(File.openAsString(det + "test-labels.csv"), "\n");
 for (i = 1; i < lines.length; i++) {
 	f = split(lines[i], ",");
@@ -38,14 +38,15 @@ for (i = 1; i < lines.length; i++) {
 }
 run("Select None");
 
-run("Adversarial Attack", "input_image=test-images model_file=[" + out + "detection-amat.amat.zip]" +
+run("Adversarial Attack", "input_image=smear-test model_file=[" + out + "detection-amat.amat.zip]" +
 	" attack=PGD norm=L2 noise_level=0.1 noise_unit=rms iterations=10 seed=42 device=cpu");
 saveAs("Results", out + "attack-results.csv");
 if (isOpen("Predictions")) Table.save(out + "predictions.csv", "Predictions"); // none when nothing scores 0.3
 
-selectImage("test-images");
+selectImage("smear-test");
 models = out + "detection-amat-standard.amat.zip;" + out + "detection-amat.amat.zip";
-run("Robustness Report", "model_files=[" + models + "] test_images=test-images" +
+run("Robustness Report", "model_files=[" + models + "] test_images=smear-test" +
 	" attacks=pgd,noise norm=L2 noise_levels=[" + levels + "] noise_unit=rms pgd_steps=5 restarts=1" +
 	" output_folder=[" + out + "report] seed=1 device=cpu");
 print("report: " + out + "report" + File.separator + "report.html");
+close("smear-test*");
