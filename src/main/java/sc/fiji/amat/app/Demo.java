@@ -84,7 +84,7 @@ final class Demo {
 			new ConsoleProgress(System.out, "")).train())
 		{
 			valMetric = model.info().training.validationValue;
-			testMetric = Evaluator.evaluate(model, test, settings.batchSize).primaryMean();
+			testMetric = Evaluator.evaluate(model, test, settings.batchSize).primaryValue();
 			model.save(modelFile);
 		}
 		final MetricTable reloaded;
@@ -95,9 +95,9 @@ final class Demo {
 		final String metric = task.metricName();
 		System.out.printf(Locale.ROOT, "best validation %s %.4f%n", metric, valMetric);
 		System.out.printf(Locale.ROOT, "test %s %.4f (reloaded from %s: %.4f)%n", metric, testMetric, modelFile, reloaded
-			.primaryMean());
-		for (final int c : Metrics.perImageColumns(reloaded)) {
-			if (c > 0) System.out.printf(Locale.ROOT, "  test %-24s %.4f%n", reloaded.names()[c], reloaded.mean(c));
+			.primaryValue());
+		for (final Metrics.Summary s : Metrics.summarize(reloaded)) {
+			if (!s.metric.equals(metric)) System.out.printf(Locale.ROOT, "  test %-24s %.4f%n", s.metric, s.mean);
 		}
 		System.out.printf(Locale.ROOT, "wall time %.1f s, peak memory (resident) %s%n", seconds, peakMemory());
 		if (story.skip) return;

@@ -146,15 +146,17 @@ final class Story {
 		System.out.println();
 		final List<String> scored = r.scoredAttacks();
 		final String worst = scored.get(scored.size() - 1);
-		final boolean pooled = !Double.isNaN(r.table().mean(r.models().get(0).name, scored.get(0), 0,
-			Metrics.POOLED_DICE));
+		// the task's first dataset-level metric besides the primary one (pooled Dice, mAP@0.5:0.95), if any
+		final List<String> secondary = Metrics.secondaryDatasetMetrics(r.models().get(0).tables(scored.get(0))[0]);
+		final String second = secondary.isEmpty() ? null : secondary.get(0);
+		final boolean pooled = second != null;
 		System.out.printf(Locale.ROOT, "%-22s %14s %12s %10s %12s %12s%n", "model", "clean " + task.metricName(),
-			pooled ? "pooled Dice" : "", "PGD score", "worst score", "train time");
+			pooled ? second : "", "PGD score", "worst score", "train time");
 		for (final ModelResult m : r.models()) {
 			final String key = m.name.replace(task.type() + "-", "");
 			final Double secs = trainSeconds.get(key);
 			System.out.printf(Locale.ROOT, "%-22s %14.4f %12s %10s %12.4f %12s%n", m.name, m.cleanMetric(), pooled ? String
-				.format(Locale.ROOT, "%.4f", r.table().mean(m.name, scored.get(0), 0, Metrics.POOLED_DICE)) : "", m
+				.format(Locale.ROOT, "%.4f", r.table().mean(m.name, scored.get(0), 0, second)) : "", m
 					.scores().containsKey("pgd") ? String.format(Locale.ROOT, "%.4f", m.score("pgd").score) : "-", m.score(
 						worst).score, secs == null ? "(part 1)" : String.format(Locale.ROOT, "%.0f s", secs));
 		}

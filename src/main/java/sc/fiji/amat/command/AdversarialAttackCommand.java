@@ -202,7 +202,7 @@ public class AdversarialAttackCommand extends CommandSupport {
 	private static void addMetrics(final ResultsTable rt, final MetricTable t, final int row, final String when) {
 		for (int c = 0; c < t.names().length; c++) {
 			final String name = t.names()[c];
-			if (name.startsWith("intersection ") || name.startsWith("predicted ") || name.startsWith("true ")) continue;
+			if (t.isPoolingColumn(c)) continue;
 			rt.addValue(name + " " + when, t.value(row, c));
 		}
 	}

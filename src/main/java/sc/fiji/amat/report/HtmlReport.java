@@ -65,14 +65,15 @@ final class HtmlReport {
 					primary)).append(" over the chosen attacks at each eps (as AutoAttack reports).</p>\n");
 		final List<String> attacks = r.scoredAttacks();
 		b.append("<table>\n<tr><th>model</th><th>method</th><th>clean ").append(esc(primary)).append("</th>");
-		final boolean pooled = ReportPlots.plottedMetrics(r).contains(Metrics.POOLED_DICE);
-		if (pooled) b.append("<th>clean pooled Dice</th>");
+		final List<String> secondary = models.isEmpty() ? new java.util.ArrayList<>() : ReportPlots.secondaryMetrics(
+			models.get(0));
+		for (final String s : secondary) b.append("<th>clean ").append(esc(s)).append("</th>");
 		for (final String a : attacks) b.append("<th>score ").append(esc(a)).append("</th>");
 		b.append("<th>sanity checks</th></tr>\n");
 		for (final ModelResult m : models) {
 			b.append("<tr><td>").append(esc(m.name)).append("</td><td>").append(esc(methodLabel(m.info))).append("</td>");
 			b.append(num(m.cleanMetric(), best(models, null, m, true)));
-			if (pooled) b.append(num(r.table().mean(m.name, attacks.get(0), 0, Metrics.POOLED_DICE), false));
+			for (final String s : secondary) b.append(num(r.table().mean(m.name, attacks.get(0), 0, s), false));
 			for (final String a : attacks) b.append(num(m.score(a).score, best(models, a, m, false)));
 			final long warnings = m.flags().stream().filter(SanityChecks.Flag::isWarning).count();
 			final long notes = m.flags().size() - warnings;

@@ -3,19 +3,16 @@ package sc.fiji.amat.report;
 import java.util.ArrayList;
 import java.util.List;
 
+import sc.fiji.amat.task.DatasetMetrics;
 import sc.fiji.amat.task.MetricTable;
 
 /**
  * The summary values a report shows of a task's per-image metric table, whatever the task:
- * every per-image metric column (mean, standard deviation, n), except count columns that
- * exist to be pooled, and pooled metrics where the table has the columns they need. Pooled
- * Dice needs, per foreground class X, the columns 'intersection X', 'predicted X' and 'true X'
- * (segmentation); it is the mean over those classes of 2 * sum(intersection) / (sum(predicted)
- * + sum(true)) over all images, a class with nothing predicted nor true counting 1.
+ * every per-image metric column (mean, standard deviation, n), except columns that exist only to
+ * be pooled (counts), and the task's dataset-level metrics ({@link DatasetMetrics}: pooled Dice,
+ * mAP), which have no spread. When the task's primary metric is dataset-level it comes first.
  */
 public final class Metrics {
-
-	public static final String POOLED_DICE = "pooled dice";
 
 	private Metrics() {}
 
@@ -24,7 +21,7 @@ public final class Metrics {
 
 		public final String metric;
 		public final double mean;
-		/** Standard deviation over images (NaN for pooled metrics). */
+		/** Standard deviation over images (NaN for dataset-level metrics). */
 		public final double spread;
 		/** Images the value is computed from (those where the metric is defined). */
 		public final int n;
@@ -39,43 +36,18 @@ public final class Metrics {
 
 	/** The per-image metric columns a report summarises: all but pooling counts. */
 	public static List<Integer> perImageColumns(final MetricTable t) {
-		final List<String> classes = pooledDiceClasses(t);
 		final List<Integer> out = new ArrayList<>();
-		final String[] names = t.names();
-		for (int c = 0; c < names.length; c++) {
-			boolean count = false;
-			for (final String x : classes) {
-				count |= names[c].equals("intersection " + x) || names[c].equals("predicted " + x) || names[c].equals("true " +
-					x);
-			}
-			if (!count) out.add(c);
+		for (int c = 0; c < t.names().length; c++) {
+			if (!t.isPoolingColumn(c)) out.add(c);
 		}
 		return out;
 	}
 
-	/** The classes X for which the table has intersection, predicted and true counts. */
-	public static List<String> pooledDiceClasses(final MetricTable t) {
-		final List<String> out = new ArrayList<>();
-		final List<String> names = java.util.Arrays.asList(t.names());
-		for (final String n : names) {
-			if (!n.startsWith("intersection ")) continue;
-			final String x = n.substring("intersection ".length());
-			if (names.contains("predicted " + x) && names.contains("true " + x)) out.add(x);
-		}
+	/** The dataset-level metrics a table has besides its primary metric (pooled Dice; mAP@0.5:0.95, ...). */
+	public static List<String> secondaryDatasetMetrics(final MetricTable t) {
+		final List<String> out = t.datasetNames();
+		out.remove(t.primaryValueName());
 		return out;
-	}
-
-	/** Pooled Dice over all rows, or NaN when the table lacks the counts. */
-	public static double pooledDice(final MetricTable t) {
-		final List<String> classes = pooledDiceClasses(t);
-		if (classes.isEmpty() || t.size() == 0) return Double.NaN;
-		double sum = 0;
-		for (final String x : classes) {
-			final double inter = t.sum(t.column("intersection " + x));
-			final double denom = t.sum(t.column("predicted " + x)) + t.sum(t.column("true " + x));
-			sum += denom == 0 ? 1.0 : 2 * inter / denom;
-		}
-		return sum / classes.size();
 	}
 
 	/** Standard deviation (n - 1) of a column over the rows where it is defined. */
@@ -101,13 +73,22 @@ public final class Metrics {
 		return n;
 	}
 
-	/** The summaries of a table: its per-image metrics (primary first), then pooled ones. */
+	/** The summaries of a table: its per-image metrics (primary first), then dataset-level ones. */
 	public static List<Summary> summarize(final MetricTable t) {
 		final List<Summary> out = new ArrayList<>();
 		for (final int c : perImageColumns(t)) {
 			out.add(new Summary(t.names()[c], t.mean(c), spread(t, c), defined(t, c)));
 		}
-		if (!pooledDiceClasses(t).isEmpty()) out.add(new Summary(POOLED_DICE, pooledDice(t), Double.NaN, t.size()));
+		final List<String> names = t.datasetNames();
+		if (!names.isEmpty()) {
+			final double[] v = t.size() == 0 ? null : t.datasetValues();
+			final int primary = t.datasetMetrics().primary();
+			for (int k = 0; k < names.size(); k++) {
+				final Summary s = new Summary(names.get(k), v == null ? Double.NaN : v[k], Double.NaN, t.size());
+				if (k == primary) out.add(0, s);
+				else out.add(s);
+			}
+		}
 		return out;
 	}
 

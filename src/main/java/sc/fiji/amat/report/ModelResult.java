@@ -57,9 +57,9 @@ public final class ModelResult {
 		return Collections.unmodifiableMap(scores);
 	}
 
-	/** The clean primary metric. */
+	/** The clean primary metric (dataset-level where the task has one, e.g. mAP). */
 	public double cleanMetric() {
-		return tables.values().iterator().next()[0].primaryMean();
+		return tables.values().iterator().next()[0].primaryValue();
 	}
 
 	public int[][] worstCounts() {

@@ -54,6 +54,9 @@ public final class ReportPart {
 
 	public static final String INFO = "part.json", PER_IMAGE = "per-image.csv";
 	public static final int FORMAT_VERSION = 1;
+	/** The pseudo-metric whose value is an image's row detail, space-separated. */
+	static final String DETAIL = "#detail";
+
 	static final String[] PER_IMAGE_COLUMNS = { "model", "attack", "level", "eps", "image", "metric", "value" };
 
 	private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues()
@@ -401,6 +404,13 @@ public final class ReportPart {
 							// Double.toString reads back to the same double (NaN and infinities included)
 							w.write(head + i + "," + ReportTable.quote(names[c]) + "," + Double.toString(t.value(i, c)) + "\n");
 						}
+						// what the task's dataset-level metrics need of this image (mAP: its scored detections)
+						final double[] detail = t.detail(i);
+						if (detail.length > 0) {
+							final StringBuilder b = new StringBuilder();
+							for (final double d : detail) b.append(b.length() == 0 ? "" : " ").append(Double.toString(d));
+							w.write(head + i + "," + DETAIL + "," + b + "\n");
+						}
 					}
 				}
 			}
@@ -552,7 +562,7 @@ public final class ReportPart {
 			throw new AmatException(file + " is not a report part's per-image table.");
 		}
 		// values per model and unit, image by image
-		final Map<String, Map<Integer, double[]>> rows = new LinkedHashMap<>();
+		final Map<String, Map<Integer, double[]>> rows = new LinkedHashMap<>(), details = new LinkedHashMap<>();
 		for (int r = 1; r < records.size(); r++) {
 			final List<String> c = records.get(r);
 			if (c.size() == 1 && c.get(0).isEmpty()) continue;
@@ -563,9 +573,15 @@ public final class ReportPart {
 			final String model = c.get(0);
 			final String[] names = metricNames.get(model);
 			if (names == null) throw new AmatException(file + " line " + (r + 1) + ": no results for model " + model + ".");
+			final String unit = model + "\u0000" + c.get(1) + "\u0000" + Integer.parseInt(c.get(2));
+			if (c.get(5).equals(DETAIL)) {
+				final String text = c.get(6).trim();
+				details.computeIfAbsent(unit, k -> new LinkedHashMap<>()).put(Integer.parseInt(c.get(4)), text.isEmpty()
+					? new double[0] : java.util.Arrays.stream(text.split(" ")).mapToDouble(Double::parseDouble).toArray());
+				continue;
+			}
 			final int column = java.util.Arrays.asList(names).indexOf(c.get(5));
 			if (column < 0) throw new AmatException(file + " line " + (r + 1) + ": unknown metric " + c.get(5) + ".");
-			final String unit = model + "\u0000" + c.get(1) + "\u0000" + Integer.parseInt(c.get(2));
 			final double[] row = rows.computeIfAbsent(unit, k -> new LinkedHashMap<>()).computeIfAbsent(Integer.parseInt(c
 				.get(4)), k -> {
 					final double[] v = new double[names.length];
@@ -581,15 +597,24 @@ public final class ReportPart {
 					throw new AmatException(file + " lacks per-image values of " + u + " (" + (values == null ? 0 : values
 						.size()) + " of " + plan.testSize + " images).");
 				}
-				final MetricTable t = new MetricTable(metricNames.get(p.name), higher.get(p.name));
+				final MetricTable t = new MetricTable(metricNames.get(p.name), higher.get(p.name), datasetMetrics(plan,
+					u.model));
+				final Map<Integer, double[]> unitDetails = details.getOrDefault(u.key(), java.util.Collections.emptyMap());
 				for (int i = 0; i < plan.testSize; i++) {
 					final double[] v = values.get(i);
 					if (v == null) throw new AmatException(file + " lacks image " + i + " of " + u + ".");
-					t.add(v);
+					t.addWithDetail(v, unitDetails.get(i));
 				}
 				if (u.isClean()) p.clean = t;
 				else p.tables.computeIfAbsent(u.attack, a -> new MetricTable[plan.levels.size()])[u.level] = t;
 			}
 		}
+	}
+
+	/** The dataset-level metrics of a model's task, rebuilt from what its model file recorded. */
+	private static sc.fiji.amat.task.DatasetMetrics datasetMetrics(final RobustnessReport.Plan plan, final int model) {
+		final ModelInfo info = plan.infos.get(model);
+		return sc.fiji.amat.task.Tasks.fromSpec(info.task, info.taskSpec, info.inputChannels, info.network)
+			.datasetMetrics();
 	}
 }

@@ -9,7 +9,7 @@ import java.util.Locale;
 
 /**
  * The report's metric-vs-eps plots as ImageJ 1.x {@link Plot}s: one plot per attack (and the
- * worst case) and metric (the primary metric, and pooled Dice where the task has it), one line
+ * worst case) and metric (the primary metric, and the task's other dataset-level metrics), one line
  * per model, the robustness score in the legend. A command shows them with {@code plot.show()};
  * the writer saves them as PNG (headless works).
  */
@@ -37,18 +37,22 @@ public final class ReportPlots {
 
 	private ReportPlots() {}
 
-	/** The metrics plotted: the primary metric, and pooled Dice when the table has it. */
+	/** The metrics plotted: the primary metric, then the task's other dataset-level metrics (pooled Dice, ...). */
 	public static List<String> plottedMetrics(final ReportResult r) {
 		final List<String> out = new ArrayList<>();
 		if (r.models().isEmpty()) return out;
-		out.add(r.models().get(0).primaryMetric);
-		for (final ReportTable.Row row : r.table().rows()) {
-			if (row.metric.equals(Metrics.POOLED_DICE)) {
-				out.add(Metrics.POOLED_DICE);
-				break;
-			}
+		final ModelResult first = r.models().get(0);
+		out.add(first.primaryMetric);
+		for (final String m : secondaryMetrics(first)) {
+			if (!out.contains(m)) out.add(m);
 		}
 		return out;
+	}
+
+	/** A model's dataset-level metrics besides its primary metric, from its clean table. */
+	static List<String> secondaryMetrics(final ModelResult m) {
+		if (m.tables.isEmpty()) return new ArrayList<>();
+		return Metrics.secondaryDatasetMetrics(m.tables.values().iterator().next()[0]);
 	}
 
 	/** All plots of a report. */

@@ -95,7 +95,8 @@ public final class ReportWriter {
 		}
 		final Map<String, Path> examples = new LinkedHashMap<>();
 		for (final ModelResult m : r.models()) {
-			final ColorProcessor sheet = ExampleImages.sheet(exampleTitle(r, m), m.examples(), m.primaryMetric);
+			final ColorProcessor sheet = ExampleImages.sheet(exampleTitle(r, m), m.examples(), m.tables.isEmpty()
+				? m.primaryMetric : m.tables.values().iterator().next()[0].primaryName());
 			if (sheet == null) continue;
 			Files.createDirectories(dir.resolve("examples"));
 			final Path file = dir.resolve("examples").resolve(safe(m.name) + ".png");

@@ -347,7 +347,7 @@ public final class RobustnessReport {
 				progress.status(name + ": clean");
 				part.clean = Evaluator.evaluate(model, data, settings.batchSize, null, 0, levels.unit, batchListener(task,
 					examples, false, progress, listener, Progress.CLEAN_COST));
-				listener.evaluated(name, "clean", 0, part.clean.primaryName(), part.clean.primaryMean());
+				listener.evaluated(name, "clean", 0, part.clean.primaryValueName(), part.clean.primaryValue());
 			}
 			else {
 				progress.status(String.format(Locale.ROOT, "%s: %s eps %s", name, u.attack, EpsLevels.format(u.eps)));
@@ -356,7 +356,7 @@ public final class RobustnessReport {
 					levels.unit, batchListener(task, examples, true, progress, listener, AttackSpec.cost(u.attack,
 						settings)), transfer);
 				part.tables.computeIfAbsent(u.attack, a -> new MetricTable[levels.size()])[u.level] = t;
-				listener.evaluated(name, u.attack, u.eps, t.primaryName(), t.primaryMean());
+				listener.evaluated(name, u.attack, u.eps, t.primaryValueName(), t.primaryValue());
 			}
 			part.units.add(u);
 		}
@@ -409,7 +409,7 @@ public final class RobustnessReport {
 			final double[] eps = levels.values();
 			for (final Map.Entry<String, MetricTable[]> e : mr.tables.entrySet()) {
 				final double[] curve = new double[eps.length];
-				for (int k = 0; k < eps.length; k++) curve[k] = e.getValue()[k].primaryMean();
+				for (int k = 0; k < eps.length; k++) curve[k] = e.getValue()[k].primaryValue();
 				mr.scores.put(e.getKey(), RobustnessScore.of(eps, curve));
 			}
 			final boolean transferred = !gradients && sourceName != null && attackNames.stream().anyMatch(

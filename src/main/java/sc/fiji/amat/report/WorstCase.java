@@ -7,7 +7,7 @@ import sc.fiji.amat.task.MetricTable;
 /**
  * The per-image worst case over several attacks at one noise level, as AutoAttack reports it:
  * for every image, the attack that hurt its primary metric (column 0) most wins, and the image
- * keeps all its metric values (and counts) from that attack, so pooled metrics of the worst
+ * keeps all its metric values (counts and details) from that attack, so dataset-level metrics of the worst
  * case stay consistent. Ties go to the attack listed first; an image whose primary metric is
  * undefined (NaN) under an attack is worst under that attack.
  */
@@ -32,7 +32,6 @@ public final class WorstCase {
 		final boolean higher = first.higherIsBetter(0);
 		final MetricTable out = first.emptyCopy();
 		final int[] winner = new int[n];
-		final int columns = first.names().length;
 		for (int i = 0; i < n; i++) {
 			int w = 0;
 			double worst = first.value(i, 0);
@@ -44,9 +43,7 @@ public final class WorstCase {
 				}
 			}
 			winner[i] = w;
-			final double[] row = new double[columns];
-			for (int c = 0; c < columns; c++) row[c] = perAttack.get(w).value(i, c);
-			out.add(row);
+			out.addRow(perAttack.get(w), i);
 		}
 		return new WorstCase(out, winner);
 	}

@@ -89,8 +89,20 @@ public interface Task<L> {
 	/** The name of the primary metric (column 0 of {@link #metrics}); higher is better. */
 	String metricName();
 
-	/** Per-sample metrics of a batch's output against its labels. */
+	/**
+	 * Per-sample metrics of a batch's output against its labels, in a table that carries
+	 * {@link #datasetMetrics()}; rows may keep details for them.
+	 */
 	MetricTable metrics(NDList output, List<L> labels);
+
+	/**
+	 * This task's dataset-level metrics (pooled Dice, mAP), computed from the per-image rows and
+	 * details of its metric tables; null when it has none. A table of rows saved image by image
+	 * gets them back with {@code new MetricTable(names, higherIsBetter, task.datasetMetrics())}.
+	 */
+	default DatasetMetrics datasetMetrics() {
+		return null;
+	}
 
 	/**
 	 * Reads one label per slice of {@code images} in the form this task uses: from the label

@@ -185,7 +185,7 @@ public final class ModelTrainer<L> {
 				method.endEpoch(epoch);
 				epochsRun++;
 				final double metric = val == null ? Double.NaN : Evaluator.evaluate(amatModel, val, settings.batchSize)
-					.primaryMean();
+					.primaryValue();
 				final boolean improved = settings.keepLastEpoch || val == null || best == null || metric > bestValue ||
 					Double.isNaN(bestValue) && !Double.isNaN(metric);
 				if (improved) {

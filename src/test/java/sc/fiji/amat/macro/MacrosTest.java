@@ -86,4 +86,20 @@ class MacrosTest {
 		assertTrue(Files.exists(out.resolve("attack-results.csv")));
 		assertTrue(Files.exists(out.resolve("report").resolve("report.html")));
 	}
+
+	@Test
+	void theDetectionMacroTrainsAttacksAndReports() throws Exception {
+		final String data = Paths.get("sample-data").toAbsolutePath().toString();
+		imagej().runMacro(macro("detection.ijm"), data + ";" + out + ";1;0,0.1");
+		final Path model = out.resolve("detection-amat.amat.zip");
+		assertTrue(Files.exists(model), "the detection macro wrote no model");
+		assertEquals("detection", ModelFile.read(model).info().task);
+		assertEquals("amat", ModelFile.read(model).info().training.method);
+		final List<String> results = Files.readAllLines(out.resolve("attack-results.csv"), StandardCharsets.UTF_8);
+		assertEquals(33, results.size(), "a header and one row per test slice");
+		assertTrue(results.get(0).contains("F1@0.5 adversarial"), "metrics from the ROI labels: " + results.get(0));
+		final String html = new String(Files.readAllBytes(out.resolve("report").resolve("report.html")),
+			StandardCharsets.UTF_8);
+		assertTrue(html.contains("mAP@0.5") && html.contains("detection-amat-standard"), "report");
+	}
 }

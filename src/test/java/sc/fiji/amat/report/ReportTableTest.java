@@ -15,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import sc.fiji.amat.AmatException;
 import sc.fiji.amat.task.MetricTable;
+import sc.fiji.amat.task.segmentation.PooledDice;
 
 class ReportTableTest {
 
@@ -69,16 +70,16 @@ class ReportTableTest {
 	void pooledDiceSumsCountsOverImagesAndAveragesOverClasses() {
 		final MetricTable m = new MetricTable(new String[] { "dice", "dice a", "intersection a", "predicted a", "true a",
 			"dice b", "intersection b", "predicted b", "true b" }, new boolean[] { true, true, false, false, false, true,
-				false, false, false });
+				false, false, false }, PooledDice.INSTANCE);
 		// image 1: a 2*8/(10+10) = 0.8; b empty and not predicted (Dice 1). image 2: a 0, b 2*1/(2+2) = 0.5
 		m.add(0.9, 0.8, 8, 10, 10, 1, 0, 0, 0);
 		m.add(0.25, 0, 0, 5, 5, 0.5, 1, 2, 2);
 		// pooled: a 2*8/(15+15) = 0.5333, b 2*1/(2+2) = 0.5 -> 0.51667
-		assertEquals((16.0 / 30 + 0.5) / 2, Metrics.pooledDice(m), 1e-12);
+		assertEquals((16.0 / 30 + 0.5) / 2, PooledDice.value(m), 1e-12);
 		final List<Metrics.Summary> s = Metrics.summarize(m);
 		final List<String> names = new ArrayList<>();
 		for (final Metrics.Summary x : s) names.add(x.metric);
-		assertEquals(List.of("dice", "dice a", "dice b", Metrics.POOLED_DICE), names, "counts are not summarised");
+		assertEquals(List.of("dice", "dice a", "dice b", PooledDice.NAME), names, "counts are not summarised");
 		assertEquals(0.575, s.get(0).mean, 1e-12);
 		assertEquals(Math.sqrt(2 * 0.325 * 0.325), s.get(0).spread, 1e-12);
 		assertEquals(2, s.get(0).n);
@@ -89,7 +90,7 @@ class ReportTableTest {
 	void tablesWithoutCountsGetNoPooledDice() {
 		final MetricTable m = new MetricTable(new String[] { "mre", "sdr 2mm" }, new boolean[] { false, true });
 		m.add(1.5, 1);
-		assertTrue(Double.isNaN(Metrics.pooledDice(m)));
+		assertTrue(Double.isNaN(PooledDice.value(m)));
 		assertEquals(2, Metrics.summarize(m).size());
 	}
 }

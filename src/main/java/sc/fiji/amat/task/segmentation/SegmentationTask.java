@@ -25,6 +25,7 @@ import sc.fiji.amat.data.LabeledData;
 import sc.fiji.amat.nn.NetworkConfig;
 import sc.fiji.amat.nn.UNet;
 import sc.fiji.amat.task.BoundarySpec;
+import sc.fiji.amat.task.DatasetMetrics;
 import sc.fiji.amat.task.MetricTable;
 import sc.fiji.amat.task.Task;
 
@@ -188,6 +189,12 @@ public final class SegmentationTask implements Task<Mask> {
 		return q;
 	}
 
+	/** Pooled Dice, a secondary dataset-level metric; the primary metric is the mean per-image Dice. */
+	@Override
+	public DatasetMetrics datasetMetrics() {
+		return PooledDice.INSTANCE;
+	}
+
 	@Override
 	public String metricName() {
 		return "dice";
@@ -211,7 +218,7 @@ public final class SegmentationTask implements Task<Mask> {
 			names[b + 3] = "true " + cn;
 			higher[b] = true;
 		}
-		final MetricTable table = new MetricTable(names, higher);
+		final MetricTable table = new MetricTable(names, higher, PooledDice.INSTANCE);
 		final DiceCounts counts = counts(output, labels);
 		for (int n = 0; n < labels.size(); n++) {
 			final double[] row = new double[names.length];

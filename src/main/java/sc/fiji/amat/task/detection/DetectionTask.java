@@ -1,0 +1,433 @@
+package sc.fiji.amat.task.detection;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+
+import ij.ImagePlus;
+import ij.gui.Roi;
+
+import java.awt.Color;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import net.imglib2.RandomAccessibleInterval;
+import net.imglib2.img.array.ArrayImgs;
+import net.imglib2.type.numeric.integer.UnsignedByteType;
+
+import sc.fiji.amat.AmatException;
+import sc.fiji.amat.data.LabeledData;
+import sc.fiji.amat.nn.NetworkConfig;
+import sc.fiji.amat.nn.UNet;
+import sc.fiji.amat.task.BoundarySpec;
+import sc.fiji.amat.task.DatasetMetrics;
+import sc.fiji.amat.task.MetricTable;
+import sc.fiji.amat.task.Task;
+
+/**
+ * Object detection of K classes with a small anchor-free, CenterNet-style detector.
+ * <ul>
+ * <li>Network: a U-Net (the task's {@link NetworkConfig}) as backbone, at full resolution, with
+ * 1 + K + 4 output channels: a centre (objectness) logit, K class logits, and per pixel the
+ * box's sub-pixel centre offset (dx, dy) and log width and height. A fixed prior of
+ * {@value #PRIOR} is added to the centre logit (a start at about 0.1 probability, as CenterNet's
+ * bias initialisation), which keeps the first focal-loss steps stable.</li>
+ * <li>Label: {@link Boxes}, class names and pixel-edge coordinates; an image without boxes is
+ * background only.</li>
+ * <li>Loss per image, three components, each divided by max(1, number of objects): <b>centre</b>,
+ * CenterNet's penalty-reduced focal loss (alpha 2, beta 4) of the centre heatmap against Gaussian
+ * bumps at the object centres (sigma from the box's smaller side); <b>class</b>, cross-entropy of
+ * the class logits at the centre pixels; <b>box</b>, L1 of offset and log size at the centre
+ * pixels. The loss is their sum; the AMAT boundary tests each component against its own
+ * threshold (over when any is above), as the spec says for detection. An image without boxes
+ * has class and box components 0 (never over on them); its centre term still counts.</li>
+ * <li>Decoding: 3x3 local maxima of the centre probability p; the class is the argmax of the
+ * class softmax q, the score p * q; box from offset and size, clipped to the image; per-class
+ * non-maximum suppression at IoU {@value #NMS_IOU}; at most {@value #MAX_DETECTIONS} per image.
+ * Metrics use every detection from score {@value #MIN_SCORE}; predictions (ROIs, drawings,
+ * rows, per-image F1) those from score {@value #SCORE_THRESHOLD}.</li>
+ * <li>Metrics: {@link DetectionMetrics}: mAP@0.5 (primary, dataset-level), mAP@0.5:0.95, AP per
+ * class, mean matched IoU; per image F1, precision and recall at IoU 0.5.</li>
+ * </ul>
+ */
+public final class DetectionTask implements Task<Boxes> {
+
+	public static final String TYPE = "detection";
+	static final float PRIOR = -2.19f;
+	public static final double MIN_SCORE = 0.01, SCORE_THRESHOLD = 0.3, NMS_IOU = 0.5;
+	public static final int MAX_DETECTIONS = 100;
+
+	static final int[] PALETTE = { 0xe6194b, 0x4363d8, 0x3cb44b, 0xffe119, 0xf58231, 0x911eb4, 0x46f0f0, 0xf032e6,
+		0xbcf60c, 0x008080 };
+
+	private static final BoundarySpec BOUNDARY = new BoundarySpec(new String[] { "box loss", "centre loss",
+		"class loss" }, new boolean[] { false, false, false });
+
+	private final List<String> classNames;
+	private final int inputChannels;
+	private final NetworkConfig network;
+	private final DetectionMetrics metrics;
+
+	public DetectionTask(final List<String> classNames, final int inputChannels, final NetworkConfig network) {
+		if (classNames.isEmpty()) throw new AmatException("Detection needs at least one object class.");
+		if (classNames.size() > 255) throw new AmatException("Detection supports at most 255 classes.");
+		if (classNames.stream().distinct().count() != classNames.size()) {
+			throw new AmatException("Class names must be distinct: " + classNames + ".");
+		}
+		if (inputChannels < 1) throw new AmatException("Images need at least one channel.");
+		this.classNames = Collections.unmodifiableList(new ArrayList<>(classNames));
+		this.inputChannels = inputChannels;
+		this.network = network;
+		this.metrics = new DetectionMetrics(classNames);
+	}
+
+	public List<String> classNames() {
+		return classNames;
+	}
+
+	public int numClasses() {
+		return classNames.size();
+	}
+
+	int classIndex(final String name) {
+		return classNames.indexOf(name);
+	}
+
+	@Override
+	public String type() {
+		return TYPE;
+	}
+
+	@Override
+	public JsonObject spec() {
+		final JsonObject o = new JsonObject();
+		final JsonArray a = new JsonArray();
+		classNames.forEach(a::add);
+		o.add("classes", a);
+		return o;
+	}
+
+	@Override
+	public int inputChannels() {
+		return inputChannels;
+	}
+
+	@Override
+	public NetworkConfig network() {
+		return network;
+	}
+
+	@Override
+	public Block newNetwork() {
+		return new UNet(network, 5 + numClasses());
+	}
+
+	@Override
+	public void checkLabels(final LabeledData<Boxes> data) {
+		final int m = network.sizeMultiple();
+		if (data.width() % m != 0 || data.height() % m != 0) {
+			throw new AmatException("Images are " + data.width() + "x" + data.height() + " pixels, but a backbone of depth " +
+				network.depth() + " needs sides that are multiples of " + m + ": crop or pad them, or lower the depth.");
+		}
+		for (int i = 0; i < data.size(); i++) {
+			check(data.label(i), data.width(), data.height(), "image " + (i + 1), classNames);
+		}
+	}
+
+	/**
+	 * Checks boxes against an image of w x h pixels and the known classes (null: any): positive
+	 * size, inside the image. Throws an {@code AmatException} naming the box and {@code where}.
+	 */
+	public static void check(final Boxes boxes, final int w, final int h, final String where,
+		final List<String> classes)
+	{
+		final double tol = 1e-6;
+		for (int b = 0; b < boxes.size(); b++) {
+			final Box box = boxes.get(b);
+			final String what = "Box " + (b + 1) + " (" + box + ") of " + where;
+			if (classes != null && !classes.contains(box.className)) {
+				throw new AmatException(what + " has the class '" + box.className + "', which is not one of the known " +
+					"classes " + classes + ".");
+			}
+			if (!(box.width() > 0) || !(box.height() > 0)) {
+				throw new AmatException(what + " has a size of " + box.width() + " x " + box.height() +
+					": boxes need a positive width and height (xmax > xmin, ymax > ymin).");
+			}
+			if (box.x0 < -tol || box.y0 < -tol || box.x1 > w + tol || box.y1 > h + tol) {
+				throw new AmatException(what + " lies (partly) outside the image of " + w + "x" + h +
+					" pixels: coordinates must be within 0.." + w + " and 0.." + h + ".");
+			}
+		}
+	}
+
+	/** Gaussian sigma of an object's centre bump, from its smaller side. */
+	static double sigma(final Box b) {
+		return Math.max(0.5, (0.5 * Math.min(b.width(), b.height()) + 1) / 6);
+	}
+
+	/** Targets: centre heatmap (N,1,H,W), class one-hot (N,K,H,W), offset and log size (N,4,H,W), centre mask (N,1,H,W), objects (N). */
+	@Override
+	public NDList encodeLabels(final NDManager manager, final List<Boxes> labels, final int height, final int width) {
+		final int n = labels.size(), k = numClasses(), plane = height * width;
+		final float[] heat = new float[n * plane], cls = new float[n * k * plane], reg = new float[n * 4 * plane],
+				mask = new float[n * plane], count = new float[n];
+		for (int i = 0; i < n; i++) {
+			for (final Box b : labels.get(i)) {
+				final int c = classIndex(b.className);
+				if (c < 0) throw new AmatException("Unknown class '" + b.className + "': the task knows " + classNames + ".");
+				final double cx = b.centerX(), cy = b.centerY();
+				final int ix = Math.max(0, Math.min(width - 1, (int) Math.floor(cx)));
+				final int iy = Math.max(0, Math.min(height - 1, (int) Math.floor(cy)));
+				final double s = sigma(b);
+				final int r = (int) Math.ceil(3 * s);
+				for (int y = Math.max(0, iy - r); y <= Math.min(height - 1, iy + r); y++) {
+					for (int x = Math.max(0, ix - r); x <= Math.min(width - 1, ix + r); x++) {
+						final double g = Math.exp(-((x - ix) * (x - ix) + (y - iy) * (y - iy)) / (2 * s * s));
+						final int p = i * plane + y * width + x;
+						heat[p] = Math.max(heat[p], (float) g);
+					}
+				}
+				final int p = y(iy, ix, width);
+				if (mask[i * plane + p] == 0) count[i]++;
+				mask[i * plane + p] = 1;
+				for (int cc = 0; cc < k; cc++) cls[(i * k + cc) * plane + p] = cc == c ? 1 : 0;
+				reg[(i * 4) * plane + p] = (float) (cx - ix);
+				reg[(i * 4 + 1) * plane + p] = (float) (cy - iy);
+				reg[(i * 4 + 2) * plane + p] = (float) Math.log(Math.max(0.5, b.width()));
+				reg[(i * 4 + 3) * plane + p] = (float) Math.log(Math.max(0.5, b.height()));
+			}
+		}
+		return new NDList(manager.create(heat, new Shape(n, 1, height, width)), manager.create(cls, new Shape(n, k,
+			height, width)), manager.create(reg, new Shape(n, 4, height, width)), manager.create(mask, new Shape(n, 1,
+				height, width)), manager.create(count, new Shape(n)));
+	}
+
+	private static int y(final int iy, final int ix, final int width) {
+		return iy * width + ix;
+	}
+
+	/** log(1 + exp(x)), stable. */
+	private static NDArray softplus(final NDArray x) {
+		return x.maximum(0f).add(x.abs().neg().exp().add(1f).log());
+	}
+
+	/** The three loss components per image, each of shape (N): box, centre, class. */
+	public NDList components(final NDList output, final NDList target) {
+		final NDArray out = output.singletonOrThrow();
+		final int k = numClasses();
+		final NDArray heat = target.get(0), cls = target.get(1), reg = target.get(2), mask = target.get(3);
+		final NDArray norm = target.get(4).maximum(1f);
+		final int[] axes = { 1, 2, 3 };
+		final NDArray z = out.get(":, 0:1").add(PRIOR);
+		final NDArray logP = softplus(z.neg()).neg(), log1mP = softplus(z).neg();
+		final NDArray p = logP.exp();
+		final NDArray pos = mask.mul(p.neg().add(1).square()).mul(logP);
+		final NDArray negWeight = heat.neg().add(1).square().square().mul(mask.neg().add(1));
+		final NDArray neg = negWeight.mul(p.square()).mul(log1mP);
+		final NDArray centre = pos.add(neg).sum(axes).neg().div(norm);
+		final NDArray logQ = out.get(":, 1:" + (1 + k)).logSoftmax(1);
+		final NDArray classLoss = logQ.mul(cls).sum(axes).neg().div(norm);
+		final NDArray box = out.get(":, " + (1 + k) + ":" + (5 + k)).sub(reg).abs().mul(mask).sum(axes).div(norm);
+		return new NDList(box, centre, classLoss);
+	}
+
+	@Override
+	public NDArray loss(final NDList output, final NDList target) {
+		final NDList c = components(output, target);
+		return c.get(0).add(c.get(1)).add(c.get(2));
+	}
+
+	@Override
+	public BoundarySpec boundarySpec() {
+		return BOUNDARY;
+	}
+
+	@Override
+	public float[][] boundaryQuantities(final NDList output, final List<Boxes> labels) {
+		final NDArray out = output.singletonOrThrow();
+		final NDList target = encodeLabels(out.getManager(), labels, (int) out.getShape().get(2), (int) out.getShape()
+			.get(3));
+		final NDList c = components(output, target);
+		final float[][] q = new float[labels.size()][3];
+		for (int j = 0; j < 3; j++) {
+			final float[] v = c.get(j).toFloatArray();
+			for (int i = 0; i < v.length; i++) q[i][j] = v[i];
+		}
+		return q;
+	}
+
+	@Override
+	public String metricName() {
+		return DetectionMetrics.MAP50;
+	}
+
+	@Override
+	public DatasetMetrics datasetMetrics() {
+		return metrics;
+	}
+
+	@Override
+	public MetricTable metrics(final NDList output, final List<Boxes> labels) {
+		final MetricTable table = new MetricTable(DetectionMetrics.columns(), DetectionMetrics.higherIsBetter(), metrics);
+		final List<List<Box>> dets = decode(output.singletonOrThrow(), MIN_SCORE);
+		for (int i = 0; i < labels.size(); i++) metrics.addImage(table, dets.get(i), labels.get(i), SCORE_THRESHOLD);
+		return table;
+	}
+
+	/** The detections of each image of a batch from score {@code minScore}, after NMS, best first. */
+	public List<List<Box>> decode(final NDArray output, final double minScore) {
+		final long[] s = output.getShape().getShape();
+		final int n = (int) s[0], channels = (int) s[1], h = (int) s[2], w = (int) s[3], k = numClasses();
+		if (channels != 5 + k) throw new IllegalStateException("Expected " + (5 + k) + " output channels, got " + channels);
+		final float[] v = output.toFloatArray();
+		final int plane = h * w;
+		final List<List<Box>> out = new ArrayList<>(n);
+		for (int i = 0; i < n; i++) {
+			final int base = i * channels * plane;
+			final double[] p = new double[plane];
+			for (int q = 0; q < plane; q++) p[q] = 1 / (1 + Math.exp(-(v[base + q] + PRIOR)));
+			final List<Box> found = new ArrayList<>();
+			for (int y = 0; y < h; y++) {
+				for (int x = 0; x < w; x++) {
+					final double c = p[y * w + x];
+					if (c < minScore || !isPeak(p, x, y, w, h)) continue;
+					final int q = y * w + x;
+					int best = 0;
+					double max = Double.NEGATIVE_INFINITY;
+					for (int cc = 0; cc < k; cc++) {
+						final double l = v[base + (1 + cc) * plane + q];
+						if (l > max) {
+							max = l;
+							best = cc;
+						}
+					}
+					double sum = 0;
+					for (int cc = 0; cc < k; cc++) sum += Math.exp(v[base + (1 + cc) * plane + q] - max);
+					final double score = c / sum;
+					if (score < minScore) continue;
+					final double cx = x + v[base + (1 + k) * plane + q], cy = y + v[base + (2 + k) * plane + q];
+					final double bw = Math.exp(Math.min(v[base + (3 + k) * plane + q], 10)), bh = Math.exp(Math.min(v[base +
+						(4 + k) * plane + q], 10));
+					final double x0 = Math.max(0, cx - bw / 2), y0 = Math.max(0, cy - bh / 2), x1 = Math.min(w, cx + bw / 2),
+							y1 = Math.min(h, cy + bh / 2);
+					if (x1 <= x0 || y1 <= y0) continue;
+					found.add(new Box(classNames.get(best), x0, y0, x1, y1, score));
+				}
+			}
+			out.add(Nms.suppress(found, NMS_IOU, MAX_DETECTIONS));
+		}
+		return out;
+	}
+
+	/** True when p at (x, y) is at least each of its 8 neighbours (a 3x3 max-pool peak). */
+	private static boolean isPeak(final double[] p, final int x, final int y, final int w, final int h) {
+		final double c = p[y * w + x];
+		for (int dy = -1; dy <= 1; dy++) {
+			for (int dx = -1; dx <= 1; dx++) {
+				final int xx = x + dx, yy = y + dy;
+				if ((dx != 0 || dy != 0) && xx >= 0 && yy >= 0 && xx < w && yy < h && p[yy * w + xx] > c) return false;
+			}
+		}
+		return true;
+	}
+
+	@Override
+	public List<Boxes> predict(final NDList output) {
+		final List<Boxes> out = new ArrayList<>();
+		for (final List<Box> d : decode(output.singletonOrThrow(), SCORE_THRESHOLD)) out.add(new Boxes(d));
+		return out;
+	}
+
+	/** Boxes from rectangle ROIs with class names, on {@code labels} when given, otherwise on {@code images}. */
+	@Override
+	public List<Boxes> labelsFrom(final ImagePlus images, final ImagePlus labels) {
+		return DetectionData.boxesFromRois(labels != null ? labels : images, classNames, labels == null);
+	}
+
+	int color(final String className) {
+		final int c = Math.max(0, classIndex(className));
+		return PALETTE[c % PALETTE.length];
+	}
+
+	/** Box outlines in class colours on black. */
+	@Override
+	public int[] render(final Boxes label, final int height, final int width) {
+		final int[] rgb = new int[height * width];
+		for (final Box b : label) outline(b, width, height, color(b.className), rgb);
+		return rgb;
+	}
+
+	/** Draws the outline of a box (pixels it covers on its border) into an int image. */
+	static void outline(final Box b, final int width, final int height, final int value, final int[] image) {
+		final int x0 = clamp((int) Math.floor(b.x0), width), x1 = clamp((int) Math.ceil(b.x1) - 1, width);
+		final int y0 = clamp((int) Math.floor(b.y0), height), y1 = clamp((int) Math.ceil(b.y1) - 1, height);
+		for (int x = x0; x <= x1; x++) {
+			image[y0 * width + x] = value;
+			image[y1 * width + x] = value;
+		}
+		for (int y = y0; y <= y1; y++) {
+			image[y * width + x0] = value;
+			image[y * width + x1] = value;
+		}
+	}
+
+	private static int clamp(final int v, final int size) {
+		return Math.max(0, Math.min(size - 1, v));
+	}
+
+	/** Rectangle ROIs named by class, coloured by class, with "class" and "score" properties. */
+	@Override
+	public List<Roi> toRois(final Boxes label) {
+		final List<Roi> rois = new ArrayList<>();
+		for (final Box b : label) {
+			final Roi r = new Roi(b.x0, b.y0, b.width(), b.height());
+			r.setName(b.className);
+			r.setStrokeColor(new Color(color(b.className)));
+			r.setProperty("class", b.className);
+			if (!Double.isNaN(b.score)) r.setProperty("score", String.format(java.util.Locale.ROOT, "%.4f", b.score));
+			rois.add(r);
+		}
+		return rois;
+	}
+
+	/** One row per box: class, score, xmin, ymin, xmax, ymax (pixel-edge coordinates). */
+	@Override
+	public List<Map<String, Object>> toRows(final Boxes label) {
+		final List<Map<String, Object>> rows = new ArrayList<>();
+		for (final Box b : label) {
+			final Map<String, Object> row = new LinkedHashMap<>();
+			row.put("class", b.className);
+			row.put("score", b.score);
+			row.put("xmin", b.x0);
+			row.put("ymin", b.y0);
+			row.put("xmax", b.x1);
+			row.put("ymax", b.y1);
+			rows.add(row);
+		}
+		return rows;
+	}
+
+	/** Box outlines, value class index + 1 on 0, (X, Y, N), 8-bit. */
+	@Override
+	public RandomAccessibleInterval<UnsignedByteType> predictionImage(final NDList output) {
+		final List<Boxes> boxes = predict(output);
+		final NDArray out = output.singletonOrThrow();
+		final int h = (int) out.getShape().get(2), w = (int) out.getShape().get(3);
+		final byte[] all = new byte[boxes.size() * w * h];
+		final int[] one = new int[w * h];
+		for (int i = 0; i < boxes.size(); i++) {
+			java.util.Arrays.fill(one, 0);
+			for (final Box b : boxes.get(i)) outline(b, w, h, classIndex(b.className) + 1, one);
+			for (int p = 0; p < w * h; p++) all[i * w * h + p] = (byte) one[p];
+		}
+		return ArrayImgs.unsignedBytes(all, w, h, boxes.size());
+	}
+}
