@@ -3,12 +3,16 @@ package sc.fiji.amat.task.detection;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import sc.fiji.amat.attack.EpsUnit;
 import sc.fiji.amat.attack.Norm;
@@ -18,6 +22,12 @@ import sc.fiji.amat.data.Normalization;
 import sc.fiji.amat.eval.Evaluator;
 import sc.fiji.amat.model.AmatModel;
 import sc.fiji.amat.nn.NetworkConfig;
+import sc.fiji.amat.report.ReportPart;
+import sc.fiji.amat.report.ReportResult;
+import sc.fiji.amat.report.ReportSettings;
+import sc.fiji.amat.report.RobustnessReport;
+import sc.fiji.amat.report.SweepSelection;
+import sc.fiji.amat.report.TestSet;
 import sc.fiji.amat.task.MetricTable;
 import sc.fiji.amat.train.AmatTraining;
 import sc.fiji.amat.train.Calibration;
@@ -120,6 +130,49 @@ class DetectionTrainingTest {
 			final float m = amat.margin(id);
 			assertTrue(Math.abs(m - s.delta) < 1e-4 || Math.abs(m - 2 * s.delta) < 1e-4, "margin " + m);
 		}
+	}
+
+	/**
+	 * mAP is computed from every image's detections together: a report split into jobs whose
+	 * parts are written, read back and merged must still give the single run's numbers.
+	 */
+	@Test
+	void aSplitReportMergesIntoTheSingleRunsMap(@TempDir final Path dir) {
+		final Path file = dir.resolve("detector.amat.zip");
+		trained.save(file);
+		final int n = 8;
+		final BloodSmearSamples g = new BloodSmearSamples(64, 7);
+		final float[] raw = new float[n * 3 * 64 * 64];
+		final List<Boxes> labels = new ArrayList<>();
+		for (int i = 0; i < n; i++) {
+			final BloodSmearSamples.Sample smear = g.sample(2000 + i);
+			for (int p = 0; p < 64 * 64; p++) {
+				for (int c = 0; c < 3; c++) raw[(i * 3 + c) * 64 * 64 + p] = smear.rgb[p] >> (16 - 8 * c) & 0xff;
+			}
+			labels.add(smear.boxes);
+		}
+		final TestSet<Boxes> test = new TestSet<>(DetectionTask.TYPE, "smears", raw, 3, 64, 64, labels);
+		final ReportSettings s = new ReportSettings();
+		s.attacks = Arrays.asList("pgd", "noise");
+		s.eps = new double[] { 0, 0.1, 0.25 };
+		s.pgdSteps = 2;
+		s.noiseDraws = 2;
+		s.exampleCount = 1;
+		s.batchSize = 8;
+		final List<Path> models = Collections.singletonList(file);
+		final ReportResult single = RobustnessReport.evaluate(models, test, s, null);
+		final List<ReportPart> parts = new ArrayList<>();
+		for (final int k : new int[] { 2, 1 }) {
+			final Path folder = dir.resolve("part-" + k);
+			RobustnessReport.evaluatePart(models, test, s, SweepSelection.slice(k + "/2"), null).write(folder);
+			parts.add(ReportPart.read(folder));
+		}
+		final ReportResult merged = ReportPart.merge(parts);
+		assertEquals(single.table().rows(), merged.table().rows());
+		final double cleanMap = single.table().mean("detector", "pgd", 0, DetectionMetrics.MAP50);
+		assertTrue(cleanMap > 0.2, "clean mAP@0.5 " + cleanMap);
+		assertEquals(cleanMap, merged.table().mean("detector", "pgd", 0, DetectionMetrics.MAP50));
+		assertEquals(single.models().get(0).score("pgd").score, merged.models().get(0).score("pgd").score);
 	}
 
 	@Test
