@@ -197,12 +197,16 @@ public final class LandmarkRois {
 		return new Read(names, out);
 	}
 
-	/** The landmarks as an overlay: per slice one named point ROI per landmark ({@link LandmarkTask#toRois}). */
+	/**
+	 * The landmarks as an overlay: per slice one named point ROI per landmark ({@link
+	 * LandmarkTask#toRois}). The slice is set as a hyperstack position (all channels, z = the
+	 * slice): ImageJ 1.54 keeps that in a TIFF's overlay, but drops a point ROI's plain position.
+	 */
 	public static Overlay overlay(final LandmarkTask task, final List<Landmarks> labels) {
 		final Overlay o = new Overlay();
 		for (int s = 0; s < labels.size(); s++) {
 			for (final Roi r : task.toRois(labels.get(s))) {
-				r.setPosition(s + 1);
+				r.setPosition(0, s + 1, 0);
 				o.add(r);
 			}
 		}
