@@ -50,20 +50,33 @@ public final class Heatmaps {
 		final int n = h * w;
 		double max = Double.NEGATIVE_INFINITY;
 		for (int p = 0; p < n; p++) max = Math.max(max, z[offset + p]);
-		double sum = 0;
-		for (int p = 0; p < n; p++) sum += Math.exp(z[offset + p] - max);
-		final double lse = max + Math.log(sum);
-		final float[] g = new float[n];
-		final double glogg = gaussian(x0, y0, sigma, h, w, g, 0);
-		double gz = 0, ex = 0, ey = 0;
+		double sum = 0, sx = 0, sy = 0;
 		for (int p = 0; p < n; p++) {
-			gz += g[p] * (z[offset + p] - lse);
-			final double prob = Math.exp(z[offset + p] - lse);
-			ex += prob * (p % w);
-			ey += prob * (p / w);
+			final double e = Math.exp(z[offset + p] - max);
+			sum += e;
+			sx += e * (p % w);
+			sy += e * (p / w);
 		}
+		final double lse = max + Math.log(sum), ex = sx / sum, ey = sy / sum;
+		// the target is negligible (below exp(-32)) beyond 8 sigma: sum over that window only
+		final int r = (int) Math.ceil(8 * sigma);
+		final int x1 = Math.max(0, (int) Math.floor(x0) - r), x2 = Math.min(w - 1, (int) Math.ceil(x0) + r);
+		final int y1 = Math.max(0, (int) Math.floor(y0) - r), y2 = Math.min(h - 1, (int) Math.ceil(y0) + r);
+		final double s2 = 2 * sigma * sigma;
+		double gs = 0, gz = 0, glg = 0;
+		for (int y = y1; y <= y2; y++) {
+			for (int x = x1; x <= x2; x++) {
+				final double lg = -((x - x0) * (x - x0) + (y - y0) * (y - y0)) / s2;
+				final double g = Math.exp(lg);
+				gs += g;
+				gz += g * (z[offset + y * w + x] - lse);
+				glg += g * lg;
+			}
+		}
+		// with g = exp(lg) / gs: sum g log g = glg / gs - log gs, sum g log p = gz / gs
+		final double kl = glg / gs - Math.log(gs) - gz / gs;
 		final double dx = ex - x0, dy = ey - y0;
-		return new double[] { glogg - gz, Math.sqrt(dx * dx + dy * dy + 1e-4) };
+		return new double[] { kl, Math.sqrt(dx * dx + dy * dy + 1e-4) };
 	}
 
 	/**
