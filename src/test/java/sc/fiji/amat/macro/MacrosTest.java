@@ -102,4 +102,22 @@ class MacrosTest {
 			StandardCharsets.UTF_8);
 		assertTrue(html.contains("mAP@0.5") && html.contains("detection-amat-standard"), "report");
 	}
+
+	@Test
+	void theLandmarkMacroTrainsAttacksAndReportsFromTheOverlayPoints() throws Exception {
+		final String data = Paths.get("sample-data").toAbsolutePath().toString();
+		// one epoch of a narrow network: the macro as written, kept fast
+		imagej().runMacro(macro("landmarks.ijm"), data + ";" + out + ";1;0,0.1;4");
+		final Path model = out.resolve("landmarks-amat.amat.zip");
+		assertTrue(Files.exists(model), "the landmark macro wrote no model");
+		assertEquals("landmarks", ModelFile.read(model).info().task);
+		assertEquals("amat", ModelFile.read(model).info().training.method);
+		assertTrue(Files.exists(out.resolve("landmarks-amat-standard.amat.zip")));
+		final List<String> csv = Files.readAllLines(out.resolve("landmark-attack-results.csv"), StandardCharsets.UTF_8);
+		assertEquals(31, csv.size(), "a header and one row per test image");
+		assertTrue(csv.get(0).contains("mre mm adversarial") && csv.get(0).contains("sdr clean"), csv.get(0));
+		final String html = new String(Files.readAllBytes(out.resolve("landmark-report").resolve("report.html")),
+			StandardCharsets.UTF_8);
+		assertTrue(html.contains("landmarks-amat-standard") && html.contains("sdr"));
+	}
 }
