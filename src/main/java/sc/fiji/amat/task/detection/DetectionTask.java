@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 
-import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 
 import ij.ImagePlus;
@@ -27,6 +26,7 @@ import sc.fiji.amat.AmatException;
 import sc.fiji.amat.data.LabeledData;
 import sc.fiji.amat.nn.NetworkConfig;
 import sc.fiji.amat.nn.UNet;
+import sc.fiji.amat.task.AbstractTask;
 import sc.fiji.amat.task.BoundarySpec;
 import sc.fiji.amat.task.DatasetMetrics;
 import sc.fiji.amat.task.MetricTable;
@@ -58,7 +58,7 @@ import sc.fiji.amat.task.Task;
  * class, mean matched IoU; per image F1, precision and recall at IoU 0.5.</li>
  * </ul>
  */
-public final class DetectionTask implements Task<Boxes> {
+public final class DetectionTask extends AbstractTask<Boxes> {
 
 	public static final String TYPE = "detection";
 	static final float PRIOR = -2.19f;
@@ -72,11 +72,10 @@ public final class DetectionTask implements Task<Boxes> {
 		"class loss" }, new boolean[] { false, false, false });
 
 	private final List<String> classNames;
-	private final int inputChannels;
-	private final NetworkConfig network;
 	private final DetectionMetrics metrics;
 
 	public DetectionTask(final List<String> classNames, final int inputChannels, final NetworkConfig network) {
+		super(inputChannels, network);
 		if (classNames.isEmpty()) throw new AmatException("Detection needs at least one object class.");
 		if (classNames.size() > 255) throw new AmatException("Detection supports at most 255 classes.");
 		if (classNames.stream().distinct().count() != classNames.size()) {
@@ -84,8 +83,6 @@ public final class DetectionTask implements Task<Boxes> {
 		}
 		if (inputChannels < 1) throw new AmatException("Images need at least one channel.");
 		this.classNames = Collections.unmodifiableList(new ArrayList<>(classNames));
-		this.inputChannels = inputChannels;
-		this.network = network;
 		this.metrics = new DetectionMetrics(classNames);
 	}
 
@@ -109,20 +106,8 @@ public final class DetectionTask implements Task<Boxes> {
 	@Override
 	public JsonObject spec() {
 		final JsonObject o = new JsonObject();
-		final JsonArray a = new JsonArray();
-		classNames.forEach(a::add);
-		o.add("classes", a);
+		o.add("classes", jsonNames(classNames));
 		return o;
-	}
-
-	@Override
-	public int inputChannels() {
-		return inputChannels;
-	}
-
-	@Override
-	public NetworkConfig network() {
-		return network;
 	}
 
 	@Override

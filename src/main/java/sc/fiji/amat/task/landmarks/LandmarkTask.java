@@ -31,6 +31,7 @@ import sc.fiji.amat.AmatException;
 import sc.fiji.amat.data.LabeledData;
 import sc.fiji.amat.nn.NetworkConfig;
 import sc.fiji.amat.nn.UNet;
+import sc.fiji.amat.task.AbstractTask;
 import sc.fiji.amat.task.BoundarySpec;
 import sc.fiji.amat.task.MetricTable;
 import sc.fiji.amat.task.Task;
@@ -58,7 +59,7 @@ import sc.fiji.amat.task.Task;
  * TOTAL, the loss with one threshold.</li>
  * </ul>
  */
-public final class LandmarkTask implements Task<Landmarks> {
+public final class LandmarkTask extends AbstractTask<Landmarks> {
 
 	public static final String TYPE = "landmarks";
 
@@ -95,8 +96,6 @@ public final class LandmarkTask implements Task<Landmarks> {
 	private final List<String> names;
 	private final double pixelSize;
 	private final Options options;
-	private final int inputChannels;
-	private final NetworkConfig network;
 	private final BoundarySpec boundary;
 
 	/**
@@ -105,6 +104,7 @@ public final class LandmarkTask implements Task<Landmarks> {
 	public LandmarkTask(final List<String> names, final double pixelSize, final Options options,
 		final int inputChannels, final NetworkConfig network)
 	{
+		super(inputChannels, network);
 		if (names.isEmpty()) throw new AmatException("Landmark detection needs at least one landmark.");
 		if (new HashSet<>(names).size() != names.size()) {
 			throw new AmatException("Landmark names must be unique, got " + names + ".");
@@ -115,8 +115,6 @@ public final class LandmarkTask implements Task<Landmarks> {
 		this.names = Collections.unmodifiableList(new ArrayList<>(names));
 		this.pixelSize = pixelSize > 0 ? pixelSize : Double.NaN;
 		this.options = options;
-		this.inputChannels = inputChannels;
-		this.network = network;
 		this.boundary = options.boundary == Boundary.TOTAL ? new BoundarySpec(new String[] { "landmark loss" },
 			new boolean[] { false }) : new BoundarySpec(new String[] { "heatmap KL", "soft-argmax error px" },
 				new boolean[] { false, false });
@@ -165,9 +163,7 @@ public final class LandmarkTask implements Task<Landmarks> {
 	@Override
 	public JsonObject spec() {
 		final JsonObject o = new JsonObject();
-		final JsonArray a = new JsonArray();
-		names.forEach(a::add);
-		o.add("landmarks", a);
+		o.add("landmarks", jsonNames(names));
 		if (!Double.isNaN(pixelSize)) o.addProperty("pixel_size_mm", pixelSize);
 		o.addProperty("sigma", options.sigma);
 		o.addProperty("coordinate_weight", options.coordinateWeight);
@@ -193,16 +189,6 @@ public final class LandmarkTask implements Task<Landmarks> {
 		if (spec.has("boundary")) o.boundary = Boundary.parse(spec.get("boundary").getAsString());
 		final double px = spec.has("pixel_size_mm") ? spec.get("pixel_size_mm").getAsDouble() : Double.NaN;
 		return new LandmarkTask(names, px, o, inputChannels, network);
-	}
-
-	@Override
-	public int inputChannels() {
-		return inputChannels;
-	}
-
-	@Override
-	public NetworkConfig network() {
-		return network;
 	}
 
 	@Override

@@ -7,7 +7,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 
-import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 
 import ij.ImagePlus;
@@ -24,6 +23,7 @@ import sc.fiji.amat.AmatException;
 import sc.fiji.amat.data.LabeledData;
 import sc.fiji.amat.nn.NetworkConfig;
 import sc.fiji.amat.nn.UNet;
+import sc.fiji.amat.task.AbstractTask;
 import sc.fiji.amat.task.BoundarySpec;
 import sc.fiji.amat.task.DatasetMetrics;
 import sc.fiji.amat.task.MetricTable;
@@ -44,7 +44,7 @@ import sc.fiji.amat.task.Task;
  * (as in the authors' research code).</li>
  * </ul>
  */
-public final class SegmentationTask implements Task<Mask> {
+public final class SegmentationTask extends AbstractTask<Mask> {
 
 	public static final String TYPE = "segmentation";
 
@@ -56,10 +56,9 @@ public final class SegmentationTask implements Task<Mask> {
 		new boolean[] { true });
 
 	private final List<String> classNames;
-	private final int inputChannels;
-	private final NetworkConfig network;
 
 	public SegmentationTask(final List<String> classNames, final int inputChannels, final NetworkConfig network) {
+		super(inputChannels, network);
 		if (classNames.size() < 2) {
 			throw new AmatException("Segmentation needs at least two classes (background and one foreground), got " +
 				classNames + ".");
@@ -67,8 +66,6 @@ public final class SegmentationTask implements Task<Mask> {
 		if (classNames.size() > 255) throw new AmatException("Segmentation supports at most 255 classes.");
 		if (inputChannels < 1) throw new AmatException("Images need at least one channel.");
 		this.classNames = Collections.unmodifiableList(new ArrayList<>(classNames));
-		this.inputChannels = inputChannels;
-		this.network = network;
 	}
 
 	/** Class names "background", "class 1", ..., "class K-1". */
@@ -95,20 +92,8 @@ public final class SegmentationTask implements Task<Mask> {
 	@Override
 	public JsonObject spec() {
 		final JsonObject o = new JsonObject();
-		final JsonArray a = new JsonArray();
-		classNames.forEach(a::add);
-		o.add("classes", a);
+		o.add("classes", jsonNames(classNames));
 		return o;
-	}
-
-	@Override
-	public int inputChannels() {
-		return inputChannels;
-	}
-
-	@Override
-	public NetworkConfig network() {
-		return network;
 	}
 
 	@Override
