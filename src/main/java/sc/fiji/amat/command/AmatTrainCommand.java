@@ -63,7 +63,8 @@ public class AmatTrainCommand extends CommandSupport {
 		description = "A single label file instead of a label folder, in a form the task reads (e.g. a CSV)")
 	private File label_file;
 
-	@Parameter(label = "Task (segmentation, ...)", description = "A task type: see Tasks.names(), e.g. segmentation")
+	@Parameter(label = "Task (e.g. segmentation, landmarks, detection)",
+		description = "A task type: every TaskType plugin found, e.g. segmentation, landmarks, detection")
 	private String task = "segmentation";
 
 	@Parameter(label = "Training method", choices = { "Standard", "SAT", "AMAT" })

@@ -162,13 +162,14 @@ public final class ModelTrainer<L> {
 				method.startEpoch(epoch);
 				final int[] order = permutation(train.size(), new Random(settings.seed * 1_000_003L + epoch));
 				double lossSum = 0;
-				int steps = 0;
+				int steps = 0, skipped = 0;
 				for (int s = 0; s < stepsPerEpoch; s++) {
 					final int from = s * settings.batchSize, to = Math.min(train.size(), from + settings.batchSize);
 					final int[] pos = java.util.Arrays.copyOfRange(order, from, to);
 					engine.setRandomSeed((int) (settings.seed * 31 + epoch * 100_003L + s));
 					final float loss = session.step(train, pos);
-					lossSum += loss;
+					if (Float.isFinite(loss)) lossSum += loss;
+					else skipped++;
 					steps++;
 					final double perStep = (System.nanoTime() - startNanos) / 1e9 / (epochsRun * stepsPerEpoch + steps);
 					listener.step(epoch, s + 1, stepsPerEpoch, loss, perStep * ((settings.epochs - epoch + 1) *
@@ -195,13 +196,18 @@ public final class ModelTrainer<L> {
 				}
 				final double seconds = (System.nanoTime() - epochStart) / 1e9;
 				final double left = (System.nanoTime() - startNanos) / 1e9 / epochsRun * (settings.epochs - epoch);
-				record(history, "loss", lossSum / steps);
+				if (skipped > 0) {
+					listener.message(String.format(java.util.Locale.ROOT, "epoch %d: %d of %d steps skipped (loss or " +
+						"gradients not finite)", epoch, skipped, steps));
+				}
+				final double epochLoss = steps > skipped ? lossSum / (steps - skipped) : Double.NaN;
+				record(history, "loss", epochLoss);
 				record(history, "validation", metric);
 				record(history, "seconds", seconds);
 				info.training.epochsCompleted = epoch;
 				info.training.methodState = method.state();
 				info.training.history = history;
-				listener.epochEnded(new TrainingListener.EpochSummary(epoch, settings.epochs, lossSum / steps,
+				listener.epochEnded(new TrainingListener.EpochSummary(epoch, settings.epochs, epochLoss,
 					task.metricName(), metric, improved, seconds, left, method.statistics()));
 				if (settings.checkpoint != null) {
 					writeCheckpoint(amatModel, optimizer, best, bestValue, epoch);
@@ -227,6 +233,9 @@ public final class ModelTrainer<L> {
 	 * A network, its DJL trainer with the stateful optimizer, and the training-mode attack
 	 * target: everything one training step needs. Also used by the benchmark.
 	 */
+	/** Bad steps in a row after which training stops. */
+	static final int MAX_SKIPPED_IN_A_ROW = 3;
+
 	final class Session {
 
 		final Model model;
@@ -252,10 +261,79 @@ public final class ModelTrainer<L> {
 				false), task, true, normalization.validRange());
 		}
 
+		/** Steps skipped one after the other because their loss or gradients were not finite. */
+		private int skippedInARow;
+
+		/**
+		 * Leaves the weights as they are after a step whose loss or gradients are not finite (a
+		 * rare overflow, e.g. on an adversarial batch), so one bad batch cannot spoil the model;
+		 * fails when {@value #MAX_SKIPPED_IN_A_ROW} steps in a row are bad, which no learning
+		 * rate that trains would give. Returns NaN: the step has no loss to average.
+		 */
+		private float skip(final float value) {
+			zeroGradients();
+			restore(buffers);
+			if (++skippedInARow >= MAX_SKIPPED_IN_A_ROW) {
+				throw new AmatException("The training loss or its gradients were not finite (" + value + ") in " +
+					MAX_SKIPPED_IN_A_ROW + " steps in a row: lower the learning rate.");
+			}
+			return Float.NaN;
+		}
+
+		/** True when every parameter's gradient is finite (one reduction per parameter). */
+		boolean gradientsFinite() {
+			for (final ai.djl.util.Pair<String, ai.djl.nn.Parameter> p : trainer.getModel().getBlock().getParameters()) {
+				final NDArray w = p.getValue().getArray();
+				if (!w.hasGradient()) continue;
+				try (NDArray g = w.getGradient(); NDArray sum = g.sum()) {
+					if (!Float.isFinite(sum.getFloat())) return false;
+				}
+			}
+			return true;
+		}
+
+		/** Copies of the arrays a forward pass changes in place (batch norm's running statistics). */
+		private List<NDArray> buffers;
+
+		/** The parameters without gradients (running statistics), copied into the step's manager. */
+		private List<NDArray> snapshot(final NDManager m) {
+			final List<NDArray> out = new java.util.ArrayList<>();
+			for (final ai.djl.util.Pair<String, ai.djl.nn.Parameter> p : trainer.getModel().getBlock().getParameters()) {
+				final NDArray a = p.getValue().getArray();
+				if (a.hasGradient()) continue;
+				final NDArray copy = a.duplicate();
+				copy.attach(m);
+				out.add(copy);
+			}
+			return out;
+		}
+
+		/** Puts back what {@link #snapshot} copied, in the same order. */
+		private void restore(final List<NDArray> copies) {
+			int k = 0;
+			for (final ai.djl.util.Pair<String, ai.djl.nn.Parameter> p : trainer.getModel().getBlock().getParameters()) {
+				final NDArray a = p.getValue().getArray();
+				if (a.hasGradient()) continue;
+				a.set(new ai.djl.ndarray.index.NDIndex("..."), copies.get(k++));
+			}
+		}
+
+		/** Sets every gradient to zero, also where it holds NaN or infinity (which g - g keeps). */
+		private void zeroGradients() {
+			for (final ai.djl.util.Pair<String, ai.djl.nn.Parameter> p : trainer.getModel().getBlock().getParameters()) {
+				final NDArray w = p.getValue().getArray();
+				if (!w.hasGradient()) continue;
+				try (NDArray g = w.getGradient()) {
+					g.set(new ai.djl.ndarray.index.NDIndex("..."), 0);
+				}
+			}
+		}
+
 		/** One optimisation step on the samples at the given positions; returns the training loss. */
 		float step(final LabeledData<L> train, final int[] pos) {
 			if (splits > 1 && pos.length > 1) return splitStep(train, pos);
 			try (NDManager m = trainer.getManager().newSubManager()) {
+				buffers = snapshot(m);
 				final NDArray x = train.batch(m, pos);
 				final List<L> labels = train.labels(pos);
 				final NDList y = task.encodeLabels(m, labels, train.height(), train.width());
@@ -275,12 +353,12 @@ public final class ModelTrainer<L> {
 					}
 					if (loss == null) throw new IllegalStateException(method.name() + " gave no loss to train on");
 					value = loss.getFloat();
-					if (!Float.isFinite(value)) {
-						throw new AmatException("The training loss became " + value + ": lower the learning rate.");
-					}
+					if (!Float.isFinite(value)) return skip(value);
 					gc.backward(loss);
 				}
+				if (!gradientsFinite()) return skip(Float.NaN);
 				trainer.step();
+				skippedInARow = 0;
 				return value;
 			}
 		}
@@ -299,6 +377,7 @@ public final class ModelTrainer<L> {
 			final int[][] parts = BatchSplit.parts(pos, splits);
 			final int n = pos.length;
 			try (NDManager m = trainer.getManager().newSubManager()) {
+				buffers = snapshot(m);
 				final List<Batch<L>> batches = new java.util.ArrayList<>();
 				final NDArray[] adversarial = new NDArray[parts.length];
 				for (int j = 0; j < parts.length; j++) {
@@ -329,14 +408,14 @@ public final class ModelTrainer<L> {
 						}
 						if (loss == null) throw new IllegalStateException(method.name() + " gave no loss to train on");
 						final float v = loss.getFloat();
-						if (!Float.isFinite(v)) {
-							throw new AmatException("The training loss became " + v + ": lower the learning rate.");
-						}
+						if (!Float.isFinite(v)) return skip(v);
 						value += v;
 						gc.backward(loss);
 					}
 				}
+				if (!gradientsFinite()) return skip(Float.NaN);
 				trainer.step();
+				skippedInARow = 0;
 				return value;
 			}
 		}
