@@ -54,6 +54,7 @@ public final class Main {
 			"            --task segmentation (default; or another task type: " + sc.fiji.amat.task.Tasks.names() + ")\n" + //
 			"            --epochs 25 --threads (all cores) --out target/demo --seed 42 --adv-epochs 8 --adv-steps 5\n" + //
 			"            --sat-eps 0.05,0.15 --amat-delta 0.04 --amat-threshold mean --report-steps 10 --no-report\n" + //
+			"            --adv-lr-factor 0.5 (adversarial fine-tuning rate / standard rate; 1 with --cold)\n" + //
 			"  bench     time standard, SAT and AMAT steps and a PGD-T attack on one U-Net and batch\n" + //
 			"            --size 128 --depth 3 --width 16 --norm batch --batch 8 --steps 20 --threads 1 --repeats 5\n" + //
 			"  generate  write the sample data of every task (or --task NAME): --out sample-data --seed 1\n" + //
