@@ -70,4 +70,18 @@ public final class Box {
 		return String.format(Locale.ROOT, "%s [%.1f, %.1f, %.1f, %.1f]%s", className, x0, y0, x1, y1, Double.isNaN(score)
 			? "" : String.format(Locale.ROOT, " %.3f", score));
 	}
+
+	/** Same class, corners and score (NaN equals NaN): a value, as labels must be. */
+	@Override
+	public boolean equals(final Object o) {
+		if (!(o instanceof Box)) return false;
+		final Box b = (Box) o;
+		return className.equals(b.className) && Double.compare(x0, b.x0) == 0 && Double.compare(y0, b.y0) == 0 && Double
+			.compare(x1, b.x1) == 0 && Double.compare(y1, b.y1) == 0 && Double.compare(score, b.score) == 0;
+	}
+
+	@Override
+	public int hashCode() {
+		return java.util.Objects.hash(className, x0, y0, x1, y1, score);
+	}
 }

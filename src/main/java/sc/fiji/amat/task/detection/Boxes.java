@@ -43,4 +43,14 @@ public final class Boxes implements Iterable<Box> {
 	public String toString() {
 		return boxes.toString();
 	}
+
+	@Override
+	public boolean equals(final Object o) {
+		return o instanceof Boxes && boxes.equals(((Boxes) o).boxes);
+	}
+
+	@Override
+	public int hashCode() {
+		return boxes.hashCode();
+	}
 }
