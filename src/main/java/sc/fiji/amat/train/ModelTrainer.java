@@ -280,16 +280,24 @@ public final class ModelTrainer<L> {
 			return Float.NaN;
 		}
 
-		/** True when every parameter's gradient is finite (one reduction per parameter). */
+		/**
+		 * True when every parameter's gradient is finite: the gradients' sums are added on the
+		 * device and read back once (NaN and infinity survive the sum), so the check costs one
+		 * synchronisation per step, not one per parameter.
+		 */
 		boolean gradientsFinite() {
-			for (final ai.djl.util.Pair<String, ai.djl.nn.Parameter> p : trainer.getModel().getBlock().getParameters()) {
-				final NDArray w = p.getValue().getArray();
-				if (!w.hasGradient()) continue;
-				try (NDArray g = w.getGradient(); NDArray sum = g.sum()) {
-					if (!Float.isFinite(sum.getFloat())) return false;
+			try (NDManager m = trainer.getManager().newSubManager()) {
+				NDArray total = null;
+				for (final ai.djl.util.Pair<String, ai.djl.nn.Parameter> p : trainer.getModel().getBlock().getParameters()) {
+					final NDArray w = p.getValue().getArray();
+					if (!w.hasGradient()) continue;
+					final NDArray g = w.getGradient();
+					g.attach(m);
+					final NDArray sum = g.sum();
+					total = total == null ? sum : total.add(sum);
 				}
+				return total == null || Float.isFinite(total.getFloat());
 			}
-			return true;
 		}
 
 		/** Copies of the arrays a forward pass changes in place (batch norm's running statistics). */
