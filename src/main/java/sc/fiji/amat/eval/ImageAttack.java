@@ -100,10 +100,11 @@ public final class ImageAttack {
 				}
 				System.arraycopy(xa.toFloatArray(), 0, adv, from * size, values.length);
 				final NDList outClean = model.forward(x, false), outAdv = model.forward(xa, false);
-				cleanPred.add(task.predictionImage(outClean));
-				advPred.add(task.predictionImage(outAdv));
-				r.cleanPredicted.addAll(task.predict(outClean));
-				r.adversarialPredicted.addAll(task.predict(outAdv));
+				final List<L> predictedClean = task.predict(outClean), predictedAdv = task.predict(outAdv);
+				cleanPred.add(task.predictionImage(predictedClean, in.height, in.width));
+				advPred.add(task.predictionImage(predictedAdv, in.height, in.width));
+				r.cleanPredicted.addAll(predictedClean);
+				r.adversarialPredicted.addAll(predictedAdv);
 				final NDArray d = xa.sub(x);
 				final float[] l2 = Norm.L2.of(d).toFloatArray(), linf = Norm.LINF.of(d).toFloatArray();
 				final float[] lossClean = y == null ? null : task.loss(outClean, y).toFloatArray();

@@ -141,8 +141,8 @@ public interface Task<L> {
 	}
 
 	/**
-	 * The network's prediction for a batch as an image of dimensions (X, Y, N): class indices
-	 * for segmentation, a rendering of points or boxes for other tasks.
+	 * Predictions ({@link #predict}) as an image of dimensions (X, Y, N) of the given size: class
+	 * indices for segmentation, a rendering of points or boxes for other tasks.
 	 */
-	RandomAccessibleInterval<? extends RealType<?>> predictionImage(NDList output);
+	RandomAccessibleInterval<? extends RealType<?>> predictionImage(List<L> predicted, int height, int width);
 }

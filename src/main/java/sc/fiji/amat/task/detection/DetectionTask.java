@@ -402,10 +402,9 @@ public final class DetectionTask extends AbstractTask<Boxes> {
 
 	/** Box outlines, value class index + 1 on 0, (X, Y, N), 8-bit. */
 	@Override
-	public RandomAccessibleInterval<UnsignedByteType> predictionImage(final NDList output) {
-		final List<Boxes> boxes = predict(output);
-		final NDArray out = output.singletonOrThrow();
-		final int h = (int) out.getShape().get(2), w = (int) out.getShape().get(3);
+	public RandomAccessibleInterval<UnsignedByteType> predictionImage(final List<Boxes> boxes, final int h,
+		final int w)
+	{
 		final byte[] all = new byte[boxes.size() * w * h];
 		final int[] one = new int[w * h];
 		for (int i = 0; i < boxes.size(); i++) {

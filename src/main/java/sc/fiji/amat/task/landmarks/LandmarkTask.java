@@ -433,10 +433,9 @@ public final class LandmarkTask extends AbstractTask<Landmarks> {
 
 	/** (X, Y, N), 8-bit: landmark k + 1 drawn as a small cross at its predicted pixel, 0 elsewhere. */
 	@Override
-	public RandomAccessibleInterval<UnsignedByteType> predictionImage(final NDList output) {
-		final NDArray z = output.singletonOrThrow();
-		final int h = (int) z.getShape().get(2), w = (int) z.getShape().get(3);
-		final List<Landmarks> pred = predict(output);
+	public RandomAccessibleInterval<UnsignedByteType> predictionImage(final List<Landmarks> pred, final int h,
+		final int w)
+	{
 		final byte[] all = new byte[pred.size() * h * w];
 		for (int i = 0; i < pred.size(); i++) {
 			final int[] drawn = new int[h * w];

@@ -285,9 +285,9 @@ public final class SegmentationTask extends AbstractTask<Mask> {
 
 	/** Class indices, (X, Y, N), 8-bit. */
 	@Override
-	public RandomAccessibleInterval<UnsignedByteType> predictionImage(final NDList output) {
-		final List<Mask> masks = predict(output);
-		final int w = masks.get(0).width(), h = masks.get(0).height();
+	public RandomAccessibleInterval<UnsignedByteType> predictionImage(final List<Mask> masks, final int h,
+		final int w)
+	{
 		final byte[] all = new byte[masks.size() * w * h];
 		for (int i = 0; i < masks.size(); i++) System.arraycopy(masks.get(i).classes(), 0, all, i * w * h, w * h);
 		return ArrayImgs.unsignedBytes(all, w, h, masks.size());
