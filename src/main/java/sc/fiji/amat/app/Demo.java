@@ -27,8 +27,8 @@ import sc.fiji.amat.train.TrainingSettings;
 
 /**
  * The main job, headless: trains a network on a task's sample data (segmentation unless
- * {@code --task} names another), saves the model,
- * reloads it and evaluates it on the held-out test images; then trains SAT at two noise sizes
+ * {@code --task} names another), saves the model, reloads it and evaluates it on the held-out
+ * test images; then trains SAT at two noise sizes
  * and AMAT (thresholds calibrated on the standard model), and writes the robustness report of
  * all four models with their scores.
  */

@@ -58,8 +58,8 @@ final class Story {
 		steps = args.getInt("adv-steps", 5);
 		satEps = ReportSettings.parseEps(args.get("sat-eps", "0.05,0.15"));
 		amatDelta = args.getDouble("amat-delta", 0.04);
-		// fine-tuning a warm-started model at the full rate diverged once in the landmark demo
-		// (AMAT: a NaN loss in one run, a loss jump 0.15 -> 1.35 in the last epoch of another)
+		// fine-tuning a warm-started model at the full rate diverged in both landmark demo runs
+		// tried (AMAT: a NaN loss in one, a loss jump 0.15 -> 1.35 in the last epoch of the other)
 		warm = !args.flag("cold");
 		advLrFactor = args.getDouble("adv-lr-factor", warm ? 0.5 : 1);
 		statistic = Thresholds.Statistic.parse(args.get("amat-threshold", "mean"));
