@@ -67,6 +67,7 @@ public final class Engines {
 			Thread.currentThread().setContextClassLoader(Engines.class.getClassLoader());
 			final Engine e = Engine.getEngine(PYTORCH);
 			e.getVersion(); // forces the native library to load now, not at the first tensor
+			ConvolutionBackend.set(ConvolutionBackend.oneDnnRequested());
 			return e;
 		}
 		catch (final RuntimeException | UnsatisfiedLinkError | NoClassDefFoundError err) {
