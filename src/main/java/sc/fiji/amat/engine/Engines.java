@@ -133,23 +133,14 @@ public final class Engines {
 		}
 	}
 
-	/** The one sentence shown when the PyTorch natives cannot be loaded. */
+	/** The one sentence shown when the PyTorch natives cannot be loaded: the platform and the jar it lacks. */
 	public static String missingNativesMessage() {
-		return "The PyTorch " + AmatVersion.pytorch() + " native library for " + platform() +
-			" could not be loaded: install the AMAT update site in Fiji, or put " +
-			"pytorch-engine-" + AmatVersion.djl() + ".jar, pytorch-jni-" + AmatVersion.pytorch() + "-" +
-			AmatVersion.djl() + ".jar and pytorch-native-cpu-" + AmatVersion.pytorch() + "-" + platform() +
-			".jar (Maven Central, group ai.djl.pytorch) on the class path.";
+		return NativePlatform.current().missingNativesMessage();
 	}
 
 	/** The platform classifier of DJL's native jars for this machine, e.g. linux-x86_64. */
 	public static String platform() {
-		final String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
-		final String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
-		final String o = os.startsWith("win") ? "win" : os.startsWith("mac") ? "osx" : "linux";
-		final String a = arch.equals("amd64") || arch.equals("x86_64") ? "x86_64" : arch.equals("aarch64") ||
-			arch.equals("arm64") ? "aarch64" : arch;
-		return o + "-" + a;
+		return NativePlatform.current().classifier();
 	}
 
 	/**

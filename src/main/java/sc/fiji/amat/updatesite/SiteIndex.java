@@ -13,8 +13,9 @@ import org.scijava.util.FileUtils;
 /**
  * What a Fiji update site's {@code db.xml.gz} says: one record per file, keyed, as the updater
  * keys them, by the file name without its version ({@code jars/imglib2-8.0.1.jar} is
- * {@code jars/imglib2.jar}; a classifier stays: {@code jars/linux64/x-1.0-linux-x86_64.jar} is
- * {@code jars/linux64/x-linux-x86_64.jar}).
+ * {@code jars/imglib2.jar}; a classifier scijava-common knows stays: {@code jars/linux64/x-1.0-linux-x86_64.jar}
+ * is {@code jars/linux64/x-linux-x86_64.jar}, but {@code x-1.0-osx-aarch64.jar} is {@code x.jar} and
+ * {@code x-1.0-win-x86_64.jar} keeps its version).
  */
 public final class SiteIndex {
 

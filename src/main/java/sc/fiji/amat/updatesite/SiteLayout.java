@@ -12,10 +12,13 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import sc.fiji.amat.engine.NativePlatform;
+
 /**
  * Which jar goes where: the plugin to {@code plugins/}, a dependency to {@code jars/}, one with a
- * native classifier to Fiji's folder for that platform ({@code jars/linux64/}), the CUDA natives
- * and ONNX Runtime to separate add-on sites, and nothing that a stock Fiji already ships.
+ * native classifier to Fiji's folder for that platform ({@code jars/linux64/}, {@code jars/win64/},
+ * {@code jars/macos-arm64/}), the CUDA natives and ONNX Runtime to separate add-on sites, and
+ * nothing that a stock Fiji already ships.
  */
 public final class SiteLayout {
 
@@ -55,16 +58,8 @@ public final class SiteLayout {
 	 */
 	private static final Pattern ONNX = Pattern.compile("onnxruntime(-engine)?");
 
-	/** Native classifiers (DJL's {@code os-arch}) and Fiji's platform folders. */
-	private static final Map<String, String> PLATFORMS = new LinkedHashMap<>();
-	static {
-		PLATFORMS.put("linux-x86_64", "linux64");
-		PLATFORMS.put("linux-aarch64", "linux-arm64");
-		PLATFORMS.put("osx-x86_64", "macos64");
-		PLATFORMS.put("osx-aarch64", "macos-arm64");
-		PLATFORMS.put("win-x86_64", "win64");
-	}
-	private static final Pattern CLASSIFIER = Pattern.compile(".*-((?:linux|osx|win)-(?:x86_64|aarch64))");
+	/** A native classifier (DJL's {@code os-arch}) at the end of a jar's name; {@link NativePlatform} names its Fiji folder. */
+	private static final Pattern CLASSIFIER = Pattern.compile(".*-((?:linux|osx|win)-(?:x86_64|aarch64))\\.jar");
 
 	private SiteLayout() {}
 
@@ -91,10 +86,14 @@ public final class SiteLayout {
 		return ONNX.matcher(baseName(jar)).matches();
 	}
 
-	/** Fiji's platform folder for a native-classifier jar ({@code linux64}), or null. */
+	/**
+	 * Fiji's platform folder for a native-classifier jar ({@code linux64}, {@code win64}, {@code macos-arm64}), or
+	 * null. Read off the full name: the updater's unversioned name may lose the classifier with the version
+	 * ({@code pytorch-native-cpu-2.5.1-osx-aarch64.jar} is {@code pytorch-native-cpu.jar} to it).
+	 */
 	public static String platform(final Path jar) {
-		final Matcher m = CLASSIFIER.matcher(baseName(jar));
-		return m.matches() ? PLATFORMS.get(m.group(1)) : null;
+		final Matcher m = CLASSIFIER.matcher(jar.getFileName().toString());
+		return m.matches() ? NativePlatform.ofClassifier(m.group(1)).fijiFolder() : null;
 	}
 
 	/** Where a dependency jar lies in a Fiji installation: {@code jars/NAME} or {@code jars/PLATFORM/NAME}. */

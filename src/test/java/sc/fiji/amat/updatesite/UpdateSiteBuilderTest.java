@@ -80,6 +80,35 @@ class UpdateSiteBuilderTest {
 	}
 
 	@Test
+	void everyPlatformsNativesGoToItsFijiFolder() throws IOException {
+		final List<Path> deps = new ArrayList<>();
+		for (final String c : new String[] { "linux-x86_64", "win-x86_64", "osx-aarch64" })
+			deps.add(jar("pytorch-native-cpu-2.5.1-" + c + ".jar", c, T0));
+		for (final String c : new String[] { "linux-x86_64", "win-x86_64" })
+			deps.add(jar("pytorch-native-cu124-2.5.1-" + c + ".jar", "cuda " + c, T0));
+		final SiteLayout.Plan plan = SiteLayout.plan(null, deps);
+		assertEquals(Arrays.asList("jars/linux64/pytorch-native-cpu-2.5.1-linux-x86_64.jar",
+			"jars/win64/pytorch-native-cpu-2.5.1-win-x86_64.jar", "jars/macos-arm64/pytorch-native-cpu-2.5.1-osx-aarch64.jar"),
+			new ArrayList<>(plan.main.keySet()));
+		assertEquals(Arrays.asList("jars/linux64/pytorch-native-cu124-2.5.1-linux-x86_64.jar",
+			"jars/win64/pytorch-native-cu124-2.5.1-win-x86_64.jar"), new ArrayList<>(plan.cuda.keySet()));
+		final Path site = dir.resolve("site");
+		new UpdateSiteBuilder(site).build(plan.main);
+		final SiteIndex index = DbXmlReader.read(site.resolve("db.xml.gz"), true);
+		for (final String path : plan.main.keySet())
+			assertEquals(Arrays.asList(path.split("/")[1]), index.get(path).platforms, path);
+		// the updater's identity of a file (scijava-common's stripFilenameVersion) knows "linux-x86_64" as a
+		// classifier, takes "-osx-aarch64" for part of the version, and leaves a name with "win-x86_64" whole
+		assertEquals("jars/linux64/pytorch-native-cpu-linux-x86_64.jar", SiteIndex.unversioned(
+			"jars/linux64/pytorch-native-cpu-2.5.1-linux-x86_64.jar"));
+		assertEquals("jars/macos-arm64/pytorch-native-cpu.jar", SiteIndex.unversioned(
+			"jars/macos-arm64/pytorch-native-cpu-2.5.1-osx-aarch64.jar"));
+		assertEquals("jars/win64/pytorch-native-cpu-2.5.1-win-x86_64.jar", SiteIndex.unversioned(
+			"jars/win64/pytorch-native-cpu-2.5.1-win-x86_64.jar"));
+		assertEquals(Arrays.asList(), UpdateSiteBuilder.verify(site));
+	}
+
+	@Test
 	void twoVersionsOfOneJarAreRefused() throws IOException {
 		final List<Path> deps = new ArrayList<>(Arrays.asList(jar("api-0.33.0.jar", "a", T0)));
 		Files.createDirectories(dir.resolve("other"));

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.Method;
 import java.net.URL;
@@ -21,63 +20,31 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
-import java.util.jar.JarOutputStream;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import sc.fiji.amat.AmatVersion;
-import sc.fiji.amat.command.AmatTrainCommand;
 import sc.fiji.amat.updatesite.SiteIndex.FileRecord;
 
 /**
- * The real site, built in a temporary folder from this build's classes (packed as the plugin
- * jar) and its runtime class path (which Maven writes to target/amat-runtime-classpath.txt before
- * the tests; no packaged build needed): every listed file is there with its checksum and size,
- * nothing Fiji ships is on it, and SciJava finds the commands on the site's jars plus Fiji's core
- * jars alone, in a class loader that does not see the test's class path.
+ * The real site ({@link RealSite}: this build's classes, its runtime class path and the other
+ * platforms' natives, as {@code mvn package} builds it): every listed file is there with its
+ * checksum and size, nothing Fiji ships is on it, and SciJava finds the commands on the site's jars
+ * plus Fiji's core jars alone, in a class loader that does not see the test's class path.
  */
 class UpdateSiteDiscoveryTest {
 
-	@TempDir
-	static Path dir;
 	private static Path site;
 	private static SiteLayout.Plan plan;
 
 	@BeforeAll
 	static void buildSite() throws Exception {
-		final Path classes = Paths.get(AmatTrainCommand.class.getProtectionDomain().getCodeSource().getLocation()
-			.toURI());
-		final Path pluginJar = Files.isDirectory(classes) ? pack(classes, dir.resolve("AMAT_-" + AmatVersion
-			.library() + ".jar")) : classes;
-		final Path classPath = Paths.get("target", "amat-runtime-classpath.txt");
-		assertTrue(Files.isRegularFile(classPath), classPath +
-			" is missing: Maven writes it (generate-test-resources) before running the tests");
-		plan = SiteLayout.plan(pluginJar, UpdateSiteBuilder.jars(classPath));
-		site = dir.resolve("update-site");
-		new UpdateSiteBuilder(site).build(plan.main);
-	}
-
-	/** The plugin jar as Maven would pack it: the compiled classes and resources, plugin index included. */
-	private static Path pack(final Path classes, final Path jar) throws IOException {
-		final List<Path> files;
-		try (Stream<Path> s = Files.walk(classes)) {
-			files = s.filter(p -> !p.equals(classes)).sorted().collect(Collectors.toList());
-		}
-		try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
-			for (final Path f : files) {
-				final String name = classes.relativize(f).toString().replace('\\', '/');
-				out.putNextEntry(new JarEntry(Files.isDirectory(f) ? name + "/" : name));
-				if (!Files.isDirectory(f)) Files.copy(f, out);
-				out.closeEntry();
-			}
-		}
-		return jar;
+		final RealSite real = RealSite.get();
+		plan = real.plan;
+		site = real.site;
 	}
 
 	@Test
@@ -110,14 +77,15 @@ class UpdateSiteDiscoveryTest {
 		for (final FileRecord r : index.records())
 			names.add(SiteIndex.unversioned(r.filename));
 		assertEquals(new TreeSet<>(Arrays.asList("plugins/AMAT_.jar", "jars/api.jar", "jars/pytorch-engine.jar",
-			"jars/pytorch-jni.jar", "jars/linux64/pytorch-native-cpu-linux-x86_64.jar")), names);
+			"jars/pytorch-jni.jar", "jars/linux64/pytorch-native-cpu-linux-x86_64.jar",
+			"jars/win64/pytorch-native-cpu-2.5.1-win-x86_64.jar", "jars/macos-arm64/pytorch-native-cpu.jar")), names);
 		for (final FileRecord r : index.records())
 			assertFalse(SiteLayout.shippedByFiji(Paths.get(r.filename)), r.filename);
 		final List<String> left = plan.shippedByFiji.stream().map(SiteLayout::baseName).collect(Collectors.toList());
 		assertTrue(left.containsAll(Arrays.asList("ij", "imglib2", "scijava-common", "gson", "jna", "slf4j-api")), left
 			.toString());
 		assertEquals(Arrays.asList("linux64"), index.get("jars/linux64/pytorch-native-cpu-linux-x86_64.jar").platforms);
-		assertEquals(4, index.get("plugins/AMAT_.jar").current.dependencies.size());
+		assertEquals(6, index.get("plugins/AMAT_.jar").current.dependencies.size());
 		assertTrue(plan.cuda.isEmpty(), "the CUDA natives come only with -Pcuda");
 		assertEquals(new TreeSet<>(Arrays.asList("onnxruntime", "onnxruntime-engine")), plan.onnx.values().stream().map(
 			SiteLayout::baseName).collect(Collectors.toCollection(TreeSet::new)), "ONNX Runtime goes on its add-on site");
