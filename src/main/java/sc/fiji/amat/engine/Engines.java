@@ -159,13 +159,18 @@ public final class Engines {
 
 	/**
 	 * Chooses the devices for training from a user's words: any {@link #device} choice, or
-	 * several GPUs of this machine: "gpus 0,1" (or "gpus 0 1"), "all gpus" (or "gpus all").
+	 * several GPUs of this machine: "gpus 0,1" (or "gpus 0 1"), "all gpus" (or "gpus all"). Each
+	 * device passes {@link KernelSelfTest#require} first (unless -D{@value KernelSelfTest#SKIP_PROPERTY}=skip).
 	 */
 	public static Device[] devices(final String choice) {
 		final int[] gpus = parseDevices(choice, gpuCount());
-		if (gpus.length == 0) return new Device[] { Device.cpu() };
-		final Device[] out = new Device[gpus.length];
+		final Device[] out = new Device[Math.max(1, gpus.length)];
+		out[0] = Device.cpu();
 		for (int i = 0; i < gpus.length; i++) out[i] = Device.gpu(gpus[i]);
+		// PyTorch's kernels are checked once per device and JVM before anything trains or attacks
+		if (!"skip".equals(System.getProperty(KernelSelfTest.SKIP_PROPERTY))) {
+			for (final Device d : out) KernelSelfTest.require(d);
+		}
 		return out;
 	}
 

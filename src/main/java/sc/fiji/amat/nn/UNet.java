@@ -24,7 +24,8 @@ import java.util.List;
  * convolutions with normalisation and ReLU, 2x2 max pooling down, and up again with a learned
  * 2x2 stride-2 up-convolution written as a 1x1 convolution to 4C channels and a pixel shuffle
  * (DJL's Conv2dTranspose is not implemented on PyTorch), skip connections by concatenation,
- * and a 1x1 convolution to {@code outputs} channels at the end.
+ * and a 1x1 convolution to {@code outputs} channels at the end. With {@link FiniteCheck} on, it
+ * names the first layer whose output is not finite.
  */
 public final class UNet extends AbstractBlock {
 
@@ -43,13 +44,13 @@ public final class UNet extends AbstractBlock {
 		this.outputs = outputs;
 		final int w = config.width();
 		for (int level = 0; level < depth; level++) {
-			down.add(addChildBlock("down" + level, doubleConv(w << level, config.norm())));
+			down.add(addChildBlock("down" + level, doubleConv("down" + level, w << level, config.norm())));
 		}
 		pool = addChildBlock("pool", Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)));
-		bottom = addChildBlock("bottom", doubleConv(w << depth, config.norm()));
+		bottom = addChildBlock("bottom", doubleConv("bottom", w << depth, config.norm()));
 		for (int level = depth - 1; level >= 0; level--) {
-			up.add(addChildBlock("up" + level, upConv(w << level)));
-			merge.add(addChildBlock("merge" + level, doubleConv(w << level, config.norm())));
+			up.add(addChildBlock("up" + level, upConv("up" + level, w << level)));
+			merge.add(addChildBlock("merge" + level, doubleConv("merge" + level, w << level, config.norm())));
 		}
 		head = addChildBlock("head", Conv2d.builder().setKernelShape(new Shape(1, 1)).setFilters(outputs).build());
 	}
@@ -58,8 +59,8 @@ public final class UNet extends AbstractBlock {
 		return norm == NetworkConfig.Norm.BATCH ? BatchNorm.builder().build() : new InstanceNorm();
 	}
 
-	static Block doubleConv(final int channels, final NetworkConfig.Norm norm) {
-		final SequentialBlock b = new SequentialBlock();
+	static Block doubleConv(final String name, final int channels, final NetworkConfig.Norm norm) {
+		final SequentialBlock b = new CheckedSequential(name);
 		for (int i = 0; i < 2; i++) {
 			b.add(Conv2d.builder().setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1)).setFilters(channels)
 				.optBias(false).build());
@@ -70,8 +71,8 @@ public final class UNet extends AbstractBlock {
 	}
 
 	/** 2x2 stride-2 transposed convolution as a 1x1 convolution to 4C channels and a pixel shuffle. */
-	static Block upConv(final int channels) {
-		final SequentialBlock b = new SequentialBlock();
+	static Block upConv(final String name, final int channels) {
+		final SequentialBlock b = new CheckedSequential(name);
 		b.add(Conv2d.builder().setKernelShape(new Shape(1, 1)).setFilters(4 * channels).build());
 		b.add(new PixelShuffle());
 		return b;
@@ -81,12 +82,12 @@ public final class UNet extends AbstractBlock {
 	protected NDList forwardInternal(final ParameterStore ps, final NDList inputs, final boolean training,
 		final PairList<String, Object> params)
 	{
-		NDList x = inputs;
+		NDList x = FiniteCheck.check(inputs, "the network's input");
 		final List<NDArray> skips = new ArrayList<>(depth);
 		for (int level = 0; level < depth; level++) {
 			x = down.get(level).forward(ps, x, training);
 			skips.add(x.singletonOrThrow());
-			x = pool.forward(ps, x, training);
+			x = FiniteCheck.check(pool.forward(ps, x, training), "pool" + level);
 		}
 		x = bottom.forward(ps, x, training);
 		for (int i = 0; i < depth; i++) {
@@ -94,7 +95,7 @@ public final class UNet extends AbstractBlock {
 			final NDArray upsampled = up.get(i).forward(ps, x, training).singletonOrThrow();
 			x = merge.get(i).forward(ps, new NDList(NDArrays.concat(new NDList(skip, upsampled), 1)), training);
 		}
-		return head.forward(ps, x, training);
+		return FiniteCheck.check(head.forward(ps, x, training), "head");
 	}
 
 	@Override
