@@ -33,6 +33,7 @@ import sc.fiji.amat.data.ImageFolders;
 import sc.fiji.amat.data.LabeledData;
 import sc.fiji.amat.data.NormalizedImages;
 import sc.fiji.amat.data.Normalization;
+import sc.fiji.amat.task.ij.StackSamples;
 
 /**
  * Detection training data: images with boxes from
@@ -184,7 +185,7 @@ public final class DetectionData {
 	}
 
 	static int imageCount(final ImagePlus imp) {
-		return imp.getStackSize() / Math.max(1, imp.getNChannels());
+		return StackSamples.count(imp);
 	}
 
 	/** The label of sample i (0-based): the first line of its (first channel's) slice label, or "". */
@@ -254,22 +255,17 @@ public final class DetectionData {
 		return r.getName() == null ? null : r.getName().trim();
 	}
 
-	/** The 0-based image a ROI belongs to. */
+	/** The 0-based image a ROI belongs to ({@link StackSamples#of}). */
 	private static int imageOf(final Roi r, final ImagePlus imp, final int n) {
-		int pos;
-		if (r.hasHyperStackPosition()) pos = imp.getNSlices() > 1 ? r.getZPosition() : r.getTPosition();
-		else {
-			pos = r.getPosition();
-			if (pos > 0 && imp.getNChannels() > 1) pos = (pos - 1) / imp.getNChannels() + 1;
-		}
-		if (pos <= 0) {
+		final int s = StackSamples.of(imp, r);
+		if (s == StackSamples.NONE) {
 			if (n == 1) return 0;
 			throw new AmatException("The ROI '" + className(r) + "' of the stack '" + imp.getTitle() + "' belongs to no " +
 				"slice: add ROIs with their slice position (ROI Manager > More > Options: associate with slices).");
 		}
-		if (pos > n) throw new AmatException("The ROI '" + className(r) + "' is on slice " + pos + " but '" + imp
-			.getTitle() + "' has " + n + " images.");
-		return pos - 1;
+		if (s == StackSamples.OUTSIDE) throw new AmatException("The ROI '" + className(r) + "' is on " + StackSamples
+			.describe(r) + " but '" + imp.getTitle() + "' has " + n + " images.");
+		return s - 1;
 	}
 
 	// ---- CSV

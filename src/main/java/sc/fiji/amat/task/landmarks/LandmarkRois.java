@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 import sc.fiji.amat.AmatException;
+import sc.fiji.amat.task.ij.StackSamples;
 
 /**
  * Landmarks as ImageJ point ROIs. Reading looks, in this order, at the image's point selection
@@ -61,7 +62,7 @@ public final class LandmarkRois {
 
 	/** The number of 2D samples of an image: z-slices times frames. */
 	static int samples(final ImagePlus imp) {
-		return imp.getStackSize() / Math.max(1, imp.getNChannels());
+		return StackSamples.count(imp);
 	}
 
 	/**
@@ -70,7 +71,6 @@ public final class LandmarkRois {
 	 * @param expected the task's landmark names, or null to take them from the ROIs
 	 */
 	public static Read read(final ImagePlus imp, final List<String> expected) {
-		final int n = samples(imp);
 		final Roi roi = imp.getRoi();
 		if (roi instanceof PointRoi) {
 			return assemble(points(new Roi[] { roi }, imp), expected, "the point selection of '" + imp.getTitle() + "'", imp);
@@ -93,16 +93,6 @@ public final class LandmarkRois {
 		return false;
 	}
 
-	/** The sample (1-based) an ROI or point at a stack position belongs to; 0 when it has none. */
-	private static int sample(final ImagePlus imp, final Roi roi, final int stackPosition) {
-		if (stackPosition > 0) return (stackPosition - 1) / Math.max(1, imp.getNChannels()) + 1;
-		if (roi.hasHyperStackPosition()) {
-			final int z = Math.max(1, roi.getZPosition()), t = Math.max(1, roi.getTPosition());
-			return (t - 1) * imp.getNSlices() + z;
-		}
-		return 0;
-	}
-
 	private static List<List<Point>> points(final Roi[] rois, final ImagePlus imp) {
 		final int n = samples(imp);
 		final List<List<Point>> perSlice = new ArrayList<>();
@@ -114,9 +104,8 @@ public final class LandmarkRois {
 			final String name = fp.npoints == 1 && roi.getName() != null && !AUTO_NAME.matcher(roi.getName()).matches()
 				? roi.getName() : null;
 			for (int i = 0; i < fp.npoints; i++) {
-				int s = sample(imp, roi, p.getPointPosition(i));
-				if (s == 0) s = sample(imp, roi, roi.getPosition());
-				if (s == 0) {
+				int s = StackSamples.ofPoint(imp, p, i);
+				if (s == StackSamples.NONE) {
 					if (n > 1) {
 						throw new AmatException("A point ROI" + (roi.getName() != null ? " ('" + roi.getName() + "')" : "") +
 							" on the stack '" + imp.getTitle() + "' belongs to no slice: add the points slice by slice " +
@@ -124,7 +113,7 @@ public final class LandmarkRois {
 					}
 					s = 1;
 				}
-				if (s > n) continue;
+				if (s == StackSamples.OUTSIDE) continue;
 				perSlice.get(s - 1).add(new Point(name, fp.xpoints[i], fp.ypoints[i]));
 			}
 		}
@@ -132,10 +121,7 @@ public final class LandmarkRois {
 	}
 
 	private static String slice(final ImagePlus imp, final int s) {
-		final String label = imp.getStack().getShortSliceLabel(s * Math.max(1, imp.getNChannels()) - Math.max(1, imp
-			.getNChannels()) + 1);
-		return "slice " + s + (label != null && !label.isEmpty() ? " (" + label + ")" : "") + " of '" + imp.getTitle() +
-			"'";
+		return StackSamples.describe(imp, s);
 	}
 
 	private static Read assemble(final List<List<Point>> perSlice, final List<String> expected, final String from,

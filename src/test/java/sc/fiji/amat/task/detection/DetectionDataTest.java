@@ -186,4 +186,26 @@ class DetectionDataTest {
 			stack(1), null, Normalization.zscore(), new NetworkConfig()));
 		assertTrue(no.getMessage().contains("no rectangle ROIs"), no.getMessage());
 	}
+
+	/** On a hyperstack of 3 z-slices and 2 frames, a rectangle at (z, t) is in image (t - 1) * 3 + z. */
+	@Test
+	void rectanglesOnAHyperstackGoToTheirZAndT() {
+		final ImageStack s = new ImageStack(16, 12);
+		for (int i = 0; i < 6; i++) s.addSlice(new ColorProcessor(16, 12));
+		final ImagePlus imp = new ImagePlus("zt", s);
+		imp.setDimensions(1, 3, 2);
+		imp.setOpenAsHyperStack(true);
+		final Roi z2t2 = new Roi(1, 1, 3, 3), index4 = new Roi(3, 3, 5, 5);
+		z2t2.setName("a");
+		z2t2.setPosition(0, 2, 2);
+		index4.setName("a");
+		index4.setPosition(4); // z 1, t 2
+		final Overlay o = new Overlay(z2t2);
+		o.add(index4);
+		imp.setOverlay(o);
+		final List<Boxes> boxes = new DetectionTask(List.of("a"), 3, new NetworkConfig()).labelsFrom(imp, null);
+		assertEquals(1, boxes.get(4).get(0).x0, 0, "z 2, t 2 is image 5");
+		assertEquals(3, boxes.get(3).get(0).x0, 0, "stack index 4 is z 1, t 2: image 4");
+		assertEquals(0, boxes.get(1).size() + boxes.get(0).size() + boxes.get(2).size() + boxes.get(5).size());
+	}
 }
