@@ -74,4 +74,17 @@ public abstract class AbstractTask<L> implements Task<L> {
 		for (final JsonElement e : spec.getAsJsonArray(key)) names.add(e.getAsString());
 		return names;
 	}
+
+	/**
+	 * The names a model description lists under {@code key}; an error naming {@code where} and
+	 * {@code what} ("the class names, background first, e.g. [...]") when it has no such list.
+	 */
+	public static List<String> describedNames(final JsonObject description, final String key, final String where,
+		final String what)
+	{
+		if (!description.has(key) || !description.get(key).isJsonArray()) {
+			throw new AmatException(where + " lacks \"" + key + "\": " + what + ".");
+		}
+		return names(description, key);
+	}
 }

@@ -45,6 +45,26 @@ public interface Task<L> {
 	/** A new, uninitialised network for this task. */
 	Block newNetwork();
 
+	/** The number of maps the network outputs per pixel: its output is N x this x H x W. */
+	int outputChannels();
+
+	/**
+	 * What the output maps are, for messages about a model brought from outside AMAT: "3 classes
+	 * [background, cell, nucleus]", ...
+	 */
+	default String outputDescription() {
+		return outputChannels() + " output maps";
+	}
+
+	/**
+	 * True when the output's channels are class scores whose softmax over the channels gives class
+	 * probabilities (segmentation), so that a model brought from outside AMAT may output the
+	 * probabilities instead of the logits.
+	 */
+	default boolean outputsClassScores() {
+		return false;
+	}
+
 	/**
 	 * Checks that the labels fit this task and the images (classes known, points inside the
 	 * image, ...); throws an {@code AmatException} naming the first offending sample.

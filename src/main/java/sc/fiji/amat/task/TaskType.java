@@ -4,6 +4,7 @@ import com.google.gson.JsonObject;
 
 import org.scijava.plugin.SciJavaPlugin;
 
+import sc.fiji.amat.AmatException;
 import sc.fiji.amat.nn.NetworkConfig;
 
 /**
@@ -19,4 +20,16 @@ public interface TaskType extends SciJavaPlugin {
 
 	/** Rebuilds a task from what {@link Task#spec()} recorded. */
 	Task<?> fromSpec(JsonObject spec, int inputChannels, NetworkConfig network);
+
+	/**
+	 * The task of a model brought from outside AMAT (TorchScript, ONNX) from its JSON description:
+	 * the task's own keys (class names, landmark names, ... as {@link Task#spec()} writes them),
+	 * without a network of its own (null {@link Task#network()}). The model must output what the
+	 * task's own network outputs ({@link Task#outputChannels()} maps). Throws an
+	 * {@code AmatException} that names {@code where} and says what the description lacks.
+	 */
+	default Task<?> fromDescription(final JsonObject description, final int inputChannels, final String where) {
+		throw new AmatException(where + " says the model is for '" + name() + "', but models brought from outside " +
+			"AMAT cannot be of this task: it reads no description.");
+	}
 }

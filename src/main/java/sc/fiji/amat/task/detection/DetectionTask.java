@@ -99,7 +99,19 @@ public final class DetectionTask extends AbstractTask<Boxes> {
 
 	@Override
 	public Block newNetwork() {
-		return new UNet(requireNetwork(), 5 + numClasses());
+		return new UNet(requireNetwork(), outputChannels());
+	}
+
+	/** A centre logit, K class logits, the centre offset (dx, dy) and the log width and height. */
+	@Override
+	public int outputChannels() {
+		return 5 + numClasses();
+	}
+
+	@Override
+	public String outputDescription() {
+		return outputChannels() + " maps (a centre logit, " + numClasses() + " class logits " + classNames +
+			", centre offset x and y, log width and height)";
 	}
 
 	@Override

@@ -25,4 +25,16 @@ public final class DetectionTaskType implements TaskType {
 	public Task<?> fromSpec(final JsonObject spec, final int inputChannels, final NetworkConfig network) {
 		return new DetectionTask(AbstractTask.names(spec, "classes"), inputChannels, network);
 	}
+
+	/**
+	 * "classes": the object class names (no background); the model outputs what the task's own
+	 * network outputs, 5 + K maps ({@link DetectionTask#outputChannels()}): the raw centre logit
+	 * (the task adds its fixed centre prior itself), the class logits, the centre offset and the
+	 * log box size.
+	 */
+	@Override
+	public Task<?> fromDescription(final JsonObject description, final int inputChannels, final String where) {
+		return new DetectionTask(AbstractTask.describedNames(description, "classes", where,
+			"the object class names, e.g. [\"red cell\", \"platelet\"]"), inputChannels, null);
+	}
 }

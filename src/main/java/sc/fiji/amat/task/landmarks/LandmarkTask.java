@@ -178,6 +178,17 @@ public final class LandmarkTask extends AbstractTask<Landmarks> {
 		return new UNet(requireNetwork(), names.size());
 	}
 
+	/** One heatmap (logits over the image) per landmark. */
+	@Override
+	public int outputChannels() {
+		return names.size();
+	}
+
+	@Override
+	public String outputDescription() {
+		return names.size() + " landmark heatmaps " + names;
+	}
+
 	@Override
 	public void checkLabels(final LabeledData<Landmarks> data) {
 		checkImageSize(data, "a U-Net", "crop, pad or scale them");

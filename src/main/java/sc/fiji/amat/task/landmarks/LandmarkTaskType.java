@@ -5,6 +5,7 @@ import com.google.gson.JsonObject;
 import org.scijava.plugin.Plugin;
 
 import sc.fiji.amat.nn.NetworkConfig;
+import sc.fiji.amat.task.AbstractTask;
 import sc.fiji.amat.task.Task;
 import sc.fiji.amat.task.TaskType;
 
@@ -23,5 +24,17 @@ public final class LandmarkTaskType implements TaskType {
 	@Override
 	public Task<?> fromSpec(final JsonObject spec, final int inputChannels, final NetworkConfig network) {
 		return LandmarkTask.fromSpec(spec, inputChannels, network);
+	}
+
+	/**
+	 * The keys of the task's spec: "landmarks" (the names, in the order of the model's output
+	 * maps) and optionally "pixel_size_mm", "sigma", "coordinate_weight", "radii", "boundary"; the
+	 * model outputs one heatmap of logits per landmark, as the task's own network.
+	 */
+	@Override
+	public Task<?> fromDescription(final JsonObject description, final int inputChannels, final String where) {
+		AbstractTask.describedNames(description, "landmarks", where, "the landmark names, in the order of the " +
+			"model's output maps, e.g. [\"sella\", \"nasion\"]");
+		return LandmarkTask.fromSpec(description, inputChannels, null);
 	}
 }

@@ -90,6 +90,22 @@ public final class SegmentationTask extends AbstractTask<Mask> {
 		return new UNet(requireNetwork(), numClasses());
 	}
 
+	/** One logit per class. */
+	@Override
+	public int outputChannels() {
+		return numClasses();
+	}
+
+	@Override
+	public String outputDescription() {
+		return numClasses() + " classes " + classNames;
+	}
+
+	@Override
+	public boolean outputsClassScores() {
+		return true;
+	}
+
 	@Override
 	public void checkLabels(final LabeledData<Mask> data) {
 		checkImageSize(data, "a U-Net", "crop or pad them");
