@@ -13,6 +13,7 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 import sc.fiji.amat.AmatException;
+import sc.fiji.amat.task.ClassesFile;
 
 /**
  * Boxes in files, for images known by their names and size (the task's ImageJ side opens the
@@ -26,7 +27,7 @@ import sc.fiji.amat.AmatException;
  */
 public final class BoxFiles {
 
-	public static final String CLASSES_FILE = "classes.txt";
+	public static final String CLASSES_FILE = ClassesFile.NAME;
 
 	private BoxFiles() {}
 
@@ -39,18 +40,9 @@ public final class BoxFiles {
 
 	/** classes.txt beside a label file or inside a label folder, or null. */
 	public static List<String> classesFile(final Path labels) {
-		final Path abs = labels.toAbsolutePath();
-		final Path file = (Files.isDirectory(abs) ? abs : abs.getParent()).resolve(CLASSES_FILE);
-		if (!Files.isRegularFile(file)) return null;
-		try {
-			final List<String> names = Files.readAllLines(file, StandardCharsets.UTF_8).stream().map(String::trim).filter(
-				s -> !s.isEmpty()).collect(Collectors.toList());
-			if (names.isEmpty()) throw new AmatException(file + " names no class.");
-			return names;
-		}
-		catch (final IOException e) {
-			throw new AmatException("Cannot read " + file + ": " + e.getMessage(), e);
-		}
+		final List<String> names = ClassesFile.read(labels);
+		if (names != null && names.isEmpty()) throw new AmatException(ClassesFile.of(labels) + " names no class.");
+		return names;
 	}
 
 	public static String baseName(final Path p) {

@@ -1,14 +1,11 @@
 package sc.fiji.amat.task.segmentation;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Collectors;
 
 import sc.fiji.amat.AmatException;
 import sc.fiji.amat.data.LabeledData;
+import sc.fiji.amat.task.ClassesFile;
 
 /**
  * What segmentation training data must hold, and its class names: a {@code classes.txt} beside
@@ -17,7 +14,7 @@ import sc.fiji.amat.data.LabeledData;
  */
 public final class SegmentationData {
 
-	public static final String CLASSES_FILE = "classes.txt";
+	public static final String CLASSES_FILE = ClassesFile.NAME;
 
 	private SegmentationData() {}
 
@@ -38,22 +35,12 @@ public final class SegmentationData {
 
 	/** Class names from classes.txt beside the label file, or defaults for the classes used. */
 	public static List<String> classNames(final Path labelFile, final List<Mask> masks) {
-		final Path abs = labelFile.toAbsolutePath();
-		final Path file = (Files.isDirectory(abs) ? abs : abs.getParent()).resolve(CLASSES_FILE);
-		if (Files.isRegularFile(file)) {
-			try {
-				final List<String> names = Files.readAllLines(file, StandardCharsets.UTF_8).stream().map(String::trim)
-					.filter(s -> !s.isEmpty()).collect(Collectors.toList());
-				if (names.size() < numClasses(masks)) {
-					throw new AmatException(file + " names " + names.size() + " classes but the labels use " + numClasses(
-						masks) + ".");
-				}
-				return names;
-			}
-			catch (final IOException e) {
-				throw new AmatException("Cannot read " + file + ": " + e.getMessage(), e);
-			}
+		final List<String> names = ClassesFile.read(labelFile);
+		if (names == null) return SegmentationTask.defaultClassNames(numClasses(masks));
+		if (names.size() < numClasses(masks)) {
+			throw new AmatException(ClassesFile.of(labelFile) + " names " + names.size() + " classes but the labels use " +
+				numClasses(masks) + ".");
 		}
-		return SegmentationTask.defaultClassNames(numClasses(masks));
+		return names;
 	}
 }

@@ -162,8 +162,8 @@ public final class LandmarkRois {
 			else {
 				if (pts.size() != names.size()) {
 					throw new AmatException(where + " has " + pts.size() + " landmark points in " + from + ", but " + (expected !=
-						null ? "the task has " + names.size() + " " + names : StackSamples.describe(imp, 1) + " has " + names.size()) +
-						": every image needs the same landmarks, in the same order.");
+						null ? "the task has " + names.size() + " " + names : StackSamples.describe(imp, 1) + " has " + names
+							.size()) + ": every image needs the same landmarks, in the same order.");
 				}
 				for (int k = 0; k < names.size(); k++) {
 					x[k] = pts.get(k).x;

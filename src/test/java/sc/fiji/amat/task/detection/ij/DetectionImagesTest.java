@@ -99,8 +99,8 @@ class DetectionImagesTest {
 	void classesTxtFixesTheClassesAndRejectsUnknownNames() throws IOException {
 		final Path images = saveStack(1);
 		write("classes.txt", "red cell\nwhite cell\nplatelet\n");
-		final DetectionImages.Read r = DetectionImages.fromFiles(images, write("l.csv", "1,platelet,1,1,3,3\n"), Normalization
-			.zscore());
+		final DetectionImages.Read r = DetectionImages.fromFiles(images, write("l.csv", "1,platelet,1,1,3,3\n"),
+			Normalization.zscore());
 		assertEquals(List.of("red cell", "white cell", "platelet"), r.classes);
 		final AmatException e = assertThrows(AmatException.class, () -> DetectionImages.fromFiles(images, write("m.csv",
 			"1,monocyte,1,1,3,3\n"), Normalization.zscore()));
