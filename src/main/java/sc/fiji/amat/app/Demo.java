@@ -17,8 +17,8 @@ import sc.fiji.amat.task.MetricTable;
 import sc.fiji.amat.report.Metrics;
 import sc.fiji.amat.task.Labeled;
 import sc.fiji.amat.task.Task;
-import sc.fiji.amat.task.TaskType;
-import sc.fiji.amat.task.Tasks;
+import sc.fiji.amat.task.ij.ImageJTaskType;
+import sc.fiji.amat.task.ij.ImageJTasks;
 import sc.fiji.amat.task.segmentation.SegmentationTask;
 import sc.fiji.amat.train.ConsoleProgress;
 import sc.fiji.amat.train.ModelTrainer;
@@ -39,7 +39,7 @@ final class Demo {
 	static void run(final Args args) {
 		final long t0 = System.nanoTime();
 		final int threads = args.getInt("threads", Runtime.getRuntime().availableProcessors());
-		final TaskType type = Tasks.type(args.get("task", SegmentationTask.TYPE));
+		final ImageJTaskType type = ImageJTasks.type(args.get("task", SegmentationTask.TYPE));
 		final Path data = Paths.get(args.get("data", "sample-data/" + type.name()));
 		final Path out = Paths.get(args.get("out", "target/demo" + (type.name().equals(SegmentationTask.TYPE) ? "" : "-" +
 			type.name())));
@@ -67,7 +67,7 @@ final class Demo {
 	}
 
 	@SuppressWarnings("unchecked")
-	private static <L> void run(final Labeled<L> labeled, final TaskType type, final LabeledData<?> testData,
+	private static <L> void run(final Labeled<L> labeled, final ImageJTaskType type, final LabeledData<?> testData,
 		final Normalization normalization, final TrainingSettings settings, final Story story, final Path data,
 		final Path out, final int threads, final long t0)
 	{

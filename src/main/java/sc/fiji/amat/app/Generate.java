@@ -4,8 +4,8 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.Map;
 
-import sc.fiji.amat.task.TaskType;
-import sc.fiji.amat.task.Tasks;
+import sc.fiji.amat.task.ij.ImageJTaskType;
+import sc.fiji.amat.task.ij.ImageJTasks;
 
 /** Writes the sample datasets: one folder per task type ({@code --task} for one of them). */
 final class Generate {
@@ -19,7 +19,7 @@ final class Generate {
 		final long seed = args.getInt("seed", (int) SEED);
 		final String only = args.get("task", null);
 		args.done();
-		for (final Map.Entry<String, TaskType> t : Tasks.types().entrySet()) {
+		for (final Map.Entry<String, ImageJTaskType> t : ImageJTasks.types().entrySet()) {
 			if (only != null && !only.equals(t.getKey())) continue;
 			t.getValue().writeSamples(out.resolve(t.getKey()), seed);
 			System.out.println("wrote " + out.resolve(t.getKey()));

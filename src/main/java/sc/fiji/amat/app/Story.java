@@ -23,7 +23,7 @@ import sc.fiji.amat.report.RobustnessReport;
 import sc.fiji.amat.report.SanityChecks;
 import sc.fiji.amat.report.TestSet;
 import sc.fiji.amat.task.Task;
-import sc.fiji.amat.task.TaskType;
+import sc.fiji.amat.task.ij.ImageJTaskType;
 import sc.fiji.amat.train.AmatTraining;
 import sc.fiji.amat.train.Calibration;
 import sc.fiji.amat.train.ModelTrainer;
@@ -70,7 +70,7 @@ final class Story {
 		attacks = ReportSettings.parseAttacks(args.get("attacks", "pgd,ifgsm,fgsm,noise"));
 	}
 
-	<L> void run(final Task<L> task, final TaskType type, final LabeledData<L> train, final LabeledData<L> testData,
+	<L> void run(final Task<L> task, final ImageJTaskType type, final LabeledData<L> train, final LabeledData<L> testData,
 		final Normalization normalization, final TrainingSettings standardSettings, final Path standardFile,
 		final Path data, final Path out, final long t0)
 	{

@@ -32,6 +32,9 @@ import sc.fiji.amat.eval.ImageAttack;
 import sc.fiji.amat.model.AmatModel;
 import sc.fiji.amat.task.MetricTable;
 import sc.fiji.amat.task.Task;
+import sc.fiji.amat.task.ij.ImageJTask;
+import sc.fiji.amat.task.ij.ImageJTasks;
+import sc.fiji.amat.task.ij.StackSamples;
 
 /**
  * Plugins > AMAT > Adversarial Attack: attacks an open image (every slice) with a model file and
@@ -108,9 +111,9 @@ public class AdversarialAttackCommand extends CommandSupport {
 		Engines.pytorch().setRandomSeed(seed);
 		IJ.showStatus(LABEL + ": " + a + " on '" + input_image.getTitle() + "' ...");
 		final ImageAttack.Result r;
-		final Task<Object> task;
+		final ImageJTask<Object> task;
 		try (AmatModel m = AmatModel.load(model, Engines.device(device))) {
-			task = taskOf(m);
+			task = ImageJTasks.of(taskOf(m));
 			r = ImageAttack.run(m, input_image, label_image, a, noise_level, unit, m.info().training.batchSize > 0 ? m
 				.info().training.batchSize : 8);
 		}
@@ -142,12 +145,12 @@ public class AdversarialAttackCommand extends CommandSupport {
 	}
 
 	/** The predictions as ROIs on an image's overlay, each on its slice (tasks whose labels are points or boxes). */
-	private static void overlay(final Task<Object> task, final List<Object> predicted, final ImagePlus imp) {
+	private static void overlay(final ImageJTask<Object> task, final List<Object> predicted, final ImagePlus imp) {
 		Overlay overlay = null;
 		for (int s = 0; s < predicted.size(); s++) {
 			for (final Roi roi : task.toRois(predicted.get(s))) {
 				if (overlay == null) overlay = new Overlay();
-				if (predicted.size() > 1) roi.setPosition(s + 1);
+				StackSamples.place(imp, roi, s + 1);
 				overlay.add(roi);
 			}
 		}
@@ -155,7 +158,7 @@ public class AdversarialAttackCommand extends CommandSupport {
 	}
 
 	/** One row per predicted landmark or object, clean and adversarial (empty for segmentation). */
-	private static ResultsTable predictions(final Task<Object> task, final ImageAttack.Result r) {
+	private static ResultsTable predictions(final ImageJTask<Object> task, final ImageAttack.Result r) {
 		final ResultsTable rt = new ResultsTable();
 		for (int s = 0; s < r.cleanPredicted.size(); s++) {
 			for (final String input : new String[] { "clean", "adversarial" }) {

@@ -23,8 +23,8 @@ import sc.fiji.amat.data.Normalization;
 import sc.fiji.amat.model.AmatModel;
 import sc.fiji.amat.nn.NetworkConfig;
 import sc.fiji.amat.task.Labeled;
-import sc.fiji.amat.task.TaskType;
-import sc.fiji.amat.task.Tasks;
+import sc.fiji.amat.task.ij.ImageJTaskType;
+import sc.fiji.amat.task.ij.ImageJTasks;
 import sc.fiji.amat.train.SatTraining;
 import sc.fiji.amat.train.StatefulOptimizer;
 import sc.fiji.amat.train.Thresholds;
@@ -149,7 +149,7 @@ public class AmatTrainCommand extends CommandSupport {
 		if (out == null) throw new AmatException("Choose a model file to write.");
 		checkWritable(out);
 		requireEngine();
-		final TaskType type = Tasks.type(task);
+		final ImageJTaskType type = ImageJTasks.type(task);
 		final NetworkConfig network = new NetworkConfig(network_depth, network_width, NetworkConfig.Norm.parse(
 			norm_layer));
 		final Normalization normalization = Normalization.parse(intensity_normalization);
@@ -199,7 +199,7 @@ public class AmatTrainCommand extends CommandSupport {
 		return recipe.train(labeled.task, labeled.data, n, s, progress);
 	}
 
-	private Labeled<?> read(final TaskType type, final Normalization normalization, final NetworkConfig network) {
+	private Labeled<?> read(final ImageJTaskType type, final Normalization normalization, final NetworkConfig network) {
 		if (image_stack != null || label_stack != null) {
 			if (image_stack == null) {
 				throw new AmatException("Give the training images (an open stack) with their labels, or two folders.");

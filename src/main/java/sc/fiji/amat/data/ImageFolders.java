@@ -90,6 +90,15 @@ public final class ImageFolders {
 		return out;
 	}
 
+	/**
+	 * An image stack file, or a folder of images as one stack (titled by the folder's name, each
+	 * slice labelled by its file name).
+	 */
+	public static ImagePlus openStack(final Path fileOrFolder) {
+		return Files.isDirectory(fileOrFolder) ? stack(images(fileOrFolder), fileOrFolder.getFileName().toString())
+			: NormalizedImages.open(fileOrFolder);
+	}
+
 	/** The image and label stacks from two folders (paired by name) or two files. */
 	public static ImagePlus[] open(final Path images, final Path labels) {
 		if (Files.isDirectory(images) != Files.isDirectory(labels)) {

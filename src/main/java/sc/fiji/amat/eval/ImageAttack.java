@@ -25,6 +25,8 @@ import sc.fiji.amat.engine.Engines;
 import sc.fiji.amat.model.AmatModel;
 import sc.fiji.amat.task.MetricTable;
 import sc.fiji.amat.task.Task;
+import sc.fiji.amat.task.ij.ImageJTask;
+import sc.fiji.amat.task.ij.ImageJTasks;
 
 /**
  * Attacks every slice of an image with a model, in evaluation mode: the adversarial image and the
@@ -57,6 +59,7 @@ public final class ImageAttack {
 	{
 		Engines.prepareThread();
 		final Task<L> task = (Task<L>) model.task();
+		final ImageJTask<L> ij = ImageJTasks.of(task);
 		Evaluator.requireGradients(model, attack);
 		final NormalizedImages in = NormalizedImages.of(image, model.normalization());
 		if (in.channels != model.info().inputChannels) {
@@ -64,7 +67,7 @@ public final class ImageAttack {
 				"trained on " + model.info().inputChannels + ".");
 		}
 		model.checkImageSize(in.width, in.height, "The slices of '" + image.getTitle() + "'");
-		final List<L> truth = task.labelsFrom(image, labels);
+		final List<L> truth = ij.labelsFrom(image, labels);
 		if (truth != null) {
 			if (truth.size() != in.n) {
 				throw new AmatException("'" + image.getTitle() + "' has " + in.n + " slice(s) but " + (labels == null ? "its ROIs give" : "'" + labels.getTitle() +
@@ -101,8 +104,8 @@ public final class ImageAttack {
 				System.arraycopy(xa.toFloatArray(), 0, adv, from * size, values.length);
 				final NDList outClean = model.forward(x, false), outAdv = model.forward(xa, false);
 				final List<L> predictedClean = task.predict(outClean), predictedAdv = task.predict(outAdv);
-				cleanPred.add(task.predictionImage(predictedClean, in.height, in.width));
-				advPred.add(task.predictionImage(predictedAdv, in.height, in.width));
+				cleanPred.add(ij.predictionImage(predictedClean, in.height, in.width));
+				advPred.add(ij.predictionImage(predictedAdv, in.height, in.width));
 				r.cleanPredicted.addAll(predictedClean);
 				r.adversarialPredicted.addAll(predictedAdv);
 				final NDArray d = xa.sub(x);

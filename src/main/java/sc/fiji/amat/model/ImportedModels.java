@@ -20,15 +20,14 @@ import java.util.Map;
 
 import sc.fiji.amat.AmatException;
 import sc.fiji.amat.engine.Engines;
-import sc.fiji.amat.task.segmentation.SegmentationTask;
 
 /**
  * Models users bring: a TorchScript module ({@code .pt}, {@code .torchscript}), run by DJL's
  * PyTorch engine with gradients (white-box attacks), or an ONNX model ({@code .onnx}, e.g.
  * exported from TensorFlow), run by ONNX Runtime without gradients (noise and transfer attacks
  * only); each with a {@link ModelDescription} beside it. Once loaded they are {@link AmatModel}s
- * of a segmentation task rebuilt from the description, so attacks, evaluation and the report
- * treat them as any other model. Loading runs the model once on a small input and checks its
+ * of the task the description names, rebuilt through its task type, so attacks, evaluation and
+ * the report treat them as any other model. Loading runs the model once on a small input and checks its
  * output against the description.
  */
 public final class ImportedModels {
@@ -58,7 +57,7 @@ public final class ImportedModels {
 	static ModelInfo info(final Path path, final ModelDescription d) {
 		final ModelInfo i = new ModelInfo();
 		i.task = d.task;
-		i.taskSpec = task(d).spec();
+		i.taskSpec = d.rebuilt.spec();
 		i.inputChannels = d.inputChannels;
 		i.inputHeight = d.height;
 		i.inputWidth = d.width;
@@ -67,10 +66,6 @@ public final class ImportedModels {
 		i.importedDescription = d.toString();
 		i.training.method = i.importedFormat.toLowerCase(Locale.ROOT);
 		return i;
-	}
-
-	private static SegmentationTask task(final ModelDescription d) {
-		return new SegmentationTask(d.classes, d.inputChannels, null);
 	}
 
 	/** Loads an imported model with its description; checks the task and the model's output. */
@@ -115,7 +110,7 @@ public final class ImportedModels {
 				firstLine(e) + ".", e);
 		}
 		final TorchScriptNetwork net = new TorchScriptNetwork(path, (PtSymbolBlock) model.getBlock(), d);
-		return new AmatModel(model, model.getNDManager(), net, task(d), info, net, null);
+		return new AmatModel(model, model.getNDManager(), net, d.rebuilt, info, net, null);
 	}
 
 	private static AmatModel onnx(final Path path, final ModelDescription d, final ModelInfo info,
@@ -137,7 +132,7 @@ public final class ImportedModels {
 		}
 		final NDManager pytorch = Engines.pytorch().newBaseManager(device);
 		final OnnxNetwork net = new OnnxNetwork(path, model.getBlock(), model.getNDManager(), d);
-		return new AmatModel(model, pytorch, net, task(d), info, net, pytorch);
+		return new AmatModel(model, pytorch, net, d.rebuilt, info, net, pytorch);
 	}
 
 	/**
@@ -146,7 +141,7 @@ public final class ImportedModels {
 	 */
 	private static void probe(final AmatModel m, final Path path, final ModelDescription d) {
 		final ImportedNetwork net = (ImportedNetwork) m.block();
-		final int k = d.numClasses(), s = d.sizeMultiple;
+		final int k = d.outputChannels(), s = d.sizeMultiple;
 		final int h = d.height > 0 ? d.height : s * Math.max(1, (16 + s - 1) / s), w = d.width > 0 ? d.width : h + s;
 		final String name = path.getFileName().toString();
 		try (NDManager sub = m.manager().newSubManager()) {
@@ -165,16 +160,17 @@ public final class ImportedModels {
 			}
 			final Shape out = raw.getShape();
 			if (out.dimension() != 4) {
-				throw new AmatException("The model " + name + " outputs an array of shape " + shape(out) + ", not a map " +
-					"of class scores per pixel: it looks like a model for another task (e.g. image classification), " +
-					"and only segmentation models can be brought to AMAT.");
+				throw new AmatException("The model " + name + " outputs an array of shape " + shape(out) + ", not maps " +
+					"per pixel as a " + d.task + " model does (" + d.rebuilt.outputDescription() + "): it looks like a " +
+					"model for another task (e.g. image classification).");
 			}
 			final boolean last = d.outputLayout == ModelDescription.Layout.NHWC;
 			final Shape expected = last ? new Shape(1, h, w, k) : new Shape(1, k, h, w);
 			if (!out.equals(expected)) {
 				throw new AmatException("The model " + name + " outputs " + shape(out) + " for a " + h + "x" + w +
-					" image, but " + d.file.getFileName() + " states " + k + " classes " + d.classes + " in layout " +
-					d.outputLayout + ", i.e. " + shape(expected) + ": fix its classes or output.layout.");
+					" image, but " + d.file.getFileName() + " states " + d.rebuilt.outputDescription() + " in layout " +
+					d.outputLayout + ", i.e. " + shape(expected) + ": fix its " + d.rebuilt.spec().keySet().iterator()
+						.next() + " or output.layout.");
 			}
 			if (d.probabilities) {
 				final float[] sums = raw.sum(new int[] { last ? 3 : 1 }).toFloatArray();

@@ -52,6 +52,6 @@ abstract class ImportedNetwork extends AbstractBlock {
 	@Override
 	public Shape[] getOutputShapes(final Shape[] inputShapes) {
 		final Shape in = inputShapes[0];
-		return new Shape[] { new Shape(in.get(0), description.numClasses(), in.get(2), in.get(3)) };
+		return new Shape[] { new Shape(in.get(0), description.outputChannels(), in.get(2), in.get(3)) };
 	}
 }

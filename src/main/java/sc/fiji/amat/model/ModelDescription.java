@@ -1,6 +1,5 @@
 package sc.fiji.amat.model;
 
-import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
@@ -11,13 +10,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 import sc.fiji.amat.AmatException;
 import sc.fiji.amat.data.Normalization;
-import sc.fiji.amat.task.segmentation.SegmentationTask;
+import sc.fiji.amat.task.Task;
+import sc.fiji.amat.task.TaskType;
+import sc.fiji.amat.task.Tasks;
 
 /**
  * The small JSON file beside a model a user brings (TorchScript or ONNX), saying what the file
@@ -43,8 +44,13 @@ import sc.fiji.amat.task.segmentation.SegmentationTask;
  * <li>{@code output.layout}: {@code NCHW} (N x K x H x W, K classes) or {@code NHWC} (N x H x W x
  * K);</li>
  * <li>{@code output.values}: {@code logits} (before softmax) or {@code probabilities} (after
- * softmax: Keras models often end with one).</li>
+ * softmax: Keras models often end with one; only for tasks whose outputs are class scores per
+ * pixel, {@link Task#outputsClassScores()}).</li>
  * </ul>
+ * {@code task} names any task type, which rebuilds the task from its own keys
+ * ({@link TaskType#fromDescription}: "classes" for segmentation and detection, "landmarks" for
+ * landmark detection); the model must output what the task's own network outputs
+ * ({@link Task#outputChannels()} maps per pixel).
  */
 public final class ModelDescription {
 
@@ -57,8 +63,10 @@ public final class ModelDescription {
 	}
 
 	public final Path file;
+	/** The task type's name. */
 	public final String task;
-	public final List<String> classes;
+	/** The task rebuilt from the description through its task type, without a network of its own. */
+	public final Task<?> rebuilt;
 	public final int inputChannels;
 	public final Layout inputLayout;
 	public final Normalization normalization;
@@ -69,13 +77,13 @@ public final class ModelDescription {
 	/** True when the output holds softmax probabilities, false for logits. */
 	public final boolean probabilities;
 
-	private ModelDescription(final Path file, final String task, final List<String> classes, final int inputChannels,
+	private ModelDescription(final Path file, final String task, final Task<?> rebuilt, final int inputChannels,
 		final Layout inputLayout, final Normalization normalization, final int sizeMultiple, final int height,
 		final int width, final Layout outputLayout, final boolean probabilities)
 	{
 		this.file = file;
 		this.task = task;
-		this.classes = Collections.unmodifiableList(new ArrayList<>(classes));
+		this.rebuilt = rebuilt;
 		this.inputChannels = inputChannels;
 		this.inputLayout = inputLayout;
 		this.normalization = normalization;
@@ -129,27 +137,17 @@ public final class ModelDescription {
 	private static ModelDescription parse(final Path file, final JsonObject o) {
 		final String where = "The model description " + file;
 		final String task = string(o, "task", where, "the task, e.g. \"segmentation\"");
-		if (!SegmentationTask.TYPE.equals(task)) {
-			throw new AmatException(where + " says the model is for '" + task + "', but only segmentation models " +
-				"(TorchScript or ONNX) can be brought to AMAT.");
-		}
-		if (!o.has("classes") || !o.get("classes").isJsonArray()) {
-			throw new AmatException(where + " lacks \"classes\": the class names, background first, e.g. " +
-				"[\"background\", \"nucleus\"].");
-		}
-		final List<String> classes = new ArrayList<>();
-		final JsonArray a = o.getAsJsonArray("classes");
-		for (final JsonElement e : a) classes.add(e.getAsString());
-		if (classes.size() < 2) {
-			throw new AmatException(where + " names " + classes.size() + " class(es): segmentation needs the background " +
-				"and at least one more.");
+		if (!Tasks.types().containsKey(task)) {
+			throw new AmatException(where + " says the model is for '" + task + "', which is not a task AMAT knows: " +
+				"use one of " + Tasks.names() + ".");
 		}
 		final JsonObject in = object(o, "input", where, "{\"channels\": 1, \"layout\": \"NCHW\", \"normalization\": " +
 			"\"zscore\"}");
-		final JsonObject out = object(o, "output", where, "{\"layout\": \"NCHW\", \"values\": \"logits\"}");
 		if (!in.has("channels")) throw new AmatException(where + " lacks input.channels: how many channels the model takes.");
 		final int channels = in.get("channels").getAsInt();
 		if (channels < 1) throw new AmatException(where + " gives input.channels " + channels + ": it must be at least 1.");
+		final Task<?> rebuilt = Tasks.type(task).fromDescription(o, channels, where);
+		final JsonObject out = object(o, "output", where, "{\"layout\": \"NCHW\", \"values\": \"logits\"}");
 		final Layout inLayout = layout(in, "input", where);
 		final Normalization normalization = Normalization.parse(string(in, "normalization", where,
 			"input.normalization: zscore, percentile 1 99.8 or range 0 255"));
@@ -168,7 +166,12 @@ public final class ModelDescription {
 			throw new AmatException(where + " gives output.values '" + values + "': use logits (before softmax) or " +
 				"probabilities (after softmax).");
 		}
-		return new ModelDescription(file, task, classes, channels, inLayout, normalization, multiple, height, width,
+		if (values.equals("probabilities") && !rebuilt.outputsClassScores()) {
+			throw new AmatException(where + " gives output.values 'probabilities', but a " + task + " model outputs " +
+				"what the task's own network does, logits (" + rebuilt.outputDescription() + "): state \"values\": " +
+				"\"logits\".");
+		}
+		return new ModelDescription(file, task, rebuilt, channels, inLayout, normalization, multiple, height, width,
 			outLayout, values.equals("probabilities"));
 	}
 
@@ -208,14 +211,26 @@ public final class ModelDescription {
 		return nl < 0 ? m : m.substring(0, nl);
 	}
 
-	/** The number of classes the output must have. */
-	public int numClasses() {
-		return classes.size();
+	/** The number of maps per pixel the output must have: the task's {@link Task#outputChannels()}. */
+	public int outputChannels() {
+		return rebuilt.outputChannels();
+	}
+
+	/** The task's keys as its spec records them, e.g. "classes [background, nucleus]". */
+	String taskKeys() {
+		final List<String> keys = new ArrayList<>();
+		for (final Map.Entry<String, JsonElement> e : rebuilt.spec().entrySet()) {
+			final JsonElement v = e.getValue();
+			final List<String> items = new ArrayList<>();
+			if (v.isJsonArray()) v.getAsJsonArray().forEach(x -> items.add(x.getAsString()));
+			keys.add(e.getKey() + " " + (v.isJsonArray() ? items.toString() : v.getAsString()));
+		}
+		return String.join(", ", keys);
 	}
 
 	@Override
 	public String toString() {
-		return String.format(Locale.ROOT, "%s, classes %s; input %d channel(s) %s, %s%s; output %s %s", task, classes,
+		return String.format(Locale.ROOT, "%s, %s; input %d channel(s) %s, %s%s; output %s %s", task, taskKeys(),
 			inputChannels, inputLayout, normalization, (width > 0 ? ", " + width + "x" + height + " images only" : "") +
 			(sizeMultiple > 1 ? ", sides multiples of " + sizeMultiple : ""),
 			outputLayout, probabilities ? "probabilities" : "logits");

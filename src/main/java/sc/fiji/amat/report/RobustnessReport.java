@@ -27,6 +27,7 @@ import sc.fiji.amat.model.ImportedModels;
 import sc.fiji.amat.model.ModelInfo;
 import sc.fiji.amat.task.MetricTable;
 import sc.fiji.amat.task.Task;
+import sc.fiji.amat.task.ij.ImageJTasks;
 
 /**
  * The robustness report: every model under every chosen attack at every noise level, on one
@@ -464,7 +465,7 @@ public final class RobustnessReport {
 			return examples.computeIfAbsent(image, i -> {
 				final Example e = new Example(i, plan.exampleAttack, plan.levels.get(plan.exampleLevel), data.channels(),
 					data.height(), data.width());
-				e.truth = task.render(data.label(i), data.height(), data.width());
+				e.truth = ImageJTasks.of(task).render(data.label(i), data.height(), data.width());
 				return e;
 			});
 		}
@@ -483,7 +484,7 @@ public final class RobustnessReport {
 					final Example e = examples.get(positions[b]);
 					if (e == null) continue;
 					if (predicted == null) predicted = task.predict(output);
-					final int[] prediction = task.render(predicted.get(b), e.height, e.width);
+					final int[] prediction = ImageJTasks.of(task).render(predicted.get(b), e.height, e.width);
 					if (adversarial) {
 						e.adversarial = input.get(b).toFloatArray();
 						e.adversarialPrediction = prediction;

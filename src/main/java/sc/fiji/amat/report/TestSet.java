@@ -13,8 +13,8 @@ import sc.fiji.amat.AmatException;
 import sc.fiji.amat.data.LabeledData;
 import sc.fiji.amat.data.Normalization;
 import sc.fiji.amat.nn.NetworkConfig;
-import sc.fiji.amat.task.TaskType;
-import sc.fiji.amat.task.Tasks;
+import sc.fiji.amat.task.ij.ImageJTaskType;
+import sc.fiji.amat.task.ij.ImageJTasks;
 
 /**
  * A labelled test set as the user gave it: raw intensities (N images of C x H x W values) and
@@ -59,13 +59,13 @@ public final class TestSet<L> {
 	 */
 	public static TestSet<?> fromImages(final String taskType, final ImagePlus images, final ImagePlus labels) {
 		if (images == null) throw new AmatException("No test images were given.");
-		return of(taskType, images.getTitle(), Tasks.type(taskType).fromImages(images, labels, RAW,
+		return of(taskType, images.getTitle(), ImageJTasks.type(taskType).fromImages(images, labels, RAW,
 			new NetworkConfig()).data);
 	}
 
-	/** As {@link #fromImages}, from files in the forms the task type reads ({@link TaskType#fromFiles}). */
+	/** As {@link #fromImages}, from files in the forms the task type reads ({@link ImageJTaskType#fromFiles}). */
 	public static TestSet<?> fromFiles(final String taskType, final Path images, final Path labels) {
-		return of(taskType, images.getFileName().toString(), Tasks.type(taskType).fromFiles(images, labels, RAW,
+		return of(taskType, images.getFileName().toString(), ImageJTasks.type(taskType).fromFiles(images, labels, RAW,
 			new NetworkConfig()).data);
 	}
 

@@ -7,24 +7,18 @@ import ai.djl.nn.Block;
 
 import com.google.gson.JsonObject;
 
-import ij.ImagePlus;
-import ij.gui.Roi;
-
-import java.util.Collections;
 import java.util.List;
-import java.util.Map;
-
-import net.imglib2.RandomAccessibleInterval;
-import net.imglib2.type.numeric.RealType;
 
 import sc.fiji.amat.data.LabeledData;
 import sc.fiji.amat.nn.NetworkConfig;
 
 /**
- * Everything that is specific to one image-analysis task: its network, its per-sample loss, its
- * metrics, the quantities AMAT's loss-defined boundary is tested on, and how labels become
- * tensors. Attacks and training methods are written once against this interface, so any task
- * with a per-sample loss gets them all.
+ * The model side of one image-analysis task: its network, its per-sample loss, its metrics, the
+ * quantities AMAT's loss-defined boundary is tested on, how labels become tensors and outputs
+ * become labels. Attacks and training methods are written once against this interface, so any
+ * task with a per-sample loss gets them all. It knows nothing of ImageJ: how a task's labels are
+ * read from images, ROIs and files and how its predictions are drawn and listed is its ImageJ
+ * adapter's ({@code sc.fiji.amat.task.ij.ImageJTask}), found by the same task type name.
  * <p>
  * A task instance is configured (class names, landmark names, network size); its
  * {@link #spec()} is what a model file records to rebuild it through its {@link TaskType}.
@@ -50,6 +44,26 @@ public interface Task<L> {
 
 	/** A new, uninitialised network for this task. */
 	Block newNetwork();
+
+	/** The number of maps the network outputs per pixel: its output is N x this x H x W. */
+	int outputChannels();
+
+	/**
+	 * What the output maps are, for messages about a model brought from outside AMAT: "3 classes
+	 * [background, cell, nucleus]", ...
+	 */
+	default String outputDescription() {
+		return outputChannels() + " output maps";
+	}
+
+	/**
+	 * True when the output's channels are class scores whose softmax over the channels gives class
+	 * probabilities (segmentation), so that a model brought from outside AMAT may output the
+	 * probabilities instead of the logits.
+	 */
+	default boolean outputsClassScores() {
+		return false;
+	}
 
 	/**
 	 * Checks that the labels fit this task and the images (classes known, points inside the
@@ -104,45 +118,6 @@ public interface Task<L> {
 		return null;
 	}
 
-	/**
-	 * Reads one label per slice of {@code images} in the form this task uses: from the label
-	 * image when one is given (segmentation: class indices), otherwise from the images' own
-	 * ROIs (overlay, ROI Manager) for tasks whose labels are points or boxes. Returns null when
-	 * {@code labels} is null and the images carry no labels this task reads; throws an
-	 * {@code AmatException} naming what is wrong.
-	 */
-	List<L> labelsFrom(ImagePlus images, ImagePlus labels);
-
 	/** The network's prediction for a batch, one label per sample (a mask, points, boxes). */
 	List<L> predict(NDList output);
-
-	/**
-	 * A label drawn as an RGB picture of H x W pixels (0xRRGGBB) on black, for report sheets;
-	 * null when this task does not draw its labels.
-	 */
-	default int[] render(final L label, final int height, final int width) {
-		return null;
-	}
-
-	/**
-	 * A label as ImageJ ROIs to overlay on its slice (points, rectangles, named and coloured);
-	 * empty for tasks whose labels are images.
-	 */
-	default List<Roi> toRois(final L label) {
-		return Collections.emptyList();
-	}
-
-	/**
-	 * A label as results-table rows, one per landmark or object (column name to number or
-	 * text, in column order); empty for tasks whose labels are images.
-	 */
-	default List<Map<String, Object>> toRows(final L label) {
-		return Collections.emptyList();
-	}
-
-	/**
-	 * Predictions ({@link #predict}) as an image of dimensions (X, Y, N) of the given size: class
-	 * indices for segmentation, a rendering of points or boxes for other tasks.
-	 */
-	RandomAccessibleInterval<? extends RealType<?>> predictionImage(List<L> predicted, int height, int width);
 }

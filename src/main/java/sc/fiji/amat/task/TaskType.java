@@ -2,18 +2,16 @@ package sc.fiji.amat.task;
 
 import com.google.gson.JsonObject;
 
-import ij.ImagePlus;
-
-import java.nio.file.Path;
-
 import org.scijava.plugin.SciJavaPlugin;
 
-import sc.fiji.amat.data.Normalization;
+import sc.fiji.amat.AmatException;
 import sc.fiji.amat.nn.NetworkConfig;
 
 /**
  * A kind of task, discovered as a SciJava plugin ({@code @Plugin(type = TaskType.class)}), so a
- * new task is one new package: nothing else needs an edit.
+ * new task is one new package: nothing else needs an edit. It rebuilds the model side of its
+ * tasks ({@link Task}); reading its labels from ImageJ images, ROIs and files, and its sample
+ * data, are the ImageJ adapter's of the same name ({@code sc.fiji.amat.task.ij.ImageJTaskType}).
  */
 public interface TaskType extends SciJavaPlugin {
 
@@ -24,30 +22,14 @@ public interface TaskType extends SciJavaPlugin {
 	Task<?> fromSpec(JsonObject spec, int inputChannels, NetworkConfig network);
 
 	/**
-	 * A task and its training data from ImageJ images: an image (stack) and its labels in the
-	 * form this task reads them ({@link Task#labelsFrom}: a label image, or, when
-	 * {@code labels} is null, the images' own point or box ROIs). Throws an
-	 * {@code AmatException} saying what to give when there are no labels.
+	 * The task of a model brought from outside AMAT (TorchScript, ONNX) from its JSON description:
+	 * the task's own keys (class names, landmark names, ... as {@link Task#spec()} writes them),
+	 * without a network of its own (null {@link Task#network()}). The model must output what the
+	 * task's own network outputs ({@link Task#outputChannels()} maps). Throws an
+	 * {@code AmatException} that names {@code where} and says what the description lacks.
 	 */
-	Labeled<?> fromImages(ImagePlus images, ImagePlus labels, Normalization normalization, NetworkConfig network);
-
-	/**
-	 * A task and its training data from files: an image stack file and a label file, or a
-	 * folder of images and a folder of labels paired by file name.
-	 */
-	Labeled<?> fromFiles(Path images, Path labels, Normalization normalization, NetworkConfig network);
-
-	/**
-	 * Where this task's sample data keeps the labels of a split ("train" or "test") beside
-	 * {@code <split>-images.tif} in {@code dir}, in the form {@link #fromFiles} reads.
-	 */
-	default Path sampleLabels(final Path dir, final String split) {
-		return dir.resolve(split + "-labels.tif");
+	default Task<?> fromDescription(final JsonObject description, final int inputChannels, final String where) {
+		throw new AmatException(where + " says the model is for '" + name() + "', but models brought from outside " +
+			"AMAT cannot be of this task: it reads no description.");
 	}
-
-	/**
-	 * Writes this task's generated sample data into {@code dir} (train and test images and
-	 * labels as {@link #sampleLabels} names them, and a README), deterministically from the seed.
-	 */
-	void writeSamples(Path dir, long seed);
 }

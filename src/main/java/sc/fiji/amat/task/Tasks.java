@@ -5,33 +5,23 @@ import com.google.gson.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-
-import org.scijava.annotations.Index;
-import org.scijava.annotations.IndexItem;
-import org.scijava.plugin.Plugin;
 
 import sc.fiji.amat.AmatException;
+import sc.fiji.amat.Plugins;
 import sc.fiji.amat.nn.NetworkConfig;
 
 /**
- * Finds the {@link TaskType}s on the class path through SciJava's annotation index, without
- * starting a SciJava context, so the library works the same in and out of Fiji.
+ * Finds the {@link TaskType}s on the class path through SciJava's annotation index
+ * ({@link Plugins}), without starting a SciJava context, so the library works the same in and out
+ * of Fiji.
  */
 public final class Tasks {
-
-	private static volatile Map<String, TaskType> types;
 
 	private Tasks() {}
 
 	/** All task types by name. */
 	public static Map<String, TaskType> types() {
-		Map<String, TaskType> t = types;
-		if (t == null) {
-			t = discover();
-			types = t;
-		}
-		return t;
+		return Plugins.of(TaskType.class, TaskType::name);
 	}
 
 	public static List<String> names() {
@@ -48,25 +38,5 @@ public final class Tasks {
 		final NetworkConfig network)
 	{
 		return type(name).fromSpec(spec, inputChannels, network);
-	}
-
-	private static Map<String, TaskType> discover() {
-		final Map<String, TaskType> found = new TreeMap<>();
-		ClassLoader loader = Thread.currentThread().getContextClassLoader();
-		if (loader == null) loader = Tasks.class.getClassLoader();
-		for (final ClassLoader cl : new ClassLoader[] { loader, Tasks.class.getClassLoader() }) {
-			for (final IndexItem<Plugin> item : Index.load(Plugin.class, cl)) {
-				if (item.annotation().type() != TaskType.class) continue;
-				try {
-					final TaskType t = (TaskType) Class.forName(item.className(), true, cl).getDeclaredConstructor()
-						.newInstance();
-					found.putIfAbsent(t.name(), t);
-				}
-				catch (final ReflectiveOperationException | LinkageError e) {
-					throw new IllegalStateException("Cannot create task type " + item.className(), e);
-				}
-			}
-		}
-		return found;
 	}
 }

@@ -21,8 +21,8 @@ import sc.fiji.amat.data.LabeledData;
 import sc.fiji.amat.data.Normalization;
 import sc.fiji.amat.engine.Engines;
 import sc.fiji.amat.nn.NetworkConfig;
-import sc.fiji.amat.sample.SegmentationSamples;
 import sc.fiji.amat.task.segmentation.Mask;
+import sc.fiji.amat.task.segmentation.SegmentationSamples;
 import sc.fiji.amat.task.segmentation.SegmentationTask;
 
 /**

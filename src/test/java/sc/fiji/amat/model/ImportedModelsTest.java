@@ -35,6 +35,7 @@ import sc.fiji.amat.engine.Engines;
 import sc.fiji.amat.eval.Evaluator;
 import sc.fiji.amat.task.MetricTable;
 import sc.fiji.amat.task.Task;
+import sc.fiji.amat.task.landmarks.LandmarkTask;
 import sc.fiji.amat.task.segmentation.Mask;
 
 /**
@@ -247,8 +248,8 @@ public class ImportedModelsTest {
 			"whiten"));
 		assertTrue(error(model).contains("Unknown normalisation 'whiten'"), error(model));
 		write("seg.json", describe("[\"background\", \"square\"]", "NCHW", "NCHW", "logits").replace("\"segmentation\"",
-			"\"detection\""));
-		assertTrue(error(model).contains("only segmentation models"), error(model));
+			"\"classification\""));
+		assertTrue(error(model).contains("'classification', which is not a task AMAT knows"), error(model));
 		// the same model with a good description, also found as NAME.pt.json
 		Files.delete(dir.resolve("seg.json"));
 		write("seg.pt.json", describe("[\"background\", \"square\"]", "NCHW", "NCHW", "logits"));
@@ -270,6 +271,44 @@ public class ImportedModelsTest {
 		assertTrue(error(model).contains("fails on a 1 x 16 x 17 x 1 input"), error(model));
 		write("seg.json", describe("[\"background\", \"square\"]", "NCHW", "NCHW", "probabilities"));
 		assertTrue(error(model).contains("do not sum to 1"), error(model));
+	}
+
+	/**
+	 * A description naming another task reaches that task's type: it reads its own keys, and the
+	 * model must output what the task's own network does.
+	 */
+	@Test
+	void descriptionsOfOtherTasksGoThroughTheirTaskType() throws IOException {
+		final Path model = copy("tiny-seg.pt", "other.pt");
+		final String landmarks = "{\"task\": \"landmarks\", \"landmarks\": [\"tip\", \"base\"], \"pixel_size_mm\": 0.5, " +
+			"\"input\": {\"channels\": 1, \"normalization\": \"zscore\"}, \"output\": {\"values\": \"logits\"}}";
+		write("other.json", landmarks);
+		final ModelDescription d = ModelDescription.read(model);
+		assertTrue(d.rebuilt instanceof LandmarkTask, d.rebuilt.getClass().getName());
+		assertEquals(Arrays.asList("tip", "base"), ((LandmarkTask) d.rebuilt).names());
+		assertEquals(2, d.outputChannels());
+		assertTrue(d.toString().startsWith("landmarks, landmarks [tip, base], pixel_size_mm 0.5"), d.toString());
+		// the square finder outputs two maps: as two landmark heatmaps it loads as a landmark model
+		try (AmatModel m = AmatModel.load(model, Device.cpu())) {
+			assertEquals("landmarks", m.task().type());
+			assertEquals(0.5, ((LandmarkTask) m.task()).pixelSize(), 0);
+			try (NDManager sub = m.manager().newSubManager()) {
+				final LabeledData<Mask> data = squares();
+				assertEquals(2, ((LandmarkTask) m.task()).predict(m.forward(data.batch(sub, new int[] { 0 }), false)).get(0)
+					.size());
+			}
+		}
+		write("other.json", landmarks.replace("\"landmarks\": [\"tip\", \"base\"], ", ""));
+		assertTrue(error(model).contains("lacks \"landmarks\": the landmark names"), error(model));
+		write("other.json", landmarks.replace("logits", "probabilities"));
+		assertTrue(error(model).contains("but a landmarks model outputs what the task's own network does, logits"),
+			error(model));
+		// a detector outputs 5 + K maps: the two maps of the square finder are not one
+		write("other.json", describe("[\"square\"]", "NCHW", "NCHW", "logits").replace("\"segmentation\"",
+			"\"detection\""));
+		final String detection = error(model);
+		assertTrue(detection.contains("outputs 1 x 2 x 16 x 17") && detection.contains("states 6 maps (a centre logit, " +
+			"1 class logits [square]") && detection.contains("fix its classes or output.layout"), detection);
 	}
 
 	@Test

@@ -10,8 +10,9 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import sc.fiji.amat.task.TaskType;
 import sc.fiji.amat.task.Tasks;
+import sc.fiji.amat.task.ij.ImageJTaskType;
+import sc.fiji.amat.task.ij.ImageJTasks;
 
 /**
  * Jobs of a split report check by the test set's fingerprint that they read the same test set:
@@ -23,7 +24,7 @@ class TestSetFingerprintTest {
 	@Test
 	void everyTaskFingerprintsItsTestSetByContent() {
 		assertTrue(Tasks.types().size() >= 3, "task types found: " + Tasks.names());
-		for (final Map.Entry<String, TaskType> t : Tasks.types().entrySet()) {
+		for (final Map.Entry<String, ImageJTaskType> t : ImageJTasks.types().entrySet()) {
 			final Path dir = Paths.get("sample-data", t.getKey());
 			final String once = read(t, dir, "test").fingerprint();
 			assertEquals(once, read(t, dir, "test").fingerprint(), t.getKey() + ": two reads of the same files");
@@ -31,7 +32,7 @@ class TestSetFingerprintTest {
 		}
 	}
 
-	private static TestSet<?> read(final Map.Entry<String, TaskType> t, final Path dir, final String split) {
+	private static TestSet<?> read(final Map.Entry<String, ImageJTaskType> t, final Path dir, final String split) {
 		return TestSet.fromFiles(t.getKey(), dir.resolve(split + "-images.tif"), t.getValue().sampleLabels(dir, split));
 	}
 }

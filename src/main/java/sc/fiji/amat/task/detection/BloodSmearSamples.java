@@ -1,19 +1,8 @@
 package sc.fiji.amat.task.detection;
 
-import ij.ImagePlus;
-import ij.ImageStack;
-import ij.io.FileSaver;
-import ij.process.ColorProcessor;
-
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-
-import sc.fiji.amat.AmatException;
 
 /**
  * Generates the detection sample data: RGB blood-smear-like images on a pale pink plasma
@@ -28,7 +17,8 @@ import sc.fiji.amat.AmatException;
  * </ul>
  * Each box is the tight bounding box of its cell's drawn shape (pixel-edge coordinates), fully
  * inside the image. Images may have no white cell or no platelet. Per-pixel Gaussian noise.
- * Deterministic: the same seed gives the same files, byte for byte.
+ * Deterministic: the same seed gives the same images. The ImageJ side of the task writes them as
+ * files ({@code sc.fiji.amat.task.detection.ij.DetectionImageJType#writeSamples}).
  */
 public final class BloodSmearSamples {
 
@@ -52,42 +42,6 @@ public final class BloodSmearSamples {
 			this.rgb = rgb;
 			this.boxes = boxes;
 		}
-	}
-
-	/**
-	 * Writes train-images.tif and test-images.tif (RGB stacks, slice labels "image N"),
-	 * train-labels.csv and test-labels.csv (image = slice number), classes.txt and README.md.
-	 */
-	public void write(final Path dir, final int train, final int test) {
-		try {
-			Files.createDirectories(dir);
-			writeSplit(dir, "train", 0, train);
-			writeSplit(dir, "test", train, test);
-			Files.write(dir.resolve(DetectionData.CLASSES_FILE), (String.join("\n", CLASSES) + "\n").getBytes(
-				StandardCharsets.UTF_8));
-			Files.write(dir.resolve("README.md"), readme(train, test).getBytes(StandardCharsets.UTF_8));
-		}
-		catch (final IOException e) {
-			throw new AmatException("Cannot write the sample data to " + dir + ": " + e.getMessage(), e);
-		}
-	}
-
-	private void writeSplit(final Path dir, final String name, final int first, final int count) throws IOException {
-		final ImageStack stack = new ImageStack(size, size);
-		final List<Boxes> boxes = new ArrayList<>();
-		final List<String> names = new ArrayList<>();
-		for (int i = first; i < first + count; i++) {
-			final Sample s = sample(i);
-			stack.addSlice("image " + (i - first + 1), new ColorProcessor(size, size, s.rgb));
-			boxes.add(s.boxes);
-			names.add(Integer.toString(i - first + 1));
-		}
-		final Path file = dir.resolve(name + "-images.tif");
-		if (!new FileSaver(new ImagePlus(name + "-images", stack)).saveAsTiffStack(file.toString())) {
-			throw new AmatException("Cannot write " + file + ".");
-		}
-		Files.write(dir.resolve(name + "-labels.csv"), DetectionData.toCsv(boxes, names).getBytes(
-			StandardCharsets.UTF_8));
 	}
 
 	/** Sample i. */
@@ -246,7 +200,8 @@ public final class BloodSmearSamples {
 		return 1 + amp[2] * Math.cos(2 * t + phase) + amp[3] * Math.cos(3 * t + 2 * phase);
 	}
 
-	private String readme(final int train, final int test) {
+	/** The README.md of sample data with {@code train} training and {@code test} test images. */
+	public String readme(final int train, final int test) {
 		return "# Detection sample data (generated)\n\n" + "Blood-smear-like RGB images of " + size + "x" + size +
 			" pixels, " + train + " for training (`train-images.tif`) and " + test + " for testing (`test-images.tif`), " +
 			"made by `BloodSmearSamples` (package `sc.fiji.amat.task.detection`) with seed " + seed + "; " +

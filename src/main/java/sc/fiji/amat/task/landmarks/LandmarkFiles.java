@@ -1,7 +1,5 @@
 package sc.fiji.amat.task.landmarks;
 
-import ij.ImagePlus;
-
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -20,11 +18,10 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import sc.fiji.amat.AmatException;
-import sc.fiji.amat.data.ImageFolders;
-import sc.fiji.amat.data.NormalizedImages;
 
 /**
- * Landmark labels from files, for an image stack file or a folder of images:
+ * Landmark labels from files, for the images of an image stack file or a folder of images (which
+ * the task's ImageJ side opens), known here by their names and size:
  * <ul>
  * <li>a CSV file with a header naming the columns {@code image, landmark, x, y} (any order, more
  * columns allowed; comma, semicolon or tab), one row per landmark and image. {@code image} is
@@ -57,43 +54,38 @@ public final class LandmarkFiles {
 
 	private LandmarkFiles() {}
 
-	/** Images and their landmarks as read from files. */
+	/** Landmarks as read from files. */
 	public static final class Read {
 
-		public final ImagePlus images;
 		public final List<String> names;
 		public final List<Landmarks> landmarks;
 		/** mm, NaN when the files do not say. */
 		public final double pixelSize;
 
-		Read(final ImagePlus images, final List<String> names, final List<Landmarks> landmarks, final double pixelSize) {
-			this.images = images;
+		Read(final List<String> names, final List<Landmarks> landmarks, final double pixelSize) {
 			this.names = names;
 			this.landmarks = landmarks;
 			this.pixelSize = pixelSize;
 		}
 	}
 
-	/** Reads an image stack file or folder and its labels: a CSV file or a folder of text files. */
-	public static Read read(final Path images, final Path labels) {
+	/** Fails when the landmark file or folder does not exist. */
+	public static void requireExists(final Path labels) {
 		if (labels == null || !Files.exists(labels)) {
 			throw new AmatException("The landmark file or folder " + labels + " does not exist.");
 		}
-		final ImagePlus imp;
-		final List<String> imageNames = new ArrayList<>();
-		if (Files.isDirectory(images)) {
-			final List<Path> files = ImageFolders.images(images);
-			imp = ImageFolders.stack(files, images.getFileName().toString());
-			for (final Path f : files) imageNames.add(f.getFileName().toString());
-		}
-		else {
-			imp = NormalizedImages.open(images);
-			for (int s = 1; s <= LandmarkRois.samples(imp); s++) {
-				final String l = imp.getStack().getSliceLabel((s - 1) * imp.getNChannels() + 1);
-				imageNames.add(l == null ? "" : l.split("\n", 2)[0].trim());
-			}
-		}
-		return Files.isDirectory(labels) ? readTextFolder(labels, imp, imageNames) : readCsv(labels, imp, imageNames);
+	}
+
+	/**
+	 * Reads the landmarks of images of {@code width} x {@code height} pixels from a CSV file or a
+	 * folder of text files.
+	 *
+	 * @param imageNames per image, its file name or slice label ("" when it has none)
+	 */
+	public static Read read(final Path labels, final List<String> imageNames, final int width, final int height) {
+		requireExists(labels);
+		return Files.isDirectory(labels) ? readTextFolder(labels, imageNames, width, height) : readCsv(labels, imageNames,
+			width, height);
 	}
 
 	static String baseName(final String name) {
@@ -103,7 +95,7 @@ public final class LandmarkFiles {
 
 	// ---- CSV
 
-	static Read readCsv(final Path file, final ImagePlus imp, final List<String> imageNames) {
+	static Read readCsv(final Path file, final List<String> imageNames, final int width, final int height) {
 		final List<String> lines;
 		try {
 			lines = Files.readAllLines(file, StandardCharsets.UTF_8);
@@ -149,10 +141,10 @@ public final class LandmarkFiles {
 			final int image = imageIndex(f.get(ci), imageNames, file, ln);
 			final String landmark = f.get(cl);
 			final float x = (float) number(f.get(cx), file, ln, "x"), y = (float) number(f.get(cy), file, ln, "y");
-			if (!LandmarkTask.inside(x, y, imp.getWidth(), imp.getHeight())) {
+			if (!LandmarkTask.inside(x, y, width, height)) {
 				throw new AmatException(String.format(Locale.ROOT,
 					"%s, line %d: landmark '%s' of image '%s' at (%s, %s) lies outside the %dx%d image.", file, ln, landmark,
-					f.get(ci), f.get(cx), f.get(cy), imp.getWidth(), imp.getHeight()));
+					f.get(ci), f.get(cx), f.get(cy), width, height));
 			}
 			if (!names.contains(landmark)) names.add(landmark);
 			if (perImage.get(image).put(landmark, new float[] { x, y }) != null) {
@@ -178,7 +170,7 @@ public final class LandmarkFiles {
 			}
 			out.add(new Landmarks(x, y, file.getFileName() + ", image " + image));
 		}
-		return new Read(imp, names, out, pixelSize);
+		return new Read(names, out, pixelSize);
 	}
 
 	private static String describe(final List<String> imageNames, final int i) {
@@ -245,11 +237,11 @@ public final class LandmarkFiles {
 
 	// ---- ISBI 2015 text files
 
-	static Read readTextFolder(final Path folder, final ImagePlus imp, final List<String> imageNames) {
+	static Read readTextFolder(final Path folder, final List<String> imageNames, final int width, final int height) {
 		final List<Path> annotators = annotators(folder);
 		List<Landmarks> mean = null;
 		for (final Path dir : annotators) {
-			final List<Landmarks> one = readTextFiles(dir, imp, imageNames);
+			final List<Landmarks> one = readTextFiles(dir, imageNames, width, height);
 			if (mean == null) mean = one;
 			else {
 				final List<Landmarks> avg = new ArrayList<>();
@@ -271,7 +263,7 @@ public final class LandmarkFiles {
 		}
 		final int k = mean.get(0).size();
 		final List<String> names = k == ISBI_2015_NAMES.size() ? ISBI_2015_NAMES : LandmarkTask.defaultNames(k);
-		return new Read(imp, names, mean, ISBI_PIXEL_SIZE);
+		return new Read(names, mean, ISBI_PIXEL_SIZE);
 	}
 
 	/** The senior and junior sub-folders when both are there, else the folder itself. */
@@ -292,7 +284,9 @@ public final class LandmarkFiles {
 		}
 	}
 
-	private static List<Landmarks> readTextFiles(final Path dir, final ImagePlus imp, final List<String> imageNames) {
+	private static List<Landmarks> readTextFiles(final Path dir, final List<String> imageNames, final int width,
+		final int height)
+	{
 		final List<Landmarks> out = new ArrayList<>();
 		Path first = null;
 		for (int i = 0; i < imageNames.size(); i++) {
@@ -315,10 +309,10 @@ public final class LandmarkFiles {
 				final Matcher m = PAIR.matcher(lines.get(ln - 1));
 				if (!m.matches()) break;
 				final float x = Float.parseFloat(m.group(1)), y = Float.parseFloat(m.group(2));
-				if (!LandmarkTask.inside(x, y, imp.getWidth(), imp.getHeight())) {
+				if (!LandmarkTask.inside(x, y, width, height)) {
 					throw new AmatException(String.format(Locale.ROOT,
 						"%s, line %d: landmark %d at (%s, %s) lies outside the %dx%d image %s.", file, ln, ln, m.group(1), m
-							.group(2), imp.getWidth(), imp.getHeight(), describe(imageNames, i)));
+							.group(2), width, height, describe(imageNames, i)));
 				}
 				pts.add(new float[] { x, y });
 			}

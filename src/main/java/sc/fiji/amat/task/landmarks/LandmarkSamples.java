@@ -1,23 +1,9 @@
 package sc.fiji.amat.task.landmarks;
 
-import ij.ImagePlus;
-import ij.ImageStack;
-import ij.io.FileSaver;
-import ij.measure.Calibration;
-import ij.process.ByteProcessor;
-
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
-import java.util.Locale;
 import java.util.Random;
-
-import sc.fiji.amat.AmatException;
-import sc.fiji.amat.nn.NetworkConfig;
 
 /**
  * Generates the landmark sample data: X-ray-like lateral skull profiles (a phantom, not
@@ -25,7 +11,8 @@ import sc.fiji.amat.nn.NetworkConfig;
  * maxilla, incisors, a mandible and cervical vertebrae, each bone with its own random density,
  * soft tissue, a varied shape, pose (rotation, scale, shift), exposure, a heel-effect gradient
  * and noise; and 10 landmarks defined on that geometry. Deterministic: the same seed gives the
- * same files, byte for byte.
+ * same images. The ImageJ side of the task writes them as files
+ * ({@code sc.fiji.amat.task.landmarks.ij.LandmarkImageJType#writeSamples}).
  */
 public final class LandmarkSamples {
 
@@ -45,45 +32,6 @@ public final class LandmarkSamples {
 
 	public double pixelSize() {
 		return PIXEL_SIZE_64 * 64.0 / size;
-	}
-
-	/**
-	 * Writes train-images.tif and test-images.tif (8-bit stacks, slice labels train-001 ...,
-	 * calibrated in mm, the landmarks as named points in their overlays) and train-landmarks.csv,
-	 * test-landmarks.csv.
-	 */
-	public void write(final Path dir, final int train, final int test) {
-		try {
-			Files.createDirectories(dir);
-		}
-		catch (final IOException e) {
-			throw new AmatException("Cannot write the sample data to " + dir + ": " + e.getMessage(), e);
-		}
-		writeSplit(dir, "train", 0, train);
-		writeSplit(dir, "test", train, test);
-	}
-
-	private void writeSplit(final Path dir, final String split, final int first, final int count) {
-		final ImageStack stack = new ImageStack(size, size);
-		final List<Landmarks> labels = new ArrayList<>();
-		final List<String> imageNames = new ArrayList<>();
-		for (int i = first; i < first + count; i++) {
-			final byte[] pixels = new byte[size * size];
-			final String name = String.format(Locale.ROOT, "%s-%03d", split, i - first + 1);
-			labels.add(sample(i, pixels));
-			stack.addSlice(name, new ByteProcessor(size, size, pixels));
-			imageNames.add(name);
-		}
-		final ImagePlus imp = new ImagePlus(split + "-images", stack);
-		final Calibration cal = new Calibration();
-		cal.pixelWidth = cal.pixelHeight = pixelSize();
-		cal.setUnit("mm");
-		imp.setCalibration(cal);
-		final LandmarkTask task = new LandmarkTask(NAMES, pixelSize(), 1, new NetworkConfig());
-		imp.setOverlay(LandmarkRois.overlay(task, labels));
-		final Path tif = dir.resolve(split + "-images.tif");
-		if (!new FileSaver(imp).saveAsTiffStack(tif.toString())) throw new AmatException("Cannot write " + tif + ".");
-		LandmarkFiles.writeCsv(dir.resolve(split + "-landmarks.csv"), NAMES, imageNames, labels, pixelSize());
 	}
 
 	/** Sample i: 8-bit intensities row by row into {@code image}; returns its landmarks. */

@@ -7,25 +7,13 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 
 import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 
-import ij.ImagePlus;
-import ij.gui.PointRoi;
-import ij.gui.Roi;
-
-import java.awt.Color;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-
-import net.imglib2.RandomAccessibleInterval;
-import net.imglib2.img.array.ArrayImgs;
-import net.imglib2.type.numeric.integer.UnsignedByteType;
 
 import sc.fiji.amat.AmatException;
 import sc.fiji.amat.data.LabeledData;
@@ -89,10 +77,6 @@ public final class LandmarkTask extends AbstractTask<Landmarks> {
 		public Boundary boundary = Boundary.COMPONENTS;
 	}
 
-	/** Colours of the landmarks in drawings and ROIs, in landmark order. */
-	static final int[] PALETTE = { 0xe6194b, 0x3cb44b, 0xffe119, 0x4363d8, 0xf58231, 0x911eb4, 0x46f0f0, 0xf032e6,
-		0xbcf60c, 0xfabebe, 0x008080, 0xe6beff, 0x9a6324, 0xfffac8, 0x800000, 0xaaffc3, 0x808000, 0xffd8b1, 0xffffff };
-
 	private final List<String> names;
 	private final double pixelSize;
 	private final Options options;
@@ -109,7 +93,6 @@ public final class LandmarkTask extends AbstractTask<Landmarks> {
 		if (new HashSet<>(names).size() != names.size()) {
 			throw new AmatException("Landmark names must be unique, got " + names + ".");
 		}
-		if (inputChannels < 1) throw new AmatException("Images need at least one channel.");
 		if (!(options.sigma > 0)) throw new AmatException("The heatmap sigma must be positive.");
 		if (options.radii.length == 0) throw new AmatException("Give at least one radius for the detection rate.");
 		this.names = Collections.unmodifiableList(new ArrayList<>(names));
@@ -176,8 +159,7 @@ public final class LandmarkTask extends AbstractTask<Landmarks> {
 	}
 
 	static LandmarkTask fromSpec(final JsonObject spec, final int inputChannels, final NetworkConfig network) {
-		final List<String> names = new ArrayList<>();
-		for (final JsonElement e : spec.getAsJsonArray("landmarks")) names.add(e.getAsString());
+		final List<String> names = names(spec, "landmarks");
 		final Options o = new Options();
 		if (spec.has("sigma")) o.sigma = spec.get("sigma").getAsDouble();
 		if (spec.has("coordinate_weight")) o.coordinateWeight = spec.get("coordinate_weight").getAsDouble();
@@ -193,16 +175,23 @@ public final class LandmarkTask extends AbstractTask<Landmarks> {
 
 	@Override
 	public Block newNetwork() {
-		return new UNet(network, names.size());
+		return new UNet(requireNetwork(), names.size());
+	}
+
+	/** One heatmap (logits over the image) per landmark. */
+	@Override
+	public int outputChannels() {
+		return names.size();
+	}
+
+	@Override
+	public String outputDescription() {
+		return names.size() + " landmark heatmaps " + names;
 	}
 
 	@Override
 	public void checkLabels(final LabeledData<Landmarks> data) {
-		final int m = network.sizeMultiple();
-		if (data.width() % m != 0 || data.height() % m != 0) {
-			throw new AmatException("Images are " + data.width() + "x" + data.height() + " pixels, but a U-Net of depth " +
-				network.depth() + " needs sides that are multiples of " + m + ": crop, pad or scale them, or lower the depth.");
-		}
+		checkImageSize(data, "a U-Net", "crop, pad or scale them");
 		for (int i = 0; i < data.size(); i++) {
 			final Landmarks l = data.label(i);
 			final String where = l.source() != null ? l.source() : "image " + (i + 1);
@@ -221,7 +210,7 @@ public final class LandmarkTask extends AbstractTask<Landmarks> {
 	}
 
 	/** True when (x, y) lies on the image: 0 <= x <= width - 1 and likewise for y, half a pixel of slack. */
-	static boolean inside(final double x, final double y, final int width, final int height) {
+	public static boolean inside(final double x, final double y, final int width, final int height) {
 		return x >= -0.5 && y >= -0.5 && x <= width - 0.5 && y <= height - 0.5;
 	}
 
@@ -373,83 +362,6 @@ public final class LandmarkTask extends AbstractTask<Landmarks> {
 			out.add(new Landmarks(x, y));
 		}
 		return out;
-	}
-
-	/** The images' own point ROIs (or those of {@code labels}, when given); see {@link LandmarkRois}. */
-	@Override
-	public List<Landmarks> labelsFrom(final ImagePlus images, final ImagePlus labels) {
-		final LandmarkRois.Read r = LandmarkRois.read(labels != null ? labels : images, names);
-		return r == null ? null : r.landmarks;
-	}
-
-	/** Each landmark as a small cross in its colour on black. */
-	@Override
-	public int[] render(final Landmarks label, final int height, final int width) {
-		final int[] rgb = new int[height * width];
-		for (int k = 0; k < label.size(); k++) {
-			final int x = Math.round(label.x(k)), y = Math.round(label.y(k));
-			for (int d = -1; d <= 1; d++) {
-				set(rgb, width, height, x + d, y, PALETTE[k % PALETTE.length]);
-				set(rgb, width, height, x, y + d, PALETTE[k % PALETTE.length]);
-			}
-		}
-		return rgb;
-	}
-
-	private static void set(final int[] rgb, final int w, final int h, final int x, final int y, final int v) {
-		if (x >= 0 && y >= 0 && x < w && y < h) rgb[y * w + x] = v;
-	}
-
-	/** One point ROI per landmark, named after it and in its colour. */
-	@Override
-	public List<Roi> toRois(final Landmarks label) {
-		final List<Roi> rois = new ArrayList<>();
-		for (int k = 0; k < label.size(); k++) {
-			final PointRoi p = new PointRoi(label.x(k), label.y(k));
-			p.setName(names.get(k));
-			p.setStrokeColor(new Color(PALETTE[k % PALETTE.length]));
-			rois.add(p);
-		}
-		return rois;
-	}
-
-	/** One row per landmark: landmark, x, y (pixels) and, with a pixel size, x mm and y mm. */
-	@Override
-	public List<Map<String, Object>> toRows(final Landmarks label) {
-		final List<Map<String, Object>> rows = new ArrayList<>();
-		for (int k = 0; k < label.size(); k++) {
-			final Map<String, Object> r = new LinkedHashMap<>();
-			r.put("landmark", names.get(k));
-			r.put("x", (double) label.x(k));
-			r.put("y", (double) label.y(k));
-			if (!Double.isNaN(pixelSize)) {
-				r.put("x mm", label.x(k) * pixelSize);
-				r.put("y mm", label.y(k) * pixelSize);
-			}
-			rows.add(r);
-		}
-		return rows;
-	}
-
-	/** (X, Y, N), 8-bit: landmark k + 1 drawn as a small cross at its predicted pixel, 0 elsewhere. */
-	@Override
-	public RandomAccessibleInterval<UnsignedByteType> predictionImage(final List<Landmarks> pred, final int h,
-		final int w)
-	{
-		final byte[] all = new byte[pred.size() * h * w];
-		for (int i = 0; i < pred.size(); i++) {
-			final int[] drawn = new int[h * w];
-			final Landmarks l = pred.get(i);
-			for (int k = 0; k < l.size(); k++) {
-				final int x = Math.round(l.x(k)), y = Math.round(l.y(k));
-				for (int d = -1; d <= 1; d++) {
-					set(drawn, w, h, x + d, y, k + 1);
-					set(drawn, w, h, x, y + d, k + 1);
-				}
-			}
-			for (int p = 0; p < h * w; p++) all[i * h * w + p] = (byte) Math.min(255, drawn[p]);
-		}
-		return ArrayImgs.unsignedBytes(all, w, h, pred.size());
 	}
 
 	static String trim(final double v) {

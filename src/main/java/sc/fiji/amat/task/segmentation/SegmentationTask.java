@@ -9,15 +9,9 @@ import ai.djl.nn.Block;
 
 import com.google.gson.JsonObject;
 
-import ij.ImagePlus;
-
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-
-import net.imglib2.RandomAccessibleInterval;
-import net.imglib2.img.array.ArrayImgs;
-import net.imglib2.type.numeric.integer.UnsignedByteType;
 
 import sc.fiji.amat.AmatException;
 import sc.fiji.amat.data.LabeledData;
@@ -48,10 +42,6 @@ public final class SegmentationTask extends AbstractTask<Mask> {
 
 	public static final String TYPE = "segmentation";
 
-	/** Colours of the foreground classes in drawings, in class order. */
-	static final int[] PALETTE = { 0xe6194b, 0x3cb44b, 0x4363d8, 0xffe119, 0xf58231, 0x911eb4, 0x46f0f0, 0xf032e6,
-		0xbcf60c, 0xfabebe, 0x008080 };
-
 	private static final BoundarySpec BOUNDARY = new BoundarySpec(new String[] { "max foreground Dice" },
 		new boolean[] { true });
 
@@ -64,7 +54,6 @@ public final class SegmentationTask extends AbstractTask<Mask> {
 				classNames + ".");
 		}
 		if (classNames.size() > 255) throw new AmatException("Segmentation supports at most 255 classes.");
-		if (inputChannels < 1) throw new AmatException("Images need at least one channel.");
 		this.classNames = Collections.unmodifiableList(new ArrayList<>(classNames));
 	}
 
@@ -98,18 +87,28 @@ public final class SegmentationTask extends AbstractTask<Mask> {
 
 	@Override
 	public Block newNetwork() {
-		if (network == null) throw new AmatException("This segmentation task was rebuilt for a model brought from " +
-			"outside AMAT: it has no network of its own to train.");
-		return new UNet(network, numClasses());
+		return new UNet(requireNetwork(), numClasses());
+	}
+
+	/** One logit per class. */
+	@Override
+	public int outputChannels() {
+		return numClasses();
+	}
+
+	@Override
+	public String outputDescription() {
+		return numClasses() + " classes " + classNames;
+	}
+
+	@Override
+	public boolean outputsClassScores() {
+		return true;
 	}
 
 	@Override
 	public void checkLabels(final LabeledData<Mask> data) {
-		final int m = network == null ? 1 : network.sizeMultiple(); // a model brought from outside checks its own
-		if (data.width() % m != 0 || data.height() % m != 0) {
-			throw new AmatException("Images are " + data.width() + "x" + data.height() + " pixels, but a U-Net of depth " +
-				network.depth() + " needs sides that are multiples of " + m + ": crop or pad them, or lower the depth.");
-		}
+		checkImageSize(data, "a U-Net", "crop or pad them");
 		for (int i = 0; i < data.size(); i++) {
 			final Mask mask = data.label(i);
 			if (mask.width() != data.width() || mask.height() != data.height()) {
@@ -263,34 +262,6 @@ public final class SegmentationTask extends AbstractTask<Mask> {
 	@Override
 	public boolean accepts(final Task<?> other) {
 		return other instanceof SegmentationTask && ((SegmentationTask) other).numClasses() == numClasses();
-	}
-
-	/** The label image's class indices; segmentation labels are images, so null without one. */
-	@Override
-	public List<Mask> labelsFrom(final ImagePlus images, final ImagePlus labels) {
-		return labels == null ? null : SegmentationData.masks(labels);
-	}
-
-	/** Black background, then one colour per class. */
-	@Override
-	public int[] render(final Mask label, final int height, final int width) {
-		final byte[] m = label.classes();
-		final int[] rgb = new int[m.length];
-		for (int k = 0; k < m.length; k++) {
-			final int c = m[k] & 0xff;
-			rgb[k] = c == 0 ? 0 : PALETTE[(c - 1) % PALETTE.length];
-		}
-		return rgb;
-	}
-
-	/** Class indices, (X, Y, N), 8-bit. */
-	@Override
-	public RandomAccessibleInterval<UnsignedByteType> predictionImage(final List<Mask> masks, final int h,
-		final int w)
-	{
-		final byte[] all = new byte[masks.size() * w * h];
-		for (int i = 0; i < masks.size(); i++) System.arraycopy(masks.get(i).classes(), 0, all, i * w * h, w * h);
-		return ArrayImgs.unsignedBytes(all, w, h, masks.size());
 	}
 
 	private DiceCounts counts(final NDList output, final List<Mask> labels) {

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 import sc.fiji.amat.data.Normalization;
 import sc.fiji.amat.nn.NetworkConfig;
 import sc.fiji.amat.task.Labeled;
-import sc.fiji.amat.task.TaskType;
-import sc.fiji.amat.task.Tasks;
+import sc.fiji.amat.task.ij.ImageJTaskType;
+import sc.fiji.amat.task.ij.ImageJTasks;
 
 class BloodSmearSamplesTest {
 
@@ -29,7 +29,7 @@ class BloodSmearSamplesTest {
 
 	@Test
 	void committedSampleDataIsWhatTheGeneratorMakes() throws IOException {
-		final TaskType type = Tasks.type(DetectionTask.TYPE);
+		final ImageJTaskType type = ImageJTasks.type(DetectionTask.TYPE);
 		type.writeSamples(dir, 1);
 		for (final String f : new String[] { "train-images.tif", "test-images.tif", "train-labels.csv", "test-labels.csv",
 			"classes.txt", "README.md" })
@@ -44,7 +44,7 @@ class BloodSmearSamplesTest {
 
 	@Test
 	void sampleDataHasThreeClassesOfDifferentSizes() {
-		final TaskType type = Tasks.type(DetectionTask.TYPE);
+		final ImageJTaskType type = ImageJTasks.type(DetectionTask.TYPE);
 		final Labeled<?> train = type.fromFiles(COMMITTED.resolve("train-images.tif"), type.sampleLabels(COMMITTED,
 			"train"), Normalization.zscore(), new NetworkConfig());
 		assertEquals(BloodSmearSamples.CLASSES, ((DetectionTask) train.task).classNames());

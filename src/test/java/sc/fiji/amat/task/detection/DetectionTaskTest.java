@@ -187,18 +187,4 @@ class DetectionTaskTest {
 	private static LabeledData<Boxes> data(final Boxes b) {
 		return new LabeledData<>(new float[16 * 16], 1, 16, 16, new ArrayList<>(List.of(b)));
 	}
-
-	@Test
-	void predictionsBecomeNamedRectangleRoisAndRows() {
-		final Boxes b = boxes(new Box("b", 1.5, 2, 6, 8, 0.75));
-		final ij.gui.Roi roi = task.toRois(b).get(0);
-		assertEquals("b", roi.getName());
-		assertEquals("0.7500", roi.getProperty("score"));
-		assertEquals(4.5, roi.getFloatBounds().getWidth(), 1e-6);
-		assertEquals("b", task.toRows(b).get(0).get("class"));
-		assertEquals(8.0, task.toRows(b).get(0).get("ymax"));
-		final int[] rgb = task.render(b, 10, 10);
-		assertEquals(DetectionTask.PALETTE[1], rgb[2 * 10 + 1]);
-		assertEquals(0, rgb[5 * 10 + 3], "inside the outline");
-	}
 }

@@ -28,15 +28,15 @@ import sc.fiji.amat.data.Normalization;
 import sc.fiji.amat.data.NormalizedImages;
 import sc.fiji.amat.nn.NetworkConfig;
 import sc.fiji.amat.task.Labeled;
-import sc.fiji.amat.task.TaskType;
-import sc.fiji.amat.task.Tasks;
+import sc.fiji.amat.task.ij.ImageJTaskType;
+import sc.fiji.amat.task.ij.ImageJTasks;
 
 class LandmarkFilesTest {
 
 	@TempDir
 	Path dir;
 
-	private final TaskType type = Tasks.type("landmarks");
+	private final ImageJTaskType type = ImageJTasks.type("landmarks");
 
 	private static void write(final Path file, final String... lines) throws IOException {
 		Files.createDirectories(file.getParent());

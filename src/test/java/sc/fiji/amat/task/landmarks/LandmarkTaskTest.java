@@ -2,7 +2,6 @@ package sc.fiji.amat.task.landmarks;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,18 +10,10 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 
-import ij.ImagePlus;
-import ij.ImageStack;
-import ij.gui.Overlay;
-import ij.gui.PointRoi;
-import ij.gui.Roi;
-import ij.process.ByteProcessor;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
@@ -54,7 +45,7 @@ class LandmarkTaskTest {
 		return v;
 	}
 
-	private static Landmarks lm(final float... xy) {
+	static Landmarks lm(final float... xy) {
 		final float[] x = new float[xy.length / 2], y = new float[xy.length / 2];
 		for (int k = 0; k < x.length; k++) {
 			x[k] = xy[2 * k];
@@ -149,44 +140,6 @@ class LandmarkTaskTest {
 		assertEquals(Arrays.asList("sdr", "mre px", "sdr 2px", "sdr 2.5px", "sdr 3px", "sdr 4px"), Arrays.asList(tp
 			.names()));
 		assertEquals(0.25, tp.value(0, tp.column("sdr 2.5px")), 1e-9);
-	}
-
-	@Test
-	void roisRoundTripThroughAnOverlayAndAMultiPointSelection() {
-		final ImageStack stack = new ImageStack(W, H);
-		for (int s = 0; s < 3; s++) stack.addSlice("s" + s, new ByteProcessor(W, H));
-		final ImagePlus imp = new ImagePlus("stack", stack);
-		assertNull(task.labelsFrom(imp, null), "no ROIs: no labels");
-		final List<Landmarks> labels = Arrays.asList(lm(1.5f, 2.25f, 20, 3), lm(4, 5, 6.75f, 7), lm(22.5f, 18, 0, 0));
-		final Overlay o = LandmarkRois.overlay(task, labels);
-		// the points are found by name and slice, whatever their order in the overlay
-		final Overlay shuffled = new Overlay();
-		final Roi[] rois = o.toArray();
-		for (int i = rois.length - 1; i >= 0; i--) shuffled.add(rois[i]);
-		imp.setOverlay(shuffled);
-		final List<Landmarks> back = task.labelsFrom(imp, null);
-		assertEquals(labels, back);
-		assertEquals("b", task.toRois(labels.get(0)).get(1).getName());
-		final List<Map<String, Object>> rows = task.toRows(labels.get(1));
-		assertEquals("b", rows.get(1).get("landmark"));
-		assertEquals(6.75, (Double) rows.get(1).get("x"), 1e-6);
-		assertEquals(3.375, (Double) rows.get(1).get("x mm"), 1e-6);
-
-		// a slice missing a landmark is named in the message
-		shuffled.remove(0);
-		final AmatException e = assertThrows(AmatException.class, () -> task.labelsFrom(imp, null));
-		assertTrue(e.getMessage().contains("slice 3") && e.getMessage().contains("missing: [b]"), e.getMessage());
-
-		// a multi-point selection on a single image: landmarks in click order
-		final ImagePlus one = new ImagePlus("one", new ByteProcessor(W, H));
-		final PointRoi clicks = new PointRoi(3, 4);
-		clicks.addPoint(10, 12);
-		one.setRoi(clicks);
-		assertEquals(lm(3, 4, 10, 12), task.labelsFrom(one, null).get(0));
-		clicks.addPoint(1, 1);
-		one.setRoi(clicks);
-		assertTrue(assertThrows(AmatException.class, () -> task.labelsFrom(one, null)).getMessage().contains(
-			"has 3 landmark points"));
 	}
 
 	@Test

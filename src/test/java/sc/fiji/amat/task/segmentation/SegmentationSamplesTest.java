@@ -1,4 +1,4 @@
-package sc.fiji.amat.sample;
+package sc.fiji.amat.task.segmentation;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -6,13 +6,33 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ij.ImagePlus;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.file.Paths;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import sc.fiji.amat.data.NormalizedImages;
+import sc.fiji.amat.task.ij.ImageJTasks;
 
 class SegmentationSamplesTest {
+
+	@TempDir
+	Path dir;
+
+	@Test
+	void theCommittedSampleFilesAreWhatTheTaskWrites() throws IOException {
+		ImageJTasks.type(SegmentationTask.TYPE).writeSamples(dir, 1);
+		final Path committed = Paths.get("sample-data", "segmentation");
+		for (final String f : new String[] { "train-images.tif", "train-labels.tif", "test-images.tif",
+			"test-labels.tif", "classes.txt" })
+		{
+			assertArrayEquals(Files.readAllBytes(committed.resolve(f)), Files.readAllBytes(dir.resolve(f)), f +
+				" differs from the generator's output: run scripts/amat generate --task segmentation");
+		}
+	}
 
 	@Test
 	void theCommittedSampleDataIsWhatTheGeneratorMakes() {

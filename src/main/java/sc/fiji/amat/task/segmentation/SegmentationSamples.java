@@ -1,25 +1,14 @@
-package sc.fiji.amat.sample;
+package sc.fiji.amat.task.segmentation;
 
-import ij.ImagePlus;
-import ij.ImageStack;
-import ij.io.FileSaver;
-import ij.process.ByteProcessor;
-import ij.process.ShortProcessor;
-
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Random;
-
-import sc.fiji.amat.AmatException;
 
 /**
  * Generates the segmentation sample data: MRI-like 2D slices of a body with an organ-like ring
  * (class 1, like the myocardium around a bright cavity) and an irregular blob (class 2), with
  * varied shape, size and contrast, a smooth multiplicative bias field and Rician noise.
- * Deterministic: the same seed gives the same files, byte for byte.
+ * Deterministic: the same seed gives the same images. The ImageJ side of the task writes them as
+ * files ({@code sc.fiji.amat.task.segmentation.ij.SegmentationImageJType#writeSamples}).
  */
 public final class SegmentationSamples {
 
@@ -31,36 +20,6 @@ public final class SegmentationSamples {
 	public SegmentationSamples(final int size, final long seed) {
 		this.size = size;
 		this.seed = seed;
-	}
-
-	/** Writes train-images.tif, train-labels.tif, test-images.tif, test-labels.tif and classes.txt. */
-	public void write(final Path dir, final int train, final int test) {
-		try {
-			Files.createDirectories(dir);
-			writePair(dir, "train", 0, train);
-			writePair(dir, "test", train, test);
-			Files.write(dir.resolve("classes.txt"), (String.join("\n", CLASSES) + "\n").getBytes(StandardCharsets.UTF_8));
-		}
-		catch (final IOException e) {
-			throw new AmatException("Cannot write the sample data to " + dir + ": " + e.getMessage(), e);
-		}
-	}
-
-	private void writePair(final Path dir, final String name, final int first, final int count) {
-		final ImageStack images = new ImageStack(size, size), labels = new ImageStack(size, size);
-		for (int i = first; i < first + count; i++) {
-			final short[] image = new short[size * size];
-			final byte[] label = new byte[size * size];
-			sample(i, image, label);
-			images.addSlice("image " + (i - first + 1), new ShortProcessor(size, size, image, null));
-			labels.addSlice("label " + (i - first + 1), new ByteProcessor(size, size, label));
-		}
-		save(new ImagePlus(name + "-images", images), dir.resolve(name + "-images.tif"));
-		save(new ImagePlus(name + "-labels", labels), dir.resolve(name + "-labels.tif"));
-	}
-
-	private static void save(final ImagePlus imp, final Path file) {
-		if (!new FileSaver(imp).saveAsTiffStack(file.toString())) throw new AmatException("Cannot write " + file + ".");
 	}
 
 	/** Sample i: 16-bit intensities and class labels, row by row. */

@@ -1,10 +1,9 @@
-package sc.fiji.amat.task.landmarks;
+package sc.fiji.amat.task.landmarks.ij;
 
 import ij.ImagePlus;
 import ij.gui.Overlay;
 import ij.gui.PointRoi;
 import ij.gui.Roi;
-import ij.plugin.frame.RoiManager;
 import ij.process.FloatPolygon;
 
 import java.util.ArrayList;
@@ -16,11 +15,16 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 import sc.fiji.amat.AmatException;
+import sc.fiji.amat.task.ij.ImageJRois;
+import sc.fiji.amat.task.ij.StackSamples;
+import sc.fiji.amat.task.landmarks.LandmarkTask;
+import sc.fiji.amat.task.landmarks.Landmarks;
 
 /**
  * Landmarks as ImageJ point ROIs. Reading looks, in this order, at the image's point selection
  * (a multi-point ROI; on a stack each point keeps its slice), its overlay, and the ROI Manager,
- * and takes the first that holds points. Per slice the landmarks are either
+ * and takes the first that holds points; each point goes to its slice as {@link StackSamples}
+ * maps them (z-slices and frames). Per slice the landmarks are either
  * <ul>
  * <li>named: every point is a single-point ROI whose name is its landmark (as {@link #overlay}
  * writes them); the order is the task's, or the first slice's;</li>
@@ -59,18 +63,12 @@ public final class LandmarkRois {
 		}
 	}
 
-	/** The number of 2D samples of an image: z-slices times frames. */
-	static int samples(final ImagePlus imp) {
-		return imp.getStackSize() / Math.max(1, imp.getNChannels());
-	}
-
 	/**
 	 * The landmarks of every slice from the image's point ROIs, or null when it has none.
 	 *
 	 * @param expected the task's landmark names, or null to take them from the ROIs
 	 */
 	public static Read read(final ImagePlus imp, final List<String> expected) {
-		final int n = samples(imp);
 		final Roi roi = imp.getRoi();
 		if (roi instanceof PointRoi) {
 			return assemble(points(new Roi[] { roi }, imp), expected, "the point selection of '" + imp.getTitle() + "'", imp);
@@ -79,10 +77,8 @@ public final class LandmarkRois {
 		if (overlay != null && hasPoints(overlay.toArray())) {
 			return assemble(points(overlay.toArray(), imp), expected, "the overlay of '" + imp.getTitle() + "'", imp);
 		}
-		final RoiManager rm = RoiManager.getInstance();
-		if (rm != null && hasPoints(rm.getRoisAsArray())) {
-			return assemble(points(rm.getRoisAsArray(), imp), expected, "the ROI Manager", imp);
-		}
+		final Roi[] manager = ImageJRois.manager();
+		if (hasPoints(manager)) return assemble(points(manager, imp), expected, "the ROI Manager", imp);
 		return null;
 	}
 
@@ -93,18 +89,8 @@ public final class LandmarkRois {
 		return false;
 	}
 
-	/** The sample (1-based) an ROI or point at a stack position belongs to; 0 when it has none. */
-	private static int sample(final ImagePlus imp, final Roi roi, final int stackPosition) {
-		if (stackPosition > 0) return (stackPosition - 1) / Math.max(1, imp.getNChannels()) + 1;
-		if (roi.hasHyperStackPosition()) {
-			final int z = Math.max(1, roi.getZPosition()), t = Math.max(1, roi.getTPosition());
-			return (t - 1) * imp.getNSlices() + z;
-		}
-		return 0;
-	}
-
 	private static List<List<Point>> points(final Roi[] rois, final ImagePlus imp) {
-		final int n = samples(imp);
+		final int n = StackSamples.count(imp);
 		final List<List<Point>> perSlice = new ArrayList<>();
 		for (int s = 0; s < n; s++) perSlice.add(new ArrayList<>());
 		for (final Roi roi : rois) {
@@ -114,9 +100,8 @@ public final class LandmarkRois {
 			final String name = fp.npoints == 1 && roi.getName() != null && !AUTO_NAME.matcher(roi.getName()).matches()
 				? roi.getName() : null;
 			for (int i = 0; i < fp.npoints; i++) {
-				int s = sample(imp, roi, p.getPointPosition(i));
-				if (s == 0) s = sample(imp, roi, roi.getPosition());
-				if (s == 0) {
+				int s = StackSamples.ofPoint(imp, p, i);
+				if (s == StackSamples.NONE) {
 					if (n > 1) {
 						throw new AmatException("A point ROI" + (roi.getName() != null ? " ('" + roi.getName() + "')" : "") +
 							" on the stack '" + imp.getTitle() + "' belongs to no slice: add the points slice by slice " +
@@ -124,18 +109,11 @@ public final class LandmarkRois {
 					}
 					s = 1;
 				}
-				if (s > n) continue;
+				if (s == StackSamples.OUTSIDE) continue;
 				perSlice.get(s - 1).add(new Point(name, fp.xpoints[i], fp.ypoints[i]));
 			}
 		}
 		return perSlice;
-	}
-
-	private static String slice(final ImagePlus imp, final int s) {
-		final String label = imp.getStack().getShortSliceLabel(s * Math.max(1, imp.getNChannels()) - Math.max(1, imp
-			.getNChannels()) + 1);
-		return "slice " + s + (label != null && !label.isEmpty() ? " (" + label + ")" : "") + " of '" + imp.getTitle() +
-			"'";
 	}
 
 	private static Read assemble(final List<List<Point>> perSlice, final List<String> expected, final String from,
@@ -144,7 +122,7 @@ public final class LandmarkRois {
 		boolean named = true;
 		for (int s = 0; s < perSlice.size(); s++) {
 			if (perSlice.get(s).isEmpty()) {
-				throw new AmatException(slice(imp, s + 1) + " has no landmark points in " + from +
+				throw new AmatException(StackSamples.describe(imp, s + 1) + " has no landmark points in " + from +
 					": every image needs its landmarks.");
 			}
 			for (final Point p : perSlice.get(s)) named &= p.name != null;
@@ -159,7 +137,7 @@ public final class LandmarkRois {
 		final List<Landmarks> out = new ArrayList<>();
 		for (int s = 0; s < perSlice.size(); s++) {
 			final List<Point> pts = perSlice.get(s);
-			final String where = slice(imp, s + 1);
+			final String where = StackSamples.describe(imp, s + 1);
 			final float[] x = new float[names.size()], y = new float[names.size()];
 			if (named) {
 				final Map<String, Point> byName = new LinkedHashMap<>();
@@ -184,8 +162,8 @@ public final class LandmarkRois {
 			else {
 				if (pts.size() != names.size()) {
 					throw new AmatException(where + " has " + pts.size() + " landmark points in " + from + ", but " + (expected !=
-						null ? "the task has " + names.size() + " " + names : slice(imp, 1) + " has " + names.size()) +
-						": every image needs the same landmarks, in the same order.");
+						null ? "the task has " + names.size() + " " + names : StackSamples.describe(imp, 1) + " has " + names
+							.size()) + ": every image needs the same landmarks, in the same order.");
 				}
 				for (int k = 0; k < names.size(); k++) {
 					x[k] = pts.get(k).x;
@@ -198,14 +176,16 @@ public final class LandmarkRois {
 	}
 
 	/**
-	 * The landmarks as an overlay: per slice one named point ROI per landmark ({@link
-	 * LandmarkTask#toRois}). The slice is set as a hyperstack position (all channels, z = the
-	 * slice): ImageJ 1.54 keeps that in a TIFF's overlay, but drops a point ROI's plain position.
+	 * The landmarks of a stack of z-slices as an overlay: per slice one named point ROI per
+	 * landmark ({@link LandmarkImageJ#toRois}). The slice is set as a hyperstack position (all
+	 * channels, z = the slice): ImageJ 1.54 keeps that in a TIFF's overlay, but drops a point
+	 * ROI's plain position.
 	 */
 	public static Overlay overlay(final LandmarkTask task, final List<Landmarks> labels) {
+		final LandmarkImageJ ij = new LandmarkImageJ(task);
 		final Overlay o = new Overlay();
 		for (int s = 0; s < labels.size(); s++) {
-			for (final Roi r : task.toRois(labels.get(s))) {
+			for (final Roi r : ij.toRois(labels.get(s))) {
 				r.setPosition(0, s + 1, 0);
 				o.add(r);
 			}
