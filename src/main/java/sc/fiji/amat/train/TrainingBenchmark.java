@@ -104,7 +104,7 @@ public final class TrainingBenchmark {
 		s.batchSize = c.batch;
 		s.validationFraction = 0;
 		final ModelTrainer<Mask> trainer = new ModelTrainer<>(task, data, Normalization.zscore(), s, method, null);
-		final ModelTrainer<Mask>.Session session = trainer.openForBenchmark();
+		final TrainingSession<Mask> session = trainer.openForBenchmark();
 		try {
 			if (paramCount != null) {
 				for (final Pair<String, Parameter> p : session.model.getBlock().getParameters()) {
@@ -131,7 +131,7 @@ public final class TrainingBenchmark {
 		s.validationFraction = 0;
 		final ModelTrainer<Mask> trainer = new ModelTrainer<>(task, data, Normalization.zscore(), s,
 			new StandardTraining(), null);
-		final ModelTrainer<Mask>.Session session = trainer.openForBenchmark();
+		final TrainingSession<Mask> session = trainer.openForBenchmark();
 		try (NDManager m = session.model.getNDManager().newSubManager()) {
 			final AttackTarget<Mask> target = new AttackTarget<>(session.model.getBlock(), session.amatModel
 				.parameterStore(), task, false, null);
