@@ -7,7 +7,7 @@ import sc.fiji.amat.AmatVersion;
 
 /**
  * The headless entry point: {@code demo}, {@code bench}, {@code generate}, {@code report},
- * {@code report-merge}.
+ * {@code report-merge}, {@code doctor}.
  */
 public final class Main {
 
@@ -32,6 +32,13 @@ public final class Main {
 				case "report-merge":
 					Report.merge(args, 1);
 					break;
+				case "doctor": {
+					new Args(args, 1).done();
+					final sc.fiji.amat.doctor.Doctor d = sc.fiji.amat.doctor.Doctor.examine();
+					System.out.println(d);
+					if (!d.healthy) System.exit(3);
+					break;
+				}
 				default:
 					usage();
 					if (!command.equals("help")) System.exit(2);
@@ -67,7 +74,9 @@ public final class Main {
 			"            split into jobs: [--slice K/N] [--only-models a,b] [--only-attacks pgd,clean] [--only-eps 0.1]\n" + //
 			"            write a report part into --out instead of a report\n" + //
 			"  report-merge  build the report from the parts: --out DIR PART_FOLDER... (or a folder of parts)\n" + //
+			"  doctor    versions, CPU flags, devices, threads, memory and a self-test of PyTorch's kernels, with a\n" + //
+			"            verdict (exit code 3 when a self-test fails)\n" + //
 			"Options of every command: see README.md. " + Arrays.asList("demo", "bench", "generate", "report",
-				"report-merge"));
+				"report-merge", "doctor"));
 	}
 }

@@ -10,7 +10,7 @@ import org.scijava.command.Command;
 public final class AmatCommands {
 
 	public static final List<Class<? extends Command>> ALL = Collections.unmodifiableList(Arrays.asList(
-		AmatTrainCommand.class, AdversarialAttackCommand.class, RobustnessReportCommand.class));
+		AmatTrainCommand.class, AdversarialAttackCommand.class, RobustnessReportCommand.class, DiagnosticsCommand.class));
 
 	private AmatCommands() {}
 }

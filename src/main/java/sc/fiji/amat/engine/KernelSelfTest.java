@@ -106,16 +106,10 @@ public final class KernelSelfTest {
 			final double[][] expected = { ref.forward(x, w), ref.gradInput(g, w), ref.gradWeight(g, x) };
 			final String[] names = { "output", "input gradient", "weight gradient" };
 			for (int a = 0; a < 3; a++) {
-				final double e = relativeError(first[a], expected[a]);
 				final String where = "PyTorch's convolution " + names[a] + " on " + device + " (" + what + ")";
-				if (Double.isNaN(e)) return new Result(device, Double.NaN, where + " is not finite");
-				if (e > TOLERANCE) {
-					return new Result(device, e, where + String.format(Locale.ROOT,
-						" differs from the plain-Java reference by %.2g (relative; at most %.0e expected)", e, TOLERANCE));
-				}
-				if (!java.util.Arrays.equals(first[a], second[a])) {
-					return new Result(device, e, where + " differs between two runs on the same input (not reproducible)");
-				}
+				final java.util.Optional<String> problem = check(where, first[a], second[a], expected[a]);
+				final double e = relativeError(first[a], expected[a]);
+				if (problem.isPresent()) return new Result(device, e, problem.get());
 				worst = Math.max(worst, e);
 			}
 		}
@@ -141,6 +135,25 @@ public final class KernelSelfTest {
 			}
 			return new float[][] { y, x.getGradient().toFloatArray(), w.getGradient().toFloatArray() };
 		}
+	}
+
+	/**
+	 * What is wrong with one array of a case (two runs and the reference), in one sentence, or
+	 * empty when it is finite, within {@link #TOLERANCE} and the same bits in both runs.
+	 */
+	static java.util.Optional<String> check(final String where, final float[] first, final float[] second,
+		final double[] expected)
+	{
+		final double e = relativeError(first, expected);
+		if (Double.isNaN(e)) return java.util.Optional.of(where + " is not finite");
+		if (e > TOLERANCE) {
+			return java.util.Optional.of(where + String.format(Locale.ROOT,
+				" differs from the plain-Java reference by %.2g (relative; at most %.0e expected)", e, TOLERANCE));
+		}
+		if (!java.util.Arrays.equals(first, second)) {
+			return java.util.Optional.of(where + " differs between two runs on the same input (not reproducible)");
+		}
+		return java.util.Optional.empty();
 	}
 
 	/** max |a - r| / max(1, max |r|); NaN when a holds a value that is not finite. */

@@ -32,6 +32,7 @@ import org.scijava.widget.FileWidget;
 
 import sc.fiji.amat.command.AdversarialAttackCommand;
 import sc.fiji.amat.command.AmatTrainCommand;
+import sc.fiji.amat.command.DiagnosticsCommand;
 import sc.fiji.amat.command.RobustnessReportCommand;
 
 /**
@@ -69,6 +70,8 @@ public class LegacyBridge implements PlugIn {
 				return AdversarialAttackCommand.class;
 			case "report":
 				return RobustnessReportCommand.class;
+			case "diagnostics":
+				return DiagnosticsCommand.class;
 			default:
 				return null;
 		}

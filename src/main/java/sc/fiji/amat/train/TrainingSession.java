@@ -126,12 +126,12 @@ final class TrainingSession<L> {
 				for (final Part part : parts) {
 					final NDArray loss = part.loss(pos.length, false);
 					final float v = loss.getFloat();
-					if (!Float.isFinite(v)) return skip(v, parts, buffers);
 					value += v;
+					if (!Float.isFinite(v)) break;
 					gc.backward(loss);
 				}
 			}
-			if (!gradientsFinite()) return skip(Float.NaN, parts, buffers);
+			if (!Float.isFinite(value) || !gradientsFinite()) return skip(value, parts, buffers);
 			trainer.step();
 			skippedInARow = 0;
 			return value;
@@ -227,12 +227,19 @@ final class TrainingSession<L> {
 		}
 	}
 
-	/** Sets every gradient to zero, also where it holds NaN or infinity (which g - g keeps). */
+	/**
+	 * Sets every gradient to zero, also where it holds NaN or infinity (which g - g keeps). The
+	 * gradients' handles are attached to a scope of their own: setting a value creates a scalar
+	 * array in the array's manager, and in the model's manager 36 of them per skipped step
+	 * would live as long as the model.
+	 */
 	private void zeroGradients() {
-		for (final Pair<String, Parameter> p : model.getBlock().getParameters()) {
-			final NDArray w = p.getValue().getArray();
-			if (!w.hasGradient()) continue;
-			try (NDArray g = w.getGradient()) {
+		try (NDManager scope = trainer.getManager().newSubManager()) {
+			for (final Pair<String, Parameter> p : model.getBlock().getParameters()) {
+				final NDArray w = p.getValue().getArray();
+				if (!w.hasGradient()) continue;
+				final NDArray g = w.getGradient();
+				g.attach(scope);
 				g.set(new NDIndex("..."), 0);
 			}
 		}

@@ -121,5 +121,29 @@ class NonFiniteStepTest {
 			Normalization.zscore(), settings(3), new PoisonedSteps(s -> s >= 1), null).train().close());
 		assertTrue(e.getMessage().contains(ModelTrainer.MAX_SKIPPED_IN_A_ROW + " steps in a row") && e.getMessage()
 			.contains("lower the learning rate"), e.getMessage());
+		// the step was replayed with every layer checked: the first non-finite tensor was the input
+		assertTrue(e.getMessage().contains("first in the adversarial inputs"), e.getMessage());
+	}
+
+	@Test
+	void skippedStepsLeaveNoNativeArraysBehind() {
+		final LabeledData<Mask> data = TinyData.squares(8, 3);
+		final ai.djl.ndarray.NDManager root = sc.fiji.amat.engine.Engines.pytorch().newBaseManager();
+		final ai.djl.ndarray.NDManager system = root.getParentManager();
+		root.close();
+		final List<Integer> arrays = new ArrayList<>();
+		final TrainingListener count = new TrainingListener() {
+
+			@Override
+			public void epochEnded(final EpochSummary s) {
+				arrays.add(system.getManagedArrays().size());
+			}
+		};
+		// every second step is poisoned, from the first one on, through 4 epochs of 2 steps
+		try (AmatModel m = new ModelTrainer<>(TinyData.task(), data, Normalization.zscore(), settings(4),
+			new PoisonedSteps(s -> s % 2 == 0), count).train())
+		{
+			assertEquals(arrays.get(1), arrays.get(3), "live native arrays per epoch: " + arrays);
+		}
 	}
 }
