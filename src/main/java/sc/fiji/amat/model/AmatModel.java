@@ -258,7 +258,10 @@ public final class AmatModel implements AutoCloseable {
 					throw new AmatException("The weights do not fit the network: " + from.get(i).getKey() + " " + src
 						.getShape() + " vs " + to.get(i).getKey() + " " + dst.getShape() + ".");
 				}
-				src.copyTo(dst);
+				// copied inside PyTorch: NDArray.copyTo would point dst at a Java buffer instead
+				try (NDArray view = dst.stopGradient()) {
+					view.set(new ai.djl.ndarray.index.NDIndex("..."), src);
+				}
 			}
 			twin.getParameters().forEach(p -> p.getValue().close());
 		}

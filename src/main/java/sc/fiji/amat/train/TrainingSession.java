@@ -15,6 +15,7 @@ import ai.djl.util.Pair;
 import java.util.ArrayList;
 import java.util.List;
 
+import sc.fiji.amat.nn.Scalars;
 import sc.fiji.amat.AmatException;
 import sc.fiji.amat.attack.AttackTarget;
 import sc.fiji.amat.data.LabeledData;
@@ -82,12 +83,13 @@ final class TrainingSession<L> {
 		NDArray loss(final int batchSize, final boolean replay) {
 			NDArray loss = null;
 			if (method.cleanWeight() > 0) {
-				loss = task.loss(trainer.forward(new NDList(batch.x)), batch.y).sum().mul(method.cleanWeight() / batchSize);
+				loss = Scalars.mul(task.loss(trainer.forward(new NDList(batch.x)), batch.y).sum(), method.cleanWeight() /
+					batchSize);
 			}
 			if (adversarial != null) {
 				final NDList advOut = trainer.forward(new NDList(adversarial));
 				if (!replay) method.adversarialOutput(batch, advOut);
-				final NDArray adv = task.loss(advOut, batch.y).sum().mul(method.adversarialWeight() / batchSize);
+				final NDArray adv = Scalars.mul(task.loss(advOut, batch.y).sum(), method.adversarialWeight() / batchSize);
 				loss = loss == null ? adv : loss.add(adv);
 			}
 			if (loss == null) throw new IllegalStateException(method.name() + " gave no loss to train on");

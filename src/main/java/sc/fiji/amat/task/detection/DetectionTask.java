@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
+import sc.fiji.amat.nn.Scalars;
 import sc.fiji.amat.AmatException;
 import sc.fiji.amat.data.LabeledData;
 import sc.fiji.amat.nn.NetworkConfig;
@@ -196,7 +197,7 @@ public final class DetectionTask extends AbstractTask<Boxes> {
 
 	/** log(1 + exp(x)), stable. */
 	private static NDArray softplus(final NDArray x) {
-		return x.maximum(0f).add(x.abs().neg().exp().add(1f).log());
+		return Scalars.maximum(x, 0f).add(x.abs().neg().exp().add(1f).log());
 	}
 
 	/** The three loss components per image, each of shape (N): box, centre, class. */

@@ -15,6 +15,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 
+import sc.fiji.amat.nn.Scalars;
 import sc.fiji.amat.AmatException;
 import sc.fiji.amat.data.LabeledData;
 import sc.fiji.amat.nn.NetworkConfig;
@@ -244,7 +245,7 @@ public final class LandmarkTask extends AbstractTask<Landmarks> {
 	@Override
 	public NDArray loss(final NDList output, final NDList target) {
 		final NDArray[] t = terms(output, target);
-		return t[0].add(t[1].mul((float) options.coordinateWeight));
+		return t[0].add(Scalars.mul(t[1], (float) options.coordinateWeight));
 	}
 
 	/**

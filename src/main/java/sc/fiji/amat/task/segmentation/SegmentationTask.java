@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
+import sc.fiji.amat.nn.Scalars;
 import sc.fiji.amat.AmatException;
 import sc.fiji.amat.data.LabeledData;
 import sc.fiji.amat.nn.NetworkConfig;
@@ -143,11 +144,11 @@ public final class SegmentationTask extends AbstractTask<Mask> {
 		final NDArray y = target.singletonOrThrow();
 		final long h = logits.getShape().get(2), w = logits.getShape().get(3);
 		final NDArray logp = logits.logSoftmax(1);
-		final NDArray ce = logp.mul(y).sum(new int[] { 1, 2, 3 }).div(-(float) (h * w));
+		final NDArray ce = Scalars.div(logp.mul(y).sum(new int[] { 1, 2, 3 }), -(float) (h * w));
 		final NDArray p = logp.exp();
 		final NDArray inter = p.mul(y).sum(new int[] { 2, 3 });
 		final NDArray denom = p.sum(new int[] { 2, 3 }).add(y.sum(new int[] { 2, 3 }));
-		final NDArray dice = inter.mul(2).add(1).div(denom.add(1));
+		final NDArray dice = Scalars.mul(inter, 2).add(1).div(denom.add(1));
 		final NDArray foregroundDice = dice.get(":, 1:").mean(new int[] { 1 });
 		return ce.add(foregroundDice.neg().add(1));
 	}
