@@ -14,6 +14,11 @@ public interface Attack {
 
 	Norm norm();
 
+	/** True for attacks that follow the input gradient, which a model without gradients cannot meet white-box. */
+	default boolean followsGradient() {
+		return true;
+	}
+
 	/**
 	 * Returns the adversarial batch x + delta with ||delta_i|| <= eps[i] for every sample i, in
 	 * absolute units of the normalised input, clamped to the target's valid range. The result

@@ -25,6 +25,7 @@ import sc.fiji.amat.AmatException;
 import sc.fiji.amat.attack.Attack;
 import sc.fiji.amat.attack.Attacks;
 import sc.fiji.amat.attack.EpsUnit;
+import sc.fiji.amat.attack.NoiseBudget;
 import sc.fiji.amat.attack.Norm;
 import sc.fiji.amat.data.ImageLayout;
 import sc.fiji.amat.engine.Engines;
@@ -102,8 +103,7 @@ public class AdversarialAttackCommand extends CommandSupport {
 		if (model == null) throw new AmatException("Choose a model file.");
 		requireEngine();
 		final Norm n = Norm.parse(norm);
-		final EpsUnit unit = EpsUnit.parse(noise_unit);
-		unit.checkFits(n);
+		final NoiseBudget budget = NoiseBudget.of(noise_level, EpsUnit.parse(noise_unit), n);
 		final Attack a = Attacks.create(attack, n, iterations);
 		Engines.pytorch().setRandomSeed(seed);
 		IJ.showStatus(LABEL + ": " + a + " on '" + input_image.getTitle() + "' ...");
@@ -111,7 +111,7 @@ public class AdversarialAttackCommand extends CommandSupport {
 		final Task<Object> task;
 		try (AmatModel m = AmatModel.load(model, Engines.device(device))) {
 			task = taskOf(m);
-			r = ImageAttack.run(m, input_image, label_image, a, noise_level, unit, m.info().training.batchSize > 0 ? m
+			r = ImageAttack.run(m, input_image, label_image, a, budget, m.info().training.batchSize > 0 ? m
 				.info().training.batchSize : 8);
 		}
 		final String base = stripExtension(input_image.getTitle());

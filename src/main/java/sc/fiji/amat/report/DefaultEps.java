@@ -12,6 +12,7 @@ import java.util.Locale;
 
 import sc.fiji.amat.AmatException;
 import sc.fiji.amat.attack.EpsUnit;
+import sc.fiji.amat.attack.NoiseBudget;
 import sc.fiji.amat.attack.Norm;
 import sc.fiji.amat.data.LabeledData;
 import sc.fiji.amat.data.Normalization;
@@ -52,11 +53,13 @@ public final class DefaultEps {
 		final Norm norm, final EpsUnit unitOrNull)
 	{
 		if (infos.isEmpty()) throw new AmatException("Give at least one model.");
-		final EpsUnit unit = unitOrNull == null ? EpsUnit.defaultFor(norm) : unitOrNull;
-		unit.checkFits(norm);
+		final EpsUnit unit = NoiseBudget.of(0, unitOrNull, norm).unit(); // fails when the unit does not fit the norm
 		final LabeledData<?> data = test.normalizedFor(Normalization.parse(infos.get(0).normalization));
 		final float[] validRange = Normalization.parse(infos.get(0).normalization).validRange();
 		final int size = data.sampleSize();
+		// the intensity range that range budgets scale (Linf only)
+		final double width = norm == Norm.L2 ? Double.NaN : validRange != null ? validRange[1] - validRange[0]
+			: typicalRange(data);
 		final StringBuilder why = new StringBuilder();
 		double top; // in rms (L2) or range (Linf)
 		String budgetOf = null;
@@ -77,7 +80,6 @@ public final class DefaultEps {
 		else {
 			top = 8 / 255.0;
 			why.append("8/255 of the intensity range");
-			final double width = validRange != null ? validRange[1] - validRange[0] : typicalRange(data);
 			for (int m = 0; m < infos.size(); m++) {
 				final double b = linfBudgetAbsolute(infos.get(m)) / width;
 				if (b > budget) {
@@ -92,13 +94,7 @@ public final class DefaultEps {
 			why.append(String.format(Locale.ROOT, "1.5 x the largest training budget among the models (%.3g %s, %s)",
 				budget, norm == Norm.L2 ? "rms" : "range", budgetOf));
 		}
-		// into the unit asked for
-		double factor = 1;
-		if (unit == EpsUnit.ABSOLUTE) {
-			factor = norm == Norm.L2 ? Math.sqrt(size) : validRange != null ? validRange[1] - validRange[0] : typicalRange(
-				data);
-		}
-		top *= factor;
+		top = NoiseBudget.of(top, norm).in(unit, size, width).value(); // into the unit asked for
 		final boolean linfRange = norm == Norm.LINF && unit == EpsUnit.RANGE;
 		final int steps = norm == Norm.L2 ? 5 : 4;
 		final double[] levels = new double[steps + 1];

@@ -7,6 +7,7 @@ import java.util.Locale;
 
 import sc.fiji.amat.AmatException;
 import sc.fiji.amat.attack.EpsUnit;
+import sc.fiji.amat.attack.NoiseBudget;
 import sc.fiji.amat.attack.Norm;
 import sc.fiji.amat.attack.Pgd;
 
@@ -76,7 +77,7 @@ public final class ReportSettings {
 			seen.add(name);
 		}
 		if (norm == null) throw new AmatException("Choose a norm: L2 or Linf.");
-		unit().checkFits(norm);
+		NoiseBudget.of(0, unit(), norm); // fails when the unit does not fit the norm
 		if (eps != null) checkEps(eps);
 		if (pgdSteps < 1 || ifgsmSteps < 1) throw new AmatException("Iterative attacks need at least one step.");
 		if (!(pgdAlpha > 0)) throw new AmatException("The PGD step factor alpha must be > 0, got " + pgdAlpha + ".");

@@ -330,14 +330,8 @@ public final class RobustnessReport {
 			}
 			if (u.isClean()) {
 				part.epsAbsolute = new double[levels.size()];
-				final float[] all = new float[n * data.sampleSize()];
-				for (int i = 0; i < n; i++) System.arraycopy(data.image(i), 0, all, i * data.sampleSize(), data.sampleSize());
 				for (int k = 0; k < levels.size(); k++) {
-					final float[] abs = levels.unit.toAbsolute(levels.get(k), levels.norm, all, data.sampleSize(), model
-						.normalization().validRange());
-					double s = 0;
-					for (final float a : abs) s += a;
-					part.epsAbsolute[k] = s / abs.length;
+					part.epsAbsolute[k] = levels.budget(k).meanAbsolute(data, model.normalization().validRange());
 				}
 				if (model.hasInputGradients()) {
 					progress.status(name + ": input gradients");
@@ -345,15 +339,15 @@ public final class RobustnessReport {
 				}
 				progress.done(Progress.GRADIENT_COST * batches(n, settings.batchSize));
 				progress.status(name + ": clean");
-				part.clean = Evaluator.evaluate(model, data, settings.batchSize, null, 0, levels.unit, batchListener(task,
-					examples, false, progress, listener, Progress.CLEAN_COST));
+				part.clean = Evaluator.evaluate(model, data, settings.batchSize, null, null, batchListener(task, examples,
+					false, progress, listener, Progress.CLEAN_COST), null);
 				listener.evaluated(name, "clean", 0, part.clean.primaryValueName(), part.clean.primaryValue());
 			}
 			else {
 				progress.status(String.format(Locale.ROOT, "%s: %s eps %s", name, u.attack, EpsLevels.format(u.eps)));
 				Engines.pytorch().setRandomSeed(attackSeed(settings.seed, u.attack, u.eps));
-				final MetricTable t = Evaluator.evaluate(model, data, settings.batchSize, plan.attacks.get(u.attack), u.eps,
-					levels.unit, batchListener(task, examples, true, progress, listener, AttackSpec.cost(u.attack,
+				final MetricTable t = Evaluator.evaluate(model, data, settings.batchSize, plan.attacks.get(u.attack), levels
+					.budget(u.level), batchListener(task, examples, true, progress, listener, AttackSpec.cost(u.attack,
 						settings)), transfer);
 				part.tables.computeIfAbsent(u.attack, a -> new MetricTable[levels.size()])[u.level] = t;
 				listener.evaluated(name, u.attack, u.eps, t.primaryValueName(), t.primaryValue());

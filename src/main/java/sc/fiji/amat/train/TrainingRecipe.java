@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 import sc.fiji.amat.AmatException;
-import sc.fiji.amat.attack.EpsUnit;
+import sc.fiji.amat.attack.NoiseBudget;
 import sc.fiji.amat.attack.Norm;
 import sc.fiji.amat.data.LabeledData;
 import sc.fiji.amat.data.Normalization;
@@ -87,14 +87,9 @@ public final class TrainingRecipe {
 
 	/** SAT with the eps converted to absolute units (Linf: of the mean normalised intensity range). */
 	public <L> SatTraining sat(final LabeledData<L> data, final Normalization normalization) {
-		final EpsUnit unit = EpsUnit.defaultFor(satNorm);
-		final float[] all = new float[data.size() * data.sampleSize()];
-		for (int i = 0; i < data.size(); i++) System.arraycopy(data.image(i), 0, all, i * data.sampleSize(), data
-			.sampleSize());
-		final float[] abs = unit.toAbsolute(satEps, satNorm, all, data.sampleSize(), normalization.validRange());
-		double mean = 0;
-		for (final float a : abs) mean += a / abs.length;
-		return new SatTraining(satNorm, (float) mean, steps, alpha, satLoss, beta, data.sampleSize());
+		final NoiseBudget eps = NoiseBudget.of(satEps, satNorm);
+		return new SatTraining(satNorm, (float) eps.meanAbsolute(data, normalization.validRange()), steps, alpha,
+			satLoss, beta, data.sampleSize());
 	}
 
 	private <L> AmatModel amat(final Task<L> task, final LabeledData<L> data, final Normalization normalization,
