@@ -105,7 +105,7 @@ final class Story {
 			methods.put("sat-" + trim(e), new SatTraining(Norm.L2,
 				(float) (e * rmsToAbs), steps, 4f, SatTraining.LossMode.ADVERSARIAL, 0.5f, values));
 		}
-		final AmatTraining.Settings as = AmatTraining.Settings.fromRms(amatDelta, Double.POSITIVE_INFINITY, values);
+		final AmatTraining.Settings as = new AmatTraining.Settings(sc.fiji.amat.attack.NoiseBudget.of(amatDelta, Norm.L2));
 		as.steps = steps;
 		methods.put("amat", new AmatTraining(as, thresholds, values));
 

@@ -113,14 +113,23 @@ public final class NoiseBudget {
 		return fromAbsolute(absolute(valuesPerSample, rangeWidth, value), target, norm, valuesPerSample, rangeWidth);
 	}
 
-	/** The budget in {@code unit} whose absolute size is {@code absolute}. */
+	/** The budget in {@code unit} (null: the norm's user unit) whose absolute size is {@code absolute}. */
 	public static NoiseBudget fromAbsolute(final double absolute, final EpsUnit unit, final Norm norm,
 		final int valuesPerSample, final double rangeWidth)
 	{
 		final EpsUnit u = unit == null ? EpsUnit.defaultFor(norm) : unit;
-		final double v = u == EpsUnit.RMS ? absolute / Math.sqrt(valuesPerSample) : u == EpsUnit.RANGE ? absolute /
+		return of(valueOf(absolute, u, valuesPerSample, rangeWidth), u, norm);
+	}
+
+	/**
+	 * The value in {@code unit} of an absolute size, unchecked (statistics of sizes that may be
+	 * undefined are recorded as they are).
+	 */
+	public static double valueOf(final double absolute, final EpsUnit unit, final int valuesPerSample,
+		final double rangeWidth)
+	{
+		return unit == EpsUnit.RMS ? absolute / Math.sqrt(valuesPerSample) : unit == EpsUnit.RANGE ? absolute /
 			rangeWidth : absolute;
-		return of(v, u, norm);
 	}
 
 	/** The absolute budget of one sample, as a float like every eps an attack takes. */

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 
 import sc.fiji.amat.attack.AttackTarget;
+import sc.fiji.amat.attack.NoiseBudget;
 import sc.fiji.amat.attack.Norm;
 import sc.fiji.amat.attack.Pgd;
 import sc.fiji.amat.data.LabeledData;
@@ -46,12 +47,13 @@ public final class TrainingBenchmark {
 		final LabeledData<Mask> data = data(c);
 		final SegmentationTask task = new SegmentationTask(Arrays.asList(SegmentationSamples.CLASSES), 1, net);
 		final int values = data.sampleSize();
-		final float eps = (float) (0.05 * Math.sqrt(values));
+		final NoiseBudget budget = NoiseBudget.of(0.05, Norm.L2);
+		final float eps = budget.toAbsolute(values, null);
 		final Thresholds thresholds = new Thresholds(task.boundarySpec(), new float[] { 0.5f }, "benchmark value");
 
 		final TrainingMethod standard = new StandardTraining();
 		final TrainingMethod sat = new SatTraining(Norm.L2, eps, c.steps, 4, SatTraining.LossMode.MIXED, 0.5f, values);
-		final AmatTraining.Settings as = new AmatTraining.Settings(eps / 4);
+		final AmatTraining.Settings as = new AmatTraining.Settings(budget.withValue(budget.value() / 4));
 		as.steps = c.steps;
 		final AmatTraining amat = new AmatTraining(as, thresholds, values);
 		amat.begin(range(c.batch));

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 import sc.fiji.amat.AmatException;
+import sc.fiji.amat.attack.EpsUnit;
 import sc.fiji.amat.attack.NoiseBudget;
 import sc.fiji.amat.attack.Norm;
 import sc.fiji.amat.data.LabeledData;
@@ -133,8 +134,8 @@ public final class TrainingRecipe {
 			out.message("AMAT step 2 of 2: adaptive-margin adversarial training");
 		}
 		out.message("AMAT boundary: " + thresholds);
-		final AmatTraining.Settings as = AmatTraining.Settings.fromRms(amatDelta, amatMaxMargin > 0 ? amatMaxMargin
-			: Double.POSITIVE_INFINITY, data.sampleSize());
+		final AmatTraining.Settings as = new AmatTraining.Settings(NoiseBudget.of(amatDelta, EpsUnit.RMS, Norm.L2));
+		as.epsMax = amatMaxMargin > 0 ? NoiseBudget.of(amatMaxMargin, EpsUnit.RMS, Norm.L2) : null;
 		as.steps = steps;
 		as.alpha = alpha;
 		as.beta = beta;
