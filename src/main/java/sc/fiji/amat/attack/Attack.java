@@ -9,7 +9,7 @@ import ai.djl.ndarray.NDList;
  */
 public interface Attack {
 
-	/** A short name: pgd, ifgsm, fgsm, noise. */
+	/** A short name: its {@link AttackType#key() key}, e.g. pgd, ifgsm, fgsm, noise. */
 	String name();
 
 	Norm norm();

@@ -23,7 +23,8 @@ import org.scijava.widget.FileWidget;
 
 import sc.fiji.amat.AmatException;
 import sc.fiji.amat.attack.Attack;
-import sc.fiji.amat.attack.Attacks;
+import sc.fiji.amat.attack.AttackSettings;
+import sc.fiji.amat.attack.AttackTypes;
 import sc.fiji.amat.attack.EpsUnit;
 import sc.fiji.amat.attack.NoiseBudget;
 import sc.fiji.amat.attack.Norm;
@@ -56,7 +57,8 @@ public class AdversarialAttackCommand extends CommandSupport {
 		style = FileWidget.OPEN_STYLE)
 	private File model_file;
 
-	@Parameter(label = "Attack", choices = { "PGD", "IFGSM", "FGSM", "White noise" })
+	@Parameter(label = "Attack (e.g. PGD, IFGSM, FGSM, White noise)",
+		description = "An attack: every AttackType plugin found, e.g. PGD, IFGSM, FGSM, White noise")
 	private String attack = "PGD";
 
 	@Parameter(label = "Norm", choices = { "L2", "Linf" })
@@ -104,7 +106,7 @@ public class AdversarialAttackCommand extends CommandSupport {
 		requireEngine();
 		final Norm n = Norm.parse(norm);
 		final NoiseBudget budget = NoiseBudget.of(noise_level, EpsUnit.parse(noise_unit), n);
-		final Attack a = Attacks.create(attack, n, iterations);
+		final Attack a = AttackTypes.create(attack, n, AttackSettings.DEFAULTS.iterations(iterations));
 		Engines.pytorch().setRandomSeed(seed);
 		IJ.showStatus(LABEL + ": " + a + " on '" + input_image.getTitle() + "' ...");
 		final ImageAttack.Result r;

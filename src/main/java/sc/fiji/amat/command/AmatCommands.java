@@ -6,6 +6,8 @@ import java.util.List;
 
 import org.scijava.command.Command;
 
+import sc.fiji.amat.attack.AttackTypes;
+
 /** The AMAT commands, in menu order. */
 public final class AmatCommands {
 
@@ -13,4 +15,15 @@ public final class AmatCommands {
 		AmatTrainCommand.class, AdversarialAttackCommand.class, RobustnessReportCommand.class));
 
 	private AmatCommands() {}
+
+	/**
+	 * The choices of a command's text input whose values a plugin family lists (the attack of
+	 * Adversarial Attack), or null for any other input. A SciJava command's choices are fixed
+	 * when it is compiled, so such inputs are text, checked when the command runs; dialogs
+	 * that can list choices (ImageJ 1.x's) take them from here.
+	 */
+	public static List<String> choices(final Class<?> command, final String input) {
+		if (command == AdversarialAttackCommand.class && input.equals("attack")) return AttackTypes.displayNames();
+		return null;
+	}
 }

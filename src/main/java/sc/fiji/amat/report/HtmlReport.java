@@ -89,7 +89,7 @@ final class HtmlReport {
 				.importedFormat)).append(" models give no gradients, so its gradient attacks (");
 			final List<String> transferred = new java.util.ArrayList<>();
 			for (final String a : m.attacks()) {
-				if (AttackSpec.WORST_CASE.equals(a) || !AttackSpec.isGradientAttack(a)) continue;
+				if (WorstCase.NAME.equals(a) || !RobustnessReport.followsGradient(a)) continue;
 				transferred.add(a);
 			}
 			b.append(esc(String.join(", ", transferred))).append(") were ").append(esc(m.craftedOn(transferred.isEmpty()
@@ -185,7 +185,7 @@ final class HtmlReport {
 				for (final String a : attacks) {
 					final List<ReportTable.Row> rows = r.table().curve(m.name, a, metric);
 					if (rows.isEmpty()) continue;
-					b.append(a.equals(AttackSpec.WORST_CASE) ? "<tr class=\"worst\">" : "<tr>").append("<td>").append(esc(
+					b.append(a.equals(WorstCase.NAME) ? "<tr class=\"worst\">" : "<tr>").append("<td>").append(esc(
 						m.name)).append("</td><td>").append(esc(a)).append("</td>");
 					for (final ReportTable.Row row : rows) {
 						b.append("<td class=\"n\">").append(fmt(row.mean)).append(Double.isNaN(row.spread) ? "" : " &plusmn; " +
@@ -196,7 +196,7 @@ final class HtmlReport {
 			}
 			b.append("</table>\n");
 		}
-		if (attacks.contains(AttackSpec.WORST_CASE)) {
+		if (attacks.contains(WorstCase.NAME)) {
 			b.append("<h3>Which attack was the worst case</h3>\n<table>\n<tr><th>model</th><th>eps</th>");
 			final List<String> chosen = attacks.subList(0, attacks.size() - 1);
 			for (final String a : chosen) b.append("<th>").append(esc(a)).append("</th>");

@@ -18,7 +18,7 @@ public final class ModelResult {
 	public final ModelInfo info;
 	/** The primary metric's name (column 0 of the task's metric table). */
 	public final String primaryMetric;
-	/** Per attack (in the report's order, then {@link AttackSpec#WORST_CASE}), one per-image table per level. */
+	/** Per attack (in the report's order, then {@link WorstCase#NAME}), one per-image table per level. */
 	final Map<String, MetricTable[]> tables = new LinkedHashMap<>();
 	final Map<String, RobustnessScore> scores = new LinkedHashMap<>();
 	/** Per attack (and the worst case): how its noise was made (see {@link ReportTable.Row#craftedOn}). */

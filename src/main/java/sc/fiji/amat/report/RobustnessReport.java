@@ -18,6 +18,7 @@ import java.util.concurrent.CancellationException;
 
 import sc.fiji.amat.AmatException;
 import sc.fiji.amat.attack.Attack;
+import sc.fiji.amat.attack.AttackTypes;
 import sc.fiji.amat.attack.EpsUnit;
 import sc.fiji.amat.data.LabeledData;
 import sc.fiji.amat.engine.Engines;
@@ -37,7 +38,7 @@ import sc.fiji.amat.task.Task;
  * name and the level's value, never their positions in the sweep), so every model meets the same random
  * starts and noise, and a report can be repeated exactly. Clean metrics (level 0) are computed
  * once per model and shared by all attacks. With two or more attacks the per-image worst case
- * over them is added as the attack {@value AttackSpec#WORST_CASE}.
+ * over them is added as the attack {@value WorstCase#NAME}.
  * </p>
  * <p>
  * For a command: {@link #evaluate} (in memory, cancellable) then {@link ReportWriter#write}
@@ -187,11 +188,11 @@ public final class RobustnessReport {
 			this.testTitle = testTitle;
 			this.testSize = testSize;
 			for (final String a : settings.attacks) {
-				final Attack attack = AttackSpec.create(a, settings);
-				attacks.put(AttackSpec.canonical(a), attack);
-				descriptions.put(AttackSpec.canonical(a), attack.toString());
+				final Attack attack = settings.attack(a);
+				attacks.put(AttackTypes.canonical(a), attack);
+				descriptions.put(AttackTypes.canonical(a), attack.toString());
 			}
-			this.exampleAttack = settings.exampleAttack == null ? attacks.keySet().iterator().next() : AttackSpec
+			this.exampleAttack = settings.exampleAttack == null ? attacks.keySet().iterator().next() : AttackTypes
 				.canonical(settings.exampleAttack);
 			this.exampleLevel = exampleLevel(levels, settings.exampleEps);
 			this.exampleImages = exampleImages(testSize, settings.exampleCount);
@@ -240,6 +241,11 @@ public final class RobustnessReport {
 		return z ^ (z >>> 31);
 	}
 
+	/** True for attacks that follow the input gradient (all but white noise). */
+	static boolean followsGradient(final String attack) {
+		return AttackTypes.get(attack).followsGradient();
+	}
+
 	/** Whether a model gives input gradients (all but ONNX models), so that its gradient attacks are white-box. */
 	static boolean hasGradients(final ModelInfo info) {
 		return !ImportedModels.ONNX.equals(info.importedFormat);
@@ -260,7 +266,7 @@ public final class RobustnessReport {
 		// models without gradients (ONNX) meet gradient attacks as transfer attacks crafted on a source model
 		boolean needSource = false;
 		for (final SweepUnit u : units) {
-			if (u.isClean() || hasGradients(plan.infos.get(u.model)) || !AttackSpec.isGradientAttack(u.attack)) continue;
+			if (u.isClean() || hasGradients(plan.infos.get(u.model)) || !followsGradient(u.attack)) continue;
 			if (plan.settings.transferSource == null) {
 				throw new AmatException("The model " + u.modelName + " is an ONNX model, which gives no gradients: name " +
 					"a transfer source (a model with gradients to craft the gradient attacks on) or choose only the noise " +
@@ -347,8 +353,8 @@ public final class RobustnessReport {
 				progress.status(String.format(Locale.ROOT, "%s: %s eps %s", name, u.attack, EpsLevels.format(u.eps)));
 				Engines.pytorch().setRandomSeed(attackSeed(settings.seed, u.attack, u.eps));
 				final MetricTable t = Evaluator.evaluate(model, data, settings.batchSize, plan.attacks.get(u.attack), levels
-					.budget(u.level), batchListener(task, examples, true, progress, listener, AttackSpec.cost(u.attack,
-						settings)), transfer);
+					.budget(u.level), batchListener(task, examples, true, progress, listener, settings.cost(u.attack)),
+					transfer);
 				part.tables.computeIfAbsent(u.attack, a -> new MetricTable[levels.size()])[u.level] = t;
 				listener.evaluated(name, u.attack, u.eps, t.primaryValueName(), t.primaryValue());
 			}
@@ -381,7 +387,7 @@ public final class RobustnessReport {
 				final MetricTable[] tables = part.tables.get(a).clone();
 				tables[0] = part.clean;
 				mr.tables.put(a, tables);
-				mr.craftedOn.put(a, !AttackSpec.isGradientAttack(a) ? ReportTable.RANDOM : gradients ? ReportTable.WHITE_BOX
+				mr.craftedOn.put(a, !followsGradient(a) ? ReportTable.RANDOM : gradients ? ReportTable.WHITE_BOX
 					: ReportTable.transferFrom(sourceName));
 			}
 			if (attackNames.size() >= 2) {
@@ -396,8 +402,8 @@ public final class RobustnessReport {
 					worst[k] = w.table();
 					mr.worstCounts[k] = w.counts(attackNames.size());
 				}
-				mr.tables.put(AttackSpec.WORST_CASE, worst);
-				mr.craftedOn.put(AttackSpec.WORST_CASE, "worst per image of the above" + (gradients ? "" :
+				mr.tables.put(WorstCase.NAME, worst);
+				mr.craftedOn.put(WorstCase.NAME, "worst per image of the above" + (gradients ? "" :
 					" (includes transfer from " + sourceName + ", not white-box)"));
 			}
 			final double[] eps = levels.values();
@@ -407,7 +413,7 @@ public final class RobustnessReport {
 				mr.scores.put(e.getKey(), RobustnessScore.of(eps, curve));
 			}
 			final boolean transferred = !gradients && sourceName != null && attackNames.stream().anyMatch(
-				AttackSpec::isGradientAttack);
+				RobustnessReport::followsGradient);
 			if (!transferred) mr.flags.addAll(SanityChecks.check(name, eps, mr.tables, mr.gradients,
 				plan.settings.sanityTolerance));
 			else {
@@ -550,7 +556,7 @@ public final class RobustnessReport {
 		Progress(final ReportListener listener, final List<SweepUnit> units, final int images, final ReportSettings s) {
 			this.listener = listener;
 			double cost = 0;
-			for (final SweepUnit u : units) cost += u.isClean() ? GRADIENT_COST + CLEAN_COST : AttackSpec.cost(u.attack, s);
+			for (final SweepUnit u : units) cost += u.isClean() ? GRADIENT_COST + CLEAN_COST : s.cost(u.attack);
 			this.total = Math.max(cost, 1e-9) * batches(images, s.batchSize);
 		}
 

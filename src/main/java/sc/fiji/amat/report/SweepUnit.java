@@ -18,7 +18,7 @@ public final class SweepUnit {
 	/** The model's index in the report and its display name. */
 	public final int model;
 	public final String modelName;
-	/** A canonical attack name ({@link AttackSpec}), or {@value #CLEAN}. */
+	/** A canonical attack name ({@link sc.fiji.amat.attack.AttackTypes}), or {@value #CLEAN}. */
 	public final String attack;
 	/** The noise level's index (0 for the clean unit) and value. */
 	public final int level;

@@ -7,12 +7,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-import org.scijava.annotations.Index;
-import org.scijava.annotations.IndexItem;
-import org.scijava.plugin.Plugin;
-
 import sc.fiji.amat.AmatException;
 import sc.fiji.amat.nn.NetworkConfig;
+import sc.fiji.amat.plugin.PluginRegistry;
 
 /**
  * Finds the {@link TaskType}s on the class path through SciJava's annotation index, without
@@ -52,21 +49,7 @@ public final class Tasks {
 
 	private static Map<String, TaskType> discover() {
 		final Map<String, TaskType> found = new TreeMap<>();
-		ClassLoader loader = Thread.currentThread().getContextClassLoader();
-		if (loader == null) loader = Tasks.class.getClassLoader();
-		for (final ClassLoader cl : new ClassLoader[] { loader, Tasks.class.getClassLoader() }) {
-			for (final IndexItem<Plugin> item : Index.load(Plugin.class, cl)) {
-				if (item.annotation().type() != TaskType.class) continue;
-				try {
-					final TaskType t = (TaskType) Class.forName(item.className(), true, cl).getDeclaredConstructor()
-						.newInstance();
-					found.putIfAbsent(t.name(), t);
-				}
-				catch (final ReflectiveOperationException | LinkageError e) {
-					throw new IllegalStateException("Cannot create task type " + item.className(), e);
-				}
-			}
-		}
+		for (final TaskType t : PluginRegistry.discover(TaskType.class)) found.putIfAbsent(t.name(), t);
 		return found;
 	}
 }
