@@ -7,6 +7,7 @@ import java.util.List;
 import org.scijava.command.Command;
 
 import sc.fiji.amat.attack.AttackTypes;
+import sc.fiji.amat.train.TrainingMethods;
 
 /** The AMAT commands, in menu order. */
 public final class AmatCommands {
@@ -18,12 +19,13 @@ public final class AmatCommands {
 
 	/**
 	 * The choices of a command's text input whose values a plugin family lists (the attack of
-	 * Adversarial Attack), or null for any other input. A SciJava command's choices are fixed
+	 * Adversarial Attack, the method of AMAT Train), or null for any other input. A SciJava command's choices are fixed
 	 * when it is compiled, so such inputs are text, checked when the command runs; dialogs
 	 * that can list choices (ImageJ 1.x's) take them from here.
 	 */
 	public static List<String> choices(final Class<?> command, final String input) {
 		if (command == AdversarialAttackCommand.class && input.equals("attack")) return AttackTypes.displayNames();
+		if (command == AmatTrainCommand.class && input.equals("method")) return TrainingMethods.displayNames();
 		return null;
 	}
 }

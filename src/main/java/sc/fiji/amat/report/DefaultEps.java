@@ -1,9 +1,5 @@
 package sc.fiji.amat.report;
 
-import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -17,6 +13,7 @@ import sc.fiji.amat.attack.Norm;
 import sc.fiji.amat.data.LabeledData;
 import sc.fiji.amat.data.Normalization;
 import sc.fiji.amat.model.ModelInfo;
+import sc.fiji.amat.train.TrainingMethods;
 
 /**
  * The noise levels a report suggests when the user gives none: six evenly spaced levels from 0
@@ -69,23 +66,16 @@ public final class DefaultEps {
 			top = 0.25 * spread;
 			why.append(String.format(Locale.ROOT, "a quarter of the typical per-image standard deviation of the " +
 				"normalised test images (%.3g)", spread));
-			for (int m = 0; m < infos.size(); m++) {
-				final double b = l2BudgetRms(infos.get(m));
-				if (b > budget) {
-					budget = b;
-					budgetOf = names.get(m);
-				}
-			}
 		}
 		else {
 			top = 8 / 255.0;
 			why.append("8/255 of the intensity range");
-			for (int m = 0; m < infos.size(); m++) {
-				final double b = linfBudgetAbsolute(infos.get(m)) / width;
-				if (b > budget) {
-					budget = b;
-					budgetOf = names.get(m);
-				}
+		}
+		for (int m = 0; m < infos.size(); m++) {
+			final double b = trainingBudget(infos.get(m), norm, width);
+			if (b > budget) {
+				budget = b;
+				budgetOf = names.get(m);
 			}
 		}
 		if (1.5 * budget > top) {
@@ -112,40 +102,16 @@ public final class DefaultEps {
 		return new EpsLevels(levels, norm, unit, text);
 	}
 
-	/** The model's L2 training budget in rms units (SAT eps, AMAT's median margin), 0 if none. */
-	static double l2BudgetRms(final ModelInfo info) {
-		final JsonObject p = info.training.parameters;
-		final String method = info.training.method == null ? "" : info.training.method;
+	/**
+	 * A model's training budget under the norm, in the norm's user unit (rms for L2, range for
+	 * Linf: of an intensity range {@code width}): a SAT eps, AMAT's median margin after its last
+	 * epoch; 0 if none.
+	 */
+	static double trainingBudget(final ModelInfo info, final Norm norm, final double width) {
+		final NoiseBudget b = TrainingMethods.trainedBudget(info.training);
+		if (b == null || b.norm() != norm) return 0;
 		final int size = Math.max(1, info.inputChannels * info.inputHeight * info.inputWidth);
-		if (method.equals("sat") && p != null && p.has("norm") && p.get("norm").getAsString().equals("L2")) {
-			if (p.has("eps_rms")) return p.get("eps_rms").getAsDouble();
-			if (p.has("eps")) return p.get("eps").getAsDouble() / Math.sqrt(size);
-		}
-		if (method.equals("amat")) {
-			final JsonObject state = info.training.methodState;
-			if (state != null && state.has("history")) {
-				final JsonArray h = state.getAsJsonArray("history");
-				if (h.size() > 0) {
-					final JsonElement last = h.get(h.size() - 1);
-					if (last.isJsonObject() && last.getAsJsonObject().has("median_rms")) {
-						return last.getAsJsonObject().get("median_rms").getAsDouble();
-					}
-				}
-			}
-			if (p != null && p.has("delta_rms")) return p.get("delta_rms").getAsDouble();
-		}
-		return 0;
-	}
-
-	/** The model's Linf training budget in absolute units (SAT eps), 0 if none. */
-	static double linfBudgetAbsolute(final ModelInfo info) {
-		final JsonObject p = info.training.parameters;
-		if ("sat".equals(info.training.method) && p != null && p.has("norm") && p.get("norm").getAsString().equals(
-			"LINF") && p.has("eps"))
-		{
-			return p.get("eps").getAsDouble();
-		}
-		return 0;
+		return b.in(EpsUnit.defaultFor(norm), size, width).value();
 	}
 
 	/** Median over images of the standard deviation of their normalised values. */

@@ -327,8 +327,12 @@ public final class AmatTraining implements TrainingMethod {
 		}
 
 		static Margins fromJson(final JsonObject h) {
-			return new Margins(h.get("epoch").getAsInt(), h.get("min_rms").getAsDouble(), h.get("median_rms")
-				.getAsDouble(), h.get("max_rms").getAsDouble(), h.get("fraction_expanded").getAsDouble());
+			return new Margins(h.has("epoch") ? h.get("epoch").getAsInt() : 0, number(h, "min_rms"), number(h,
+				"median_rms"), number(h, "max_rms"), number(h, "fraction_expanded"));
+		}
+
+		private static double number(final JsonObject h, final String key) {
+			return h.has(key) && !h.get(key).isJsonNull() ? h.get(key).getAsDouble() : Double.NaN;
 		}
 	}
 
