@@ -63,7 +63,7 @@ public final class AmatTrainingType implements TrainingMethodType {
 			}
 			else if (standardFile != null) {
 				thresholds = Calibration.calibrate(standardFile, run.task, run.data, r.statistic, r.robustZ,
-					run.settings.batchSize, run.settings.device);
+					run.settings.batchSize, run.settings.device, null);
 			}
 			else {
 				thresholds = calibrateOnANewStandardModel(r, run);

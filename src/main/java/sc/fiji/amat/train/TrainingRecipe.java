@@ -47,7 +47,10 @@ public final class TrainingRecipe {
 	public Path standardModel;
 	/** Where to save the standard model trained for calibration (null: not saved). */
 	public Path standardModelOut;
-	/** Start AMAT from the standard model's weights instead of from scratch. */
+	/**
+	 * Start from the standard model's weights instead of from scratch: the given one, or for AMAT
+	 * the one it trains first (which must then be saved).
+	 */
 	public boolean warmStart;
 	/** Adversarial methods keep their last epoch rather than the best one by clean validation metric. */
 	public boolean keepLastAdversarialEpoch = true;
