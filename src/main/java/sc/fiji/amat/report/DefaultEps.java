@@ -40,7 +40,7 @@ public final class DefaultEps {
 		final EpsUnit unit)
 	{
 		final List<ModelInfo> infos = new ArrayList<>();
-		final List<String> names = RobustnessReport.names(models);
+		final List<String> names = ReportModels.names(models);
 		for (final Path p : models) infos.add(sc.fiji.amat.model.AmatModel.readInfo(p));
 		return suggest(infos, names, test, norm, unit);
 	}

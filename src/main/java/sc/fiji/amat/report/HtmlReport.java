@@ -90,7 +90,7 @@ final class HtmlReport {
 				.importedFormat)).append(" models give no gradients, so its gradient attacks (");
 			final List<String> transferred = new java.util.ArrayList<>();
 			for (final String a : m.attacks()) {
-				if (WorstCase.NAME.equals(a) || !RobustnessReport.followsGradient(a)) continue;
+				if (WorstCase.NAME.equals(a) || !Transfers.followsGradient(a)) continue;
 				transferred.add(a);
 			}
 			b.append(esc(String.join(", ", transferred))).append(") were ").append(esc(m.craftedOn(transferred.isEmpty()
