@@ -66,11 +66,6 @@ public final class NoiseBudget {
 		return norm;
 	}
 
-	/** The same unit and norm, another value. */
-	public NoiseBudget withValue(final double v) {
-		return of(v, unit, norm);
-	}
-
 	/**
 	 * The absolute budget of each sample.
 	 *

@@ -19,9 +19,10 @@ public final class AmatCommands {
 
 	/**
 	 * The choices of a command's text input whose values a plugin family lists (the attack of
-	 * Adversarial Attack, the method of AMAT Train), or null for any other input. A SciJava command's choices are fixed
-	 * when it is compiled, so such inputs are text, checked when the command runs; dialogs
-	 * that can list choices (ImageJ 1.x's) take them from here.
+	 * Adversarial Attack, the method of AMAT Train), or null for any other input. A SciJava
+	 * command's choices are fixed when it is compiled, so such inputs are text, checked by the
+	 * family's registry when the command runs; dialogs that can list choices (ImageJ 1.x's) take
+	 * them from here.
 	 */
 	public static List<String> choices(final Class<?> command, final String input) {
 		if (command == AdversarialAttackCommand.class && input.equals("attack")) return AttackTypes.displayNames();
