@@ -6,14 +6,12 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
-import org.scijava.annotations.Index;
-import org.scijava.annotations.IndexItem;
-import org.scijava.plugin.Plugin;
+import sc.fiji.amat.plugin.PluginRegistry;
 
 /**
  * Finds the SciJava plugins of one type ({@code @Plugin(type = T.class)}) on the class path
- * through SciJava's annotation index, without starting a SciJava context, so the library works
- * the same in and out of Fiji. Each plugin needs a public no-argument constructor.
+ * through {@link PluginRegistry#discover} (SciJava's annotation index, no SciJava context), keyed
+ * by name. Each plugin needs a public no-argument constructor.
  */
 public final class Plugins {
 
@@ -36,20 +34,7 @@ public final class Plugins {
 
 	private static <T> Map<String, T> discover(final Class<T> type, final Function<T, String> key) {
 		final Map<String, T> found = new TreeMap<>();
-		ClassLoader loader = Thread.currentThread().getContextClassLoader();
-		if (loader == null) loader = Plugins.class.getClassLoader();
-		for (final ClassLoader cl : new ClassLoader[] { loader, Plugins.class.getClassLoader() }) {
-			for (final IndexItem<Plugin> item : Index.load(Plugin.class, cl)) {
-				if (item.annotation().type() != type) continue;
-				try {
-					final T t = type.cast(Class.forName(item.className(), true, cl).getDeclaredConstructor().newInstance());
-					found.putIfAbsent(key.apply(t), t);
-				}
-				catch (final ReflectiveOperationException | LinkageError e) {
-					throw new IllegalStateException("Cannot create the " + type.getSimpleName() + " " + item.className(), e);
-				}
-			}
-		}
+		for (final T t : PluginRegistry.discover(type)) found.putIfAbsent(key.apply(t), t);
 		return found;
 	}
 }

@@ -2,9 +2,10 @@ package sc.fiji.amat.app;
 
 import sc.fiji.amat.engine.Engines;
 import sc.fiji.amat.nn.NetworkConfig;
+import sc.fiji.amat.report.ReportSettings;
 import sc.fiji.amat.train.TrainingBenchmark;
 
-/** {@code bench}: training-step and attack timings on one U-Net and batch. */
+/** {@code bench}: training-step timings of every training method and attack timings on one U-Net and batch. */
 final class Bench {
 
 	private Bench() {}
@@ -20,6 +21,8 @@ final class Bench {
 		c.threads = args.getInt("threads", c.threads);
 		c.repeats = args.getInt("repeats", c.repeats);
 		c.warmup = args.getInt("warmup", c.warmup);
+		final String attacks = args.get("attacks", null);
+		if (attacks != null) c.attacks = ReportSettings.parseAttacks(attacks);
 		args.done();
 		Engines.setThreads(c.threads, 1);
 		TrainingBenchmark.run(c, System.out);

@@ -4,6 +4,8 @@ import java.util.Arrays;
 
 import sc.fiji.amat.AmatException;
 import sc.fiji.amat.AmatVersion;
+import sc.fiji.amat.attack.AttackTypes;
+import sc.fiji.amat.train.TrainingMethods;
 
 /**
  * The headless entry point: {@code demo}, {@code bench}, {@code generate}, {@code report},
@@ -62,8 +64,9 @@ public final class Main {
 			"            --epochs 25 --threads (all cores) --out target/demo --seed 42 --adv-epochs 8 --adv-steps 5\n" + //
 			"            --sat-eps 0.05,0.15 --amat-delta 0.04 --amat-threshold mean --report-steps 10 --no-report\n" + //
 			"            --adv-lr-factor 0.5 (adversarial fine-tuning rate / standard rate; 1 with --cold)\n" + //
-			"  bench     time standard, SAT and AMAT steps and a PGD-T attack on one U-Net and batch\n" + //
+			"  bench     time a training step of every training method and a PGD-T attack on one U-Net and batch\n" + //
 			"            --size 128 --depth 3 --width 16 --norm batch --batch 8 --steps 20 --threads 1 --repeats 5\n" + //
+			"            --attacks pgd (attacks to time, T steps each)\n" + //
 			"  generate  write the sample data of every task (or --task NAME): --out sample-data --seed 1\n" + //
 			"  report    robustness report of models on a labelled test set (HTML, CSV, PNG plots and examples)\n" + //
 			"            --models a.amat.zip,b.amat.zip --images test-images.tif --labels test-labels.tif --out DIR\n" + //
@@ -76,7 +79,9 @@ public final class Main {
 			"  report-merge  build the report from the parts: --out DIR PART_FOLDER... (or a folder of parts)\n" + //
 			"  doctor    versions, CPU flags, devices, threads, memory and a self-test of PyTorch's kernels, with a\n" + //
 			"            verdict (exit code 3 when a self-test fails)\n" + //
-			"Options of every command: see README.md. " + Arrays.asList("demo", "bench", "generate", "report",
+			"Attacks: " + String.join(", ", AttackTypes.keys()) + "; training methods: " + String.join(", ",
+				TrainingMethods.keys()) + ".\n" + //
+			"Options of every command: see docs/scripting.md. " + Arrays.asList("demo", "bench", "generate", "report",
 				"report-merge", "doctor"));
 	}
 }

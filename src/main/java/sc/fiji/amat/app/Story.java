@@ -8,10 +8,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import sc.fiji.amat.attack.NoiseBudget;
 import sc.fiji.amat.attack.Norm;
 import sc.fiji.amat.data.LabeledData;
 import sc.fiji.amat.data.Normalization;
-import sc.fiji.amat.engine.Engines;
 import sc.fiji.amat.model.AmatModel;
 import sc.fiji.amat.report.Metrics;
 import sc.fiji.amat.report.ModelResult;
@@ -26,12 +26,12 @@ import sc.fiji.amat.task.Task;
 import sc.fiji.amat.task.ij.ImageJTaskType;
 import sc.fiji.amat.train.AmatTraining;
 import sc.fiji.amat.train.Calibration;
-import sc.fiji.amat.train.ModelTrainer;
 import sc.fiji.amat.train.SatTraining;
 import sc.fiji.amat.train.Splits;
+import sc.fiji.amat.train.StandardTraining;
 import sc.fiji.amat.train.Thresholds;
 import sc.fiji.amat.train.TrainingListener;
-import sc.fiji.amat.train.TrainingMethod;
+import sc.fiji.amat.train.TrainingRecipe;
 import sc.fiji.amat.train.TrainingSettings;
 
 /**
@@ -74,8 +74,6 @@ final class Story {
 		final Normalization normalization, final TrainingSettings standardSettings, final Path standardFile,
 		final Path data, final Path out, final long t0)
 	{
-		final int values = train.sampleSize();
-		final double rmsToAbs = Math.sqrt(values);
 		// the standard model's own training images; the adversarial models train on exactly these
 		// and keep their last epoch: picking the epoch by clean validation metric would favour the
 		// least robust one, and differently for each method
@@ -88,43 +86,44 @@ final class Story {
 		adv.seed = standardSettings.seed;
 		adv.device = standardSettings.device;
 		adv.validationFraction = 0;
-		if (warm) adv.warmStart = standardFile;
 		System.out.printf(Locale.ROOT, "%nadversarial training, shortened for the demo: %s, %d epochs, PGD-L2 with T = %d " +
 			"steps (the paper: from scratch, T = 20), on the standard model's %d training images; each keeps its last " +
 			"epoch; Adam at %s%n", warm ? "warm start from the standard model" : "from scratch", epochs, steps, own.size(),
 			trim(adv.learningRate));
 
-		final Thresholds thresholds;
-		try (AmatModel standard = AmatModel.load(standardFile, task.type(), Engines.device(adv.device))) {
-			thresholds = Calibration.calibrate(standard, own, statistic, z, adv.batchSize, "the standard model");
-		}
-		System.out.println("AMAT boundary: " + thresholds);
+		// SAT (adversarial loss only, as the research code trains segmentation) and AMAT, each
+		// from the recipe with the demo's shortened settings, warm-started from the standard model
+		final TrainingRecipe recipe = TrainingRecipe.defaults(AmatTraining.KEY);
+		recipe.steps = steps;
+		recipe.satLoss = SatTraining.LossMode.ADVERSARIAL;
+		recipe.amatDelta = amatDelta;
+		recipe.statistic = statistic;
+		recipe.robustZ = z;
+		recipe.standardModel = standardFile;
+		recipe.warmStart = warm;
+		recipe.thresholds = Calibration.calibrate(standardFile, task, own, statistic, z, adv.batchSize, adv.device,
+			"the standard model");
+		System.out.println("AMAT boundary: " + recipe.thresholds);
 
-		final Map<String, TrainingMethod> methods = new LinkedHashMap<>();
-		for (final double e : satEps) {
-			methods.put("sat-" + trim(e), new SatTraining(Norm.L2,
-				(float) (e * rmsToAbs), steps, 4f, SatTraining.LossMode.ADVERSARIAL, 0.5f, values));
-		}
-		final AmatTraining.Settings as = AmatTraining.Settings.fromRms(amatDelta, Double.POSITIVE_INFINITY, values);
-		as.steps = steps;
-		methods.put("amat", new AmatTraining(as, thresholds, values));
-
+		final List<String> names = new ArrayList<>();
+		for (final double e : satEps) names.add(SatTraining.KEY + "-" + trim(e));
+		names.add(AmatTraining.KEY);
 		final List<Path> files = new ArrayList<>();
 		files.add(standardFile);
 		final Map<String, Double> trainSeconds = new LinkedHashMap<>();
-		for (final Map.Entry<String, TrainingMethod> m : methods.entrySet()) {
-			final String label = m.getKey().startsWith("sat") ? m.getKey() + " rms" : "amat delta " + trim(amatDelta) +
-				" rms";
-			System.out.println("training " + label);
+		for (int m = 0; m < names.size(); m++) {
+			final String name = names.get(m);
+			final boolean sat = m < satEps.length;
+			recipe.method = sat ? SatTraining.KEY : AmatTraining.KEY;
+			if (sat) recipe.satEps = satEps[m];
+			System.out.println("training " + (sat ? name + " rms" : "amat delta " + trim(amatDelta) + " rms"));
 			final long s0 = System.nanoTime();
-			final Path file = out.resolve(task.type() + "-" + m.getKey() + ".amat.zip");
-			try (AmatModel model = new ModelTrainer<>(task, own, normalization, adv, m.getValue(), new EpochPrinter("  " + m
-				.getKey())).train())
-			{
+			final Path file = out.resolve(task.type() + "-" + name + ".amat.zip");
+			try (AmatModel model = recipe.train(task, own, normalization, adv, new EpochPrinter("  " + name))) {
 				model.save(file);
-				System.out.printf(Locale.ROOT, "  %s: %.0f s, saved %s%n", m.getKey(), (System.nanoTime() - s0) / 1e9, file);
+				System.out.printf(Locale.ROOT, "  %s: %.0f s, saved %s%n", name, (System.nanoTime() - s0) / 1e9, file);
 			}
-			trainSeconds.put(m.getKey(), (System.nanoTime() - s0) / 1e9);
+			trainSeconds.put(name, (System.nanoTime() - s0) / 1e9);
 			files.add(file);
 		}
 
@@ -164,7 +163,7 @@ final class Story {
 					.scores().containsKey("pgd") ? String.format(Locale.ROOT, "%.4f", m.score("pgd").score) : "-", m.score(
 						worst).score, secs == null ? "(part 1)" : String.format(Locale.ROOT, "%.0f s", secs));
 		}
-		claims(r, (AmatTraining) methods.get("amat"));
+		claims(r);
 		final long warnings = r.flags().stream().filter(SanityChecks.Flag::isWarning).count();
 		System.out.printf(Locale.ROOT, "sanity checks: %d warning(s), %d note(s)%n", warnings, r.flags().size() -
 			warnings);
@@ -173,13 +172,13 @@ final class Story {
 	}
 
 	/** Says, with the numbers, whether the report shows what the paper claims. */
-	static void claims(final ReportResult r, final AmatTraining amat) {
+	static void claims(final ReportResult r) {
 		ModelResult standard = null, amatModel = null;
 		final List<ModelResult> sat = new ArrayList<>();
 		for (final ModelResult m : r.models()) {
-			if (m.method().equals("standard")) standard = m;
-			else if (m.method().equals("amat")) amatModel = m;
-			else if (m.method().equals("sat")) sat.add(m);
+			if (m.method().equals(StandardTraining.KEY)) standard = m;
+			else if (m.method().equals(AmatTraining.KEY)) amatModel = m;
+			else if (m.method().equals(SatTraining.KEY)) sat.add(m);
 		}
 		if (standard == null || amatModel == null || sat.isEmpty()) return;
 		final List<String> scored = r.scoredAttacks();
@@ -207,9 +206,10 @@ final class Story {
 			System.out.printf(Locale.ROOT, "  AMAT beats every SAT model's robustness score (%s): %s (%.4f vs best SAT " +
 				"%.4f, %s)%n", attack, a > bestSat ? "yes" : "no", a, bestSat, bestSatName);
 		}
-		if (amat != null) {
-			System.out.println("  AMAT's margins after the last epoch: " + amat.statistics() + " (delta " + trim(amat
-				.parameters().get("delta_rms").getAsDouble()) + " rms)");
+		final NoiseBudget delta = AmatTraining.delta(amatModel.info.training);
+		if (delta != null) {
+			System.out.println("  AMAT's margins after the last epoch: " + AmatTraining.statistics(amatModel.info.training) +
+				" (delta " + trim(delta.value()) + " rms)");
 		}
 	}
 

@@ -9,10 +9,15 @@ import ai.djl.ndarray.NDList;
  */
 public interface Attack {
 
-	/** A short name: pgd, ifgsm, fgsm, noise. */
+	/** A short name: its {@link AttackType#key() key}, e.g. pgd, ifgsm, fgsm, noise. */
 	String name();
 
 	Norm norm();
+
+	/** True for attacks that follow the input gradient, which a model without gradients cannot meet white-box. */
+	default boolean followsGradient() {
+		return true;
+	}
 
 	/**
 	 * Returns the adversarial batch x + delta with ||delta_i|| <= eps[i] for every sample i, in

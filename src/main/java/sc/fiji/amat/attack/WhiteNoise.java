@@ -41,6 +41,11 @@ public final class WhiteNoise implements Attack {
 	}
 
 	@Override
+	public boolean followsGradient() {
+		return false;
+	}
+
+	@Override
 	public String toString() {
 		return String.format(Locale.ROOT, "white noise %s %s worst of %d", distribution.name().toLowerCase(Locale.ROOT),
 			norm, draws);

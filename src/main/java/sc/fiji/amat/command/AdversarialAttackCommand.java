@@ -23,8 +23,10 @@ import org.scijava.widget.FileWidget;
 
 import sc.fiji.amat.AmatException;
 import sc.fiji.amat.attack.Attack;
-import sc.fiji.amat.attack.Attacks;
+import sc.fiji.amat.attack.AttackSettings;
+import sc.fiji.amat.attack.AttackTypes;
 import sc.fiji.amat.attack.EpsUnit;
+import sc.fiji.amat.attack.NoiseBudget;
 import sc.fiji.amat.attack.Norm;
 import sc.fiji.amat.data.ImageLayout;
 import sc.fiji.amat.engine.Engines;
@@ -58,7 +60,8 @@ public class AdversarialAttackCommand extends CommandSupport {
 		style = FileWidget.OPEN_STYLE)
 	private File model_file;
 
-	@Parameter(label = "Attack", choices = { "PGD", "IFGSM", "FGSM", "White noise" })
+	@Parameter(label = "Attack (e.g. PGD, IFGSM, FGSM, White noise)",
+		description = "An attack: every AttackType plugin found, e.g. PGD, IFGSM, FGSM, White noise")
 	private String attack = "PGD";
 
 	@Parameter(label = "Norm", choices = { "L2", "Linf" })
@@ -105,16 +108,15 @@ public class AdversarialAttackCommand extends CommandSupport {
 		if (model == null) throw new AmatException("Choose a model file.");
 		requireEngine();
 		final Norm n = Norm.parse(norm);
-		final EpsUnit unit = EpsUnit.parse(noise_unit);
-		unit.checkFits(n);
-		final Attack a = Attacks.create(attack, n, iterations);
+		final NoiseBudget budget = NoiseBudget.of(noise_level, EpsUnit.parse(noise_unit), n);
+		final Attack a = AttackTypes.create(attack, n, AttackSettings.DEFAULTS.iterations(iterations));
 		Engines.pytorch().setRandomSeed(seed);
 		IJ.showStatus(LABEL + ": " + a + " on '" + input_image.getTitle() + "' ...");
 		final ImageAttack.Result r;
 		final ImageJTask<Object> task;
 		try (AmatModel m = AmatModel.load(model, Engines.device(device))) {
 			task = ImageJTasks.of(taskOf(m));
-			r = ImageAttack.run(m, input_image, label_image, a, noise_level, unit, m.info().training.batchSize > 0 ? m
+			r = ImageAttack.run(m, input_image, label_image, a, budget, m.info().training.batchSize > 0 ? m
 				.info().training.batchSize : 8);
 		}
 		final String base = stripExtension(input_image.getTitle());

@@ -10,6 +10,8 @@ import ij.measure.ResultsTable;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
@@ -28,6 +30,7 @@ import sc.fiji.amat.task.ij.ImageJTasks;
 import sc.fiji.amat.train.SatTraining;
 import sc.fiji.amat.train.StatefulOptimizer;
 import sc.fiji.amat.train.Thresholds;
+import sc.fiji.amat.train.TrainingMethods;
 import sc.fiji.amat.train.TrainingRecipe;
 import sc.fiji.amat.train.TrainingSettings;
 
@@ -67,7 +70,8 @@ public class AmatTrainCommand extends CommandSupport {
 		description = "A task type: every TaskType plugin found, e.g. segmentation, landmarks, detection")
 	private String task = "segmentation";
 
-	@Parameter(label = "Training method", choices = { "Standard", "SAT", "AMAT" })
+	@Parameter(label = "Training method (e.g. Standard, SAT, AMAT)",
+		description = "A training method: every TrainingMethodType plugin found, e.g. Standard, SAT, AMAT")
 	private String method = "AMAT";
 
 	@Parameter(label = "Model file to write (.amat.zip)", style = FileWidget.SAVE_STYLE)
@@ -165,7 +169,7 @@ public class AmatTrainCommand extends CommandSupport {
 		settings.device = device;
 
 		final TrainingRecipe recipe = new TrainingRecipe();
-		recipe.method = TrainingRecipe.Method.parse(method);
+		recipe.method = TrainingMethods.get(method).key();
 		recipe.steps = pgd_steps;
 		recipe.beta = (float) adversarial_weight;
 		recipe.satNorm = Norm.parse(sat_norm);
@@ -176,9 +180,8 @@ public class AmatTrainCommand extends CommandSupport {
 		recipe.statistic = Thresholds.Statistic.parse(threshold_statistic);
 		recipe.standardModel = path(standard_model);
 		recipe.warmStart = warm_start;
-		if (recipe.method == TrainingRecipe.Method.AMAT && recipe.standardModel == null) {
-			recipe.standardModelOut = sibling(out, "-standard");
-		}
+		// where a method that trains a standard model first (AMAT, to calibrate on) saves it
+		if (recipe.standardModel == null) recipe.standardModelOut = sibling(out, "-standard");
 		final CommandProgress progress = new CommandProgress(LABEL, this::isCanceled);
 		try (AmatModel model = train(recipe, labeled, normalization, settings, progress)) {
 			model.save(out);
@@ -245,8 +248,7 @@ public class AmatTrainCommand extends CommandSupport {
 		final ResultsTable rt = new ResultsTable();
 		final JsonArray loss = model.info().training.history.getAsJsonArray("loss");
 		final JsonArray val = model.info().training.history.getAsJsonArray("validation");
-		final JsonArray stats = model.info().training.methodState.has("history") ? model.info().training.methodState
-			.getAsJsonArray("history") : null;
+		final List<Map<String, Double>> stats = TrainingMethods.epochValues(model.info().training);
 		for (int e = 0; e < loss.size(); e++) {
 			rt.incrementCounter();
 			rt.addValue("epoch", e + 1);
@@ -254,13 +256,7 @@ public class AmatTrainCommand extends CommandSupport {
 			final JsonElement v = val.get(e);
 			rt.addValue("validation " + model.info().training.validationMetric, v.isJsonNull() ? Double.NaN : v
 				.getAsDouble());
-			if (stats != null && e < stats.size()) {
-				final com.google.gson.JsonObject h = stats.get(e).getAsJsonObject();
-				rt.addValue("margin min (rms)", h.get("min_rms").getAsDouble());
-				rt.addValue("margin median (rms)", h.get("median_rms").getAsDouble());
-				rt.addValue("margin max (rms)", h.get("max_rms").getAsDouble());
-				rt.addValue("fraction expanded", h.get("fraction_expanded").getAsDouble());
-			}
+			if (e < stats.size()) stats.get(e).forEach(rt::addValue);
 		}
 		rt.show("AMAT training history");
 	}

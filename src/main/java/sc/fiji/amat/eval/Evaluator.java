@@ -12,7 +12,7 @@ import sc.fiji.amat.AmatException;
 import sc.fiji.amat.attack.Attack;
 import sc.fiji.amat.attack.AttackTarget;
 import sc.fiji.amat.attack.EpsUnit;
-import sc.fiji.amat.attack.WhiteNoise;
+import sc.fiji.amat.attack.NoiseBudget;
 import sc.fiji.amat.data.LabeledData;
 import sc.fiji.amat.engine.Engines;
 import sc.fiji.amat.model.AmatModel;
@@ -26,17 +26,17 @@ public final class Evaluator {
 
 	/** Clean metrics, model in evaluation mode. */
 	public static <L> MetricTable evaluate(final AmatModel model, final LabeledData<L> data, final int batchSize) {
-		return evaluate(model, data, batchSize, null, 0, EpsUnit.ABSOLUTE);
+		return evaluate(model, data, batchSize, null, null, null, null);
 	}
 
 	/**
-	 * Metrics under an attack of size {@code eps} in {@code unit} (null attack or eps 0: clean).
-	 * Evaluation attacks run in evaluation mode with the parameters frozen.
+	 * Metrics under an attack of size {@code eps} in {@code unit} under the attack's norm (null
+	 * attack or eps 0: clean). Evaluation attacks run in evaluation mode with the parameters frozen.
 	 */
 	public static <L> MetricTable evaluate(final AmatModel model, final LabeledData<L> data, final int batchSize,
 		final Attack attack, final double eps, final EpsUnit unit)
 	{
-		return evaluate(model, data, batchSize, attack, eps, unit, null);
+		return evaluate(model, data, batchSize, attack, budget(attack, eps, unit), null, null);
 	}
 
 	/**
@@ -62,12 +62,23 @@ public final class Evaluator {
 	public static <L> MetricTable evaluate(final AmatModel model, final LabeledData<L> data, final int batchSize,
 		final Attack attack, final double eps, final EpsUnit unit, final BatchListener listener)
 	{
-		return evaluate(model, data, batchSize, attack, eps, unit, listener, null);
+		return evaluate(model, data, batchSize, attack, budget(attack, eps, unit), listener, null);
+	}
+
+	/** As above, with a transfer (null: none). */
+	public static <L> MetricTable evaluate(final AmatModel model, final LabeledData<L> data, final int batchSize,
+		final Attack attack, final double eps, final EpsUnit unit, final BatchListener listener, final Transfer transfer)
+	{
+		return evaluate(model, data, batchSize, attack, budget(attack, eps, unit), listener, transfer);
+	}
+
+	private static NoiseBudget budget(final Attack attack, final double eps, final EpsUnit unit) {
+		return attack == null ? null : NoiseBudget.of(eps, unit, attack.norm());
 	}
 
 	/** True for attacks that follow the input gradient (all but white noise). */
 	public static boolean isGradientAttack(final Attack attack) {
-		return attack != null && !(attack instanceof WhiteNoise);
+		return attack != null && attack.followsGradient();
 	}
 
 	/**
@@ -113,7 +124,7 @@ public final class Evaluator {
 		/** The adversarial batch for the evaluated model, in its normalised units, in x's manager. */
 		@SuppressWarnings("unchecked")
 		<L> NDArray perturb(final NDManager m, final int[] pos, final List<L> labels, final NDArray x,
-			final Attack attack, final double eps, final EpsUnit unit, final float[] validRange)
+			final Attack attack, final NoiseBudget budget, final float[] validRange)
 		{
 			final Task<L> task = (Task<L>) source.task();
 			final LabeledData<L> sd = (LabeledData<L>) sourceData;
@@ -121,8 +132,7 @@ public final class Evaluator {
 				.normalization().validRange());
 			final NDArray xs = sd.batch(m, pos);
 			final NDList ys = task.encodeLabels(m, labels, sd.height(), sd.width());
-			final float[] abs = unit.toAbsolute(eps, attack.norm(), xs.toFloatArray(), sd.sampleSize(), target
-				.validRange());
+			final float[] abs = budget.toAbsolute(xs.toFloatArray(), sd.sampleSize(), target.validRange());
 			final float[] delta = attack.perturb(target, xs, ys, abs).sub(xs).toFloatArray();
 			final float[] out = x.toFloatArray();
 			final int plane = sd.height() * sd.width(), channels = sd.channels();
@@ -142,13 +152,19 @@ public final class Evaluator {
 	}
 
 	/**
-	 * As above; with a transfer (not null), gradient attacks are crafted on its source model and
-	 * the evaluated model only sees their result, which is how models without gradients meet them.
+	 * Metrics under an attack within a noise budget under the attack's norm (null attack, null
+	 * budget or a budget of 0: clean), with a listener (null: none); with a transfer (not null),
+	 * gradient attacks are crafted on its source model and the evaluated model only sees their
+	 * result, which is how models without gradients meet them.
 	 */
 	@SuppressWarnings("unchecked")
 	public static <L> MetricTable evaluate(final AmatModel model, final LabeledData<L> data, final int batchSize,
-		final Attack attack, final double eps, final EpsUnit unit, final BatchListener listener, final Transfer transfer)
+		final Attack attack, final NoiseBudget budget, final BatchListener listener, final Transfer transfer)
 	{
+		final boolean attacked = attack != null && budget != null && budget.value() > 0;
+		if (attacked && budget.norm() != attack.norm()) {
+			throw new IllegalArgumentException("A " + budget.normName() + " budget for a " + attack.norm() + " attack");
+		}
 		final boolean transferred = transfer != null && isGradientAttack(attack);
 		if (!transferred) requireGradients(model, attack);
 		Engines.prepareThread();
@@ -163,11 +179,10 @@ public final class Evaluator {
 				final NDArray clean = data.batch(m, pos);
 				NDArray x = clean;
 				final List<L> labels = data.labels(pos);
-				if (attack != null && eps > 0) {
+				if (attacked) {
 					final NDList y = task.encodeLabels(m, labels, data.height(), data.width());
-					final float[] abs = unit.toAbsolute(eps, attack.norm(), x.toFloatArray(), data.sampleSize(), target
-						.validRange());
-					x = transferred ? transfer.perturb(m, pos, labels, x, attack, eps, unit, target.validRange()) : attack
+					final float[] abs = budget.toAbsolute(x.toFloatArray(), data.sampleSize(), target.validRange());
+					x = transferred ? transfer.perturb(m, pos, labels, x, attack, budget, target.validRange()) : attack
 						.perturb(target, x, y, abs);
 				}
 				final NDList output = model.forward(x, false);

@@ -18,7 +18,7 @@ import net.imglib2.view.Views;
 import sc.fiji.amat.AmatException;
 import sc.fiji.amat.attack.Attack;
 import sc.fiji.amat.attack.AttackTarget;
-import sc.fiji.amat.attack.EpsUnit;
+import sc.fiji.amat.attack.NoiseBudget;
 import sc.fiji.amat.attack.Norm;
 import sc.fiji.amat.data.NormalizedImages;
 import sc.fiji.amat.engine.Engines;
@@ -55,8 +55,11 @@ public final class ImageAttack {
 
 	@SuppressWarnings("unchecked")
 	public static <L> Result run(final AmatModel model, final ImagePlus image, final ImagePlus labels,
-		final Attack attack, final double eps, final EpsUnit unit, final int batchSize)
+		final Attack attack, final NoiseBudget budget, final int batchSize)
 	{
+		if (budget.norm() != attack.norm()) {
+			throw new IllegalArgumentException("A " + budget.normName() + " budget for a " + attack.norm() + " attack");
+		}
 		Engines.prepareThread();
 		final Task<L> task = (Task<L>) model.task();
 		final ImageJTask<L> ij = ImageJTasks.of(task);
@@ -80,7 +83,7 @@ public final class ImageAttack {
 		final List<RandomAccessibleInterval<? extends RealType<?>>> cleanPred = new ArrayList<>(), advPred =
 			new ArrayList<>();
 		final Result r = new Result();
-		r.epsDescription = unit.describe(eps, attack.norm()) + ", " + attack;
+		r.epsDescription = budget.describe() + ", " + attack;
 		final AttackTarget<L> target = new AttackTarget<>(model.block(), model.parameterStore(), task, false, model
 			.normalization().validRange());
 		for (int from = 0; from < in.n; from += batchSize) {
@@ -92,9 +95,9 @@ public final class ImageAttack {
 					in.width));
 				final List<L> batchTruth = truth == null ? null : truth.subList(from, to);
 				final NDList y = batchTruth == null ? null : task.encodeLabels(mgr, batchTruth, in.height, in.width);
-				final float[] abs = unit.toAbsolute(eps, attack.norm(), values, size, target.validRange());
+				final float[] abs = budget.toAbsolute(values, size, target.validRange());
 				final NDArray xa;
-				if (eps == 0) xa = x;
+				if (budget.value() == 0) xa = x;
 				else if (y != null) xa = attack.perturb(target, x, y, abs);
 				else {
 					// no labels: attack the model's own prediction, as an adversary without ground truth would

@@ -31,6 +31,7 @@ import org.scijava.service.Service;
 import org.scijava.widget.FileWidget;
 
 import sc.fiji.amat.command.AdversarialAttackCommand;
+import sc.fiji.amat.command.AmatCommands;
 import sc.fiji.amat.command.AmatTrainCommand;
 import sc.fiji.amat.command.DiagnosticsCommand;
 import sc.fiji.amat.command.RobustnessReportCommand;
@@ -187,8 +188,8 @@ public class LegacyBridge implements PlugIn {
 				final double v = current == null ? 0 : ((Number) current).doubleValue();
 				gd.addNumericField(name, v, isInteger(t) ? 0 : decimals(v));
 			}
-			else if (item.getChoices() != null && !item.getChoices().isEmpty()) {
-				final String[] c = item.getChoices().stream().map(Object::toString).toArray(String[]::new);
+			else if (choices(module, item) != null) {
+				final String[] c = choices(module, item).toArray(new String[0]);
 				gd.addChoice(name, c, current == null ? c[0] : current.toString());
 			}
 			else {
@@ -216,11 +217,20 @@ public class LegacyBridge implements PlugIn {
 				final double v = gd.getNextNumber();
 				values.put(item.getName(), isInteger(t) ? (Object) (int) Math.round(v) : (Object) v);
 			}
-			else if (item.getChoices() != null && !item.getChoices().isEmpty()) values.put(item.getName(), gd
-				.getNextChoice());
+			else if (choices(module, item) != null) values.put(item.getName(), gd.getNextChoice());
 			else values.put(item.getName(), gd.getNextString());
 		}
 		return values;
+	}
+
+	/** An input's choices: its own, or those of the plugin family it names (attacks, training methods); null if none. */
+	private static List<String> choices(final Module module, final ModuleItem<?> item) {
+		final List<String> listed = AmatCommands.choices(module.getDelegateObject().getClass(), item.getName());
+		if (listed != null) return listed;
+		if (item.getChoices() == null || item.getChoices().isEmpty()) return null;
+		final List<String> own = new ArrayList<>();
+		for (final Object c : item.getChoices()) own.add(c.toString());
+		return own;
 	}
 
 	static boolean isUserInput(final ModuleItem<?> item) {

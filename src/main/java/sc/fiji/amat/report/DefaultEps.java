@@ -1,9 +1,5 @@
 package sc.fiji.amat.report;
 
-import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -12,10 +8,12 @@ import java.util.Locale;
 
 import sc.fiji.amat.AmatException;
 import sc.fiji.amat.attack.EpsUnit;
+import sc.fiji.amat.attack.NoiseBudget;
 import sc.fiji.amat.attack.Norm;
 import sc.fiji.amat.data.LabeledData;
 import sc.fiji.amat.data.Normalization;
 import sc.fiji.amat.model.ModelInfo;
+import sc.fiji.amat.train.TrainingMethods;
 
 /**
  * The noise levels a report suggests when the user gives none: six evenly spaced levels from 0
@@ -42,7 +40,7 @@ public final class DefaultEps {
 		final EpsUnit unit)
 	{
 		final List<ModelInfo> infos = new ArrayList<>();
-		final List<String> names = RobustnessReport.names(models);
+		final List<String> names = ReportModels.names(models);
 		for (final Path p : models) infos.add(sc.fiji.amat.model.AmatModel.readInfo(p));
 		return suggest(infos, names, test, norm, unit);
 	}
@@ -52,11 +50,13 @@ public final class DefaultEps {
 		final Norm norm, final EpsUnit unitOrNull)
 	{
 		if (infos.isEmpty()) throw new AmatException("Give at least one model.");
-		final EpsUnit unit = unitOrNull == null ? EpsUnit.defaultFor(norm) : unitOrNull;
-		unit.checkFits(norm);
+		final EpsUnit unit = NoiseBudget.of(0, unitOrNull, norm).unit(); // fails when the unit does not fit the norm
 		final LabeledData<?> data = test.normalizedFor(Normalization.parse(infos.get(0).normalization));
 		final float[] validRange = Normalization.parse(infos.get(0).normalization).validRange();
 		final int size = data.sampleSize();
+		// the intensity range that range budgets scale (Linf only)
+		final double width = norm == Norm.L2 ? Double.NaN : validRange != null ? validRange[1] - validRange[0]
+			: typicalRange(data);
 		final StringBuilder why = new StringBuilder();
 		double top; // in rms (L2) or range (Linf)
 		String budgetOf = null;
@@ -66,24 +66,16 @@ public final class DefaultEps {
 			top = 0.25 * spread;
 			why.append(String.format(Locale.ROOT, "a quarter of the typical per-image standard deviation of the " +
 				"normalised test images (%.3g)", spread));
-			for (int m = 0; m < infos.size(); m++) {
-				final double b = l2BudgetRms(infos.get(m));
-				if (b > budget) {
-					budget = b;
-					budgetOf = names.get(m);
-				}
-			}
 		}
 		else {
 			top = 8 / 255.0;
 			why.append("8/255 of the intensity range");
-			final double width = validRange != null ? validRange[1] - validRange[0] : typicalRange(data);
-			for (int m = 0; m < infos.size(); m++) {
-				final double b = linfBudgetAbsolute(infos.get(m)) / width;
-				if (b > budget) {
-					budget = b;
-					budgetOf = names.get(m);
-				}
+		}
+		for (int m = 0; m < infos.size(); m++) {
+			final double b = trainingBudget(infos.get(m), norm, width);
+			if (b > budget) {
+				budget = b;
+				budgetOf = names.get(m);
 			}
 		}
 		if (1.5 * budget > top) {
@@ -92,13 +84,7 @@ public final class DefaultEps {
 			why.append(String.format(Locale.ROOT, "1.5 x the largest training budget among the models (%.3g %s, %s)",
 				budget, norm == Norm.L2 ? "rms" : "range", budgetOf));
 		}
-		// into the unit asked for
-		double factor = 1;
-		if (unit == EpsUnit.ABSOLUTE) {
-			factor = norm == Norm.L2 ? Math.sqrt(size) : validRange != null ? validRange[1] - validRange[0] : typicalRange(
-				data);
-		}
-		top *= factor;
+		top = NoiseBudget.of(top, norm).in(unit, size, width).value(); // into the unit asked for
 		final boolean linfRange = norm == Norm.LINF && unit == EpsUnit.RANGE;
 		final int steps = norm == Norm.L2 ? 5 : 4;
 		final double[] levels = new double[steps + 1];
@@ -116,40 +102,16 @@ public final class DefaultEps {
 		return new EpsLevels(levels, norm, unit, text);
 	}
 
-	/** The model's L2 training budget in rms units (SAT eps, AMAT's median margin), 0 if none. */
-	static double l2BudgetRms(final ModelInfo info) {
-		final JsonObject p = info.training.parameters;
-		final String method = info.training.method == null ? "" : info.training.method;
+	/**
+	 * A model's training budget under the norm, in the norm's user unit (rms for L2, range for
+	 * Linf: of an intensity range {@code width}): a SAT eps, AMAT's median margin after its last
+	 * epoch; 0 if none.
+	 */
+	static double trainingBudget(final ModelInfo info, final Norm norm, final double width) {
+		final NoiseBudget b = TrainingMethods.trainedBudget(info.training);
+		if (b == null || b.norm() != norm) return 0;
 		final int size = Math.max(1, info.inputChannels * info.inputHeight * info.inputWidth);
-		if (method.equals("sat") && p != null && p.has("norm") && p.get("norm").getAsString().equals("L2")) {
-			if (p.has("eps_rms")) return p.get("eps_rms").getAsDouble();
-			if (p.has("eps")) return p.get("eps").getAsDouble() / Math.sqrt(size);
-		}
-		if (method.equals("amat")) {
-			final JsonObject state = info.training.methodState;
-			if (state != null && state.has("history")) {
-				final JsonArray h = state.getAsJsonArray("history");
-				if (h.size() > 0) {
-					final JsonElement last = h.get(h.size() - 1);
-					if (last.isJsonObject() && last.getAsJsonObject().has("median_rms")) {
-						return last.getAsJsonObject().get("median_rms").getAsDouble();
-					}
-				}
-			}
-			if (p != null && p.has("delta_rms")) return p.get("delta_rms").getAsDouble();
-		}
-		return 0;
-	}
-
-	/** The model's Linf training budget in absolute units (SAT eps), 0 if none. */
-	static double linfBudgetAbsolute(final ModelInfo info) {
-		final JsonObject p = info.training.parameters;
-		if ("sat".equals(info.training.method) && p != null && p.has("norm") && p.get("norm").getAsString().equals(
-			"LINF") && p.has("eps"))
-		{
-			return p.get("eps").getAsDouble();
-		}
-		return 0;
+		return b.in(EpsUnit.defaultFor(norm), size, width).value();
 	}
 
 	/** Median over images of the standard deviation of their normalised values. */

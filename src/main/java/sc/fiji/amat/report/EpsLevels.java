@@ -3,12 +3,14 @@ package sc.fiji.amat.report;
 import java.util.Locale;
 
 import sc.fiji.amat.attack.EpsUnit;
+import sc.fiji.amat.attack.NoiseBudget;
 import sc.fiji.amat.attack.Norm;
 
 /** Noise levels with their norm and unit, and why they were chosen (for the user and the report). */
 public final class EpsLevels {
 
 	private final double[] values;
+	private final NoiseBudget[] budgets;
 	public final Norm norm;
 	public final EpsUnit unit;
 	/** How the levels were chosen, one or two sentences. */
@@ -16,8 +18,9 @@ public final class EpsLevels {
 
 	public EpsLevels(final double[] values, final Norm norm, final EpsUnit unit, final String explanation) {
 		ReportSettings.checkEps(values);
-		unit.checkFits(norm);
 		this.values = values.clone();
+		this.budgets = new NoiseBudget[values.length];
+		for (int k = 0; k < values.length; k++) budgets[k] = NoiseBudget.of(values[k], unit, norm);
 		this.norm = norm;
 		this.unit = unit;
 		this.explanation = explanation;
@@ -35,6 +38,11 @@ public final class EpsLevels {
 		return values[k];
 	}
 
+	/** Level k as a noise budget, in the levels' unit and norm. */
+	public NoiseBudget budget(final int k) {
+		return budgets[k];
+	}
+
 	public double max() {
 		return values[values.length - 1];
 	}
@@ -46,8 +54,7 @@ public final class EpsLevels {
 
 	/** "L2, rms per value of the normalised input" and the like. */
 	public String describeUnit() {
-		final String d = unit.describe(0, norm);
-		return d.substring(d.indexOf('(') + 1, d.length() - 1);
+		return budgets[0].unitDescription();
 	}
 
 	/** The levels as "0, 0.05, 0.1". */

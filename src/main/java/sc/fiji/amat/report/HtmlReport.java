@@ -14,6 +14,7 @@ import java.util.Map;
 import sc.fiji.amat.AmatVersion;
 import sc.fiji.amat.attack.Norm;
 import sc.fiji.amat.model.ModelInfo;
+import sc.fiji.amat.train.TrainingMethods;
 
 /** The report as one self-contained HTML page: every image is embedded as a data URI. */
 final class HtmlReport {
@@ -89,7 +90,7 @@ final class HtmlReport {
 				.importedFormat)).append(" models give no gradients, so its gradient attacks (");
 			final List<String> transferred = new java.util.ArrayList<>();
 			for (final String a : m.attacks()) {
-				if (AttackSpec.WORST_CASE.equals(a) || !AttackSpec.isGradientAttack(a)) continue;
+				if (WorstCase.NAME.equals(a) || !Transfers.followsGradient(a)) continue;
 				transferred.add(a);
 			}
 			b.append(esc(String.join(", ", transferred))).append(") were ").append(esc(m.craftedOn(transferred.isEmpty()
@@ -185,7 +186,7 @@ final class HtmlReport {
 				for (final String a : attacks) {
 					final List<ReportTable.Row> rows = r.table().curve(m.name, a, metric);
 					if (rows.isEmpty()) continue;
-					b.append(a.equals(AttackSpec.WORST_CASE) ? "<tr class=\"worst\">" : "<tr>").append("<td>").append(esc(
+					b.append(a.equals(WorstCase.NAME) ? "<tr class=\"worst\">" : "<tr>").append("<td>").append(esc(
 						m.name)).append("</td><td>").append(esc(a)).append("</td>");
 					for (final ReportTable.Row row : rows) {
 						b.append("<td class=\"n\">").append(fmt(row.mean)).append(Double.isNaN(row.spread) ? "" : " &plusmn; " +
@@ -196,7 +197,7 @@ final class HtmlReport {
 			}
 			b.append("</table>\n");
 		}
-		if (attacks.contains(AttackSpec.WORST_CASE)) {
+		if (attacks.contains(WorstCase.NAME)) {
 			b.append("<h3>Which attack was the worst case</h3>\n<table>\n<tr><th>model</th><th>eps</th>");
 			final List<String> chosen = attacks.subList(0, attacks.size() - 1);
 			for (final String a : chosen) b.append("<th>").append(esc(a)).append("</th>");
@@ -244,8 +245,9 @@ final class HtmlReport {
 				Locale.ROOT, "%d (the last: no validation split)", i.training.bestEpoch) : String.format(Locale.ROOT,
 					"%d (best validation %s, %.4f)", i.training.bestEpoch, i.training.validationMetric,
 					i.training.validationValue));
-			final String margins = amatMargins(i);
-			if (margins != null) row(b, "AMAT margins", margins);
+			for (final Map.Entry<String, String> e : TrainingMethods.summary(i.training).entrySet()) {
+				row(b, e.getKey(), e.getValue());
+			}
 			row(b, "AMAT library", String.valueOf(i.libraryVersion) + ", model file format " + i.formatVersion);
 			b.append("</table>\n");
 		}
@@ -266,30 +268,7 @@ final class HtmlReport {
 	}
 
 	static String methodLabel(final ModelInfo i) {
-		final String method = i.training.method == null ? "?" : i.training.method;
-		final JsonObject p = i.training.parameters;
-		if (p == null) return method;
-		if (method.equals("sat") && p.has("eps")) {
-			return p.has("eps_rms") ? String.format(Locale.ROOT, "sat, %s eps %s rms", p.get("norm").getAsString(), fmt(p
-				.get("eps_rms").getAsDouble())) : "sat, " + p.get("norm").getAsString() + " eps " + p.get("eps")
-					.getAsString();
-		}
-		if (method.equals("amat") && p.has("delta_rms")) {
-			return String.format(Locale.ROOT, "amat, delta %s rms", fmt(p.get("delta_rms").getAsDouble()));
-		}
-		return method;
-	}
-
-	/** AMAT's margin statistics after its last epoch, or null for other methods. */
-	static String amatMargins(final ModelInfo i) {
-		final JsonObject state = i.training.methodState;
-		if (!"amat".equals(i.training.method) || state == null || !state.has("history")) return null;
-		final com.google.gson.JsonArray h = state.getAsJsonArray("history");
-		if (h.size() == 0) return null;
-		final JsonObject last = h.get(h.size() - 1).getAsJsonObject();
-		return String.format(Locale.ROOT, "after epoch %d: rms min %.4f, median %.4f, max %.4f; %.0f%% of the samples " +
-			"grew in that epoch", last.get("epoch").getAsInt(), last.get("min_rms").getAsDouble(), last.get("median_rms")
-				.getAsDouble(), last.get("max_rms").getAsDouble(), 100 * last.get("fraction_expanded").getAsDouble());
+		return TrainingMethods.label(i.training);
 	}
 
 	static String parameters(final JsonObject p) {

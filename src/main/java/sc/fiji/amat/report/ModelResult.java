@@ -18,7 +18,7 @@ public final class ModelResult {
 	public final ModelInfo info;
 	/** The primary metric's name (column 0 of the task's metric table). */
 	public final String primaryMetric;
-	/** Per attack (in the report's order, then {@link AttackSpec#WORST_CASE}), one per-image table per level. */
+	/** Per attack (in the report's order, then {@link WorstCase#NAME}), one per-image table per level. */
 	final Map<String, MetricTable[]> tables = new LinkedHashMap<>();
 	final Map<String, RobustnessScore> scores = new LinkedHashMap<>();
 	/** Per attack (and the worst case): how its noise was made (see {@link ReportTable.Row#craftedOn}). */
@@ -36,6 +36,44 @@ public final class ModelResult {
 		this.file = file;
 		this.info = info;
 		this.primaryMetric = primaryMetric;
+	}
+
+	/** Adds the per-image worst case over the attacks at every level (level 0: the clean table). */
+	void addWorstCase(final List<String> attacks, final MetricTable clean, final int levels) {
+		final MetricTable[] worst = new MetricTable[levels];
+		worstCounts = new int[levels][];
+		worst[0] = clean;
+		worstCounts[0] = new int[attacks.size()];
+		for (int k = 1; k < levels; k++) {
+			final List<MetricTable> at = new ArrayList<>();
+			for (final String a : attacks) at.add(tables.get(a)[k]);
+			final WorstCase w = WorstCase.of(at);
+			worst[k] = w.table();
+			worstCounts[k] = w.counts(attacks.size());
+		}
+		tables.put(WorstCase.NAME, worst);
+	}
+
+	/** Scores every curve, the worst case's included, over the noise levels. */
+	void score(final double[] eps) {
+		for (final Map.Entry<String, MetricTable[]> e : tables.entrySet()) {
+			final double[] curve = new double[eps.length];
+			for (int k = 0; k < eps.length; k++) curve[k] = e.getValue()[k].primaryValue();
+			scores.put(e.getKey(), RobustnessScore.of(eps, curve));
+		}
+	}
+
+	/** Adds this model's rows to the report's long table: every attack, level and metric. */
+	void addRows(final ReportTable table, final EpsLevels levels) {
+		final String norm = levels.budget(0).normName();
+		for (final Map.Entry<String, MetricTable[]> e : tables.entrySet()) {
+			for (int k = 0; k < levels.size(); k++) {
+				for (final Metrics.Summary s : Metrics.summarize(e.getValue()[k])) {
+					table.add(new ReportTable.Row(name, info.task, method(), e.getKey(), norm, levels.get(k), levels.unitName(),
+						epsAbsolute[k], s.metric, s.mean, s.spread, s.n, craftedOn(e.getKey())));
+				}
+			}
+		}
 	}
 
 	/** Attack names with results, the worst case last when there is one. */

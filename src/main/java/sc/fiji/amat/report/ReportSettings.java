@@ -6,9 +6,17 @@ import java.util.List;
 import java.util.Locale;
 
 import sc.fiji.amat.AmatException;
+import sc.fiji.amat.attack.Attack;
+import sc.fiji.amat.attack.AttackSettings;
+import sc.fiji.amat.attack.AttackType;
+import sc.fiji.amat.attack.AttackTypes;
 import sc.fiji.amat.attack.EpsUnit;
+import sc.fiji.amat.attack.IfgsmType;
+import sc.fiji.amat.attack.NoiseBudget;
 import sc.fiji.amat.attack.Norm;
 import sc.fiji.amat.attack.Pgd;
+import sc.fiji.amat.attack.PgdType;
+import sc.fiji.amat.attack.WhiteNoiseType;
 
 /**
  * What a robustness report evaluates: which attacks, in which norm, at which noise levels (in
@@ -17,7 +25,7 @@ import sc.fiji.amat.attack.Pgd;
  */
 public final class ReportSettings {
 
-	/** Attack names in the order the report shows them: pgd, ifgsm, fgsm, noise. */
+	/** Attack keys ({@link AttackTypes}) in the order the report shows them: pgd, ifgsm, fgsm, noise. */
 	public List<String> attacks = new ArrayList<>(Arrays.asList("pgd", "ifgsm", "fgsm", "noise"));
 	public Norm norm = Norm.L2;
 	/** The unit the noise levels are given in; null: the norm's default (rms for L2, range for Linf). */
@@ -28,17 +36,17 @@ public final class ReportSettings {
 	 */
 	public double[] eps;
 	/** PGD steps (the paper evaluates with 100). */
-	public int pgdSteps = 20;
+	public int pgdSteps = PgdType.STEPS;
 	/** PGD step size factor: each step is alpha * eps / T. */
-	public float pgdAlpha = 2.5f;
+	public float pgdAlpha = PgdType.ALPHA;
 	/** PGD restarts; per sample the restart with the highest loss is kept. */
 	public int restarts = 1;
 	/** PGD's step-size schedule: constant, or halving when the loss stops improving. */
 	public Pgd.StepSchedule schedule = Pgd.StepSchedule.CONSTANT;
 	/** IFGSM steps (the paper uses 10). */
-	public int ifgsmSteps = 10;
+	public int ifgsmSteps = IfgsmType.STEPS;
 	/** White noise: draws per image, the worst one kept. */
-	public int noiseDraws = 10;
+	public int noiseDraws = WhiteNoiseType.DRAWS;
 	public int batchSize = 8;
 	/** Test images shown as examples per model (0: none). */
 	public int exampleCount = 3;
@@ -66,25 +74,51 @@ public final class ReportSettings {
 		return unit == null ? EpsUnit.defaultFor(norm) : unit;
 	}
 
+	/**
+	 * The options of an attack under these settings: the report's own for PGD, IFGSM and white
+	 * noise; the attack's defaults for any other.
+	 */
+	public AttackSettings attackSettings(final String attack) {
+		final AttackType type = AttackTypes.get(attack);
+		switch (type.key()) {
+			case PgdType.KEY:
+				return AttackSettings.DEFAULTS.iterations(pgdSteps).alpha(pgdAlpha).restarts(restarts).schedule(schedule);
+			case IfgsmType.KEY:
+				return AttackSettings.DEFAULTS.iterations(ifgsmSteps);
+			case WhiteNoiseType.KEY:
+				return AttackSettings.DEFAULTS.iterations(noiseDraws);
+			default:
+				return AttackSettings.DEFAULTS;
+		}
+	}
+
+	/** The attack a name stands for under these settings. */
+	public Attack attack(final String name) {
+		return AttackTypes.create(name, norm, attackSettings(name));
+	}
+
+	/** The rough cost of one batch under an attack, in forward + backward passes. */
+	double cost(final String attack) {
+		final AttackType type = AttackTypes.get(attack);
+		return type.cost(attackSettings(attack).orElse(type.defaults()));
+	}
+
 	/** Validates everything that does not need the models or the data; returns this. */
 	public ReportSettings check() {
 		if (attacks == null || attacks.isEmpty()) throw new AmatException("Choose at least one attack.");
 		final List<String> seen = new ArrayList<>();
 		for (final String a : attacks) {
-			final String name = AttackSpec.canonical(a);
-			if (seen.contains(name)) throw new AmatException("The attack " + name + " is chosen twice.");
-			seen.add(name);
+			final AttackType type = AttackTypes.get(a);
+			if (seen.contains(type.key())) throw new AmatException("The attack " + type.key() + " is chosen twice.");
+			seen.add(type.key());
+			type.check(attackSettings(a).orElse(type.defaults()));
 		}
 		if (norm == null) throw new AmatException("Choose a norm: L2 or Linf.");
-		unit().checkFits(norm);
+		NoiseBudget.of(0, unit(), norm); // fails when the unit does not fit the norm
 		if (eps != null) checkEps(eps);
-		if (pgdSteps < 1 || ifgsmSteps < 1) throw new AmatException("Iterative attacks need at least one step.");
-		if (!(pgdAlpha > 0)) throw new AmatException("The PGD step factor alpha must be > 0, got " + pgdAlpha + ".");
-		if (restarts < 1) throw new AmatException("PGD needs at least one restart, got " + restarts + ".");
-		if (noiseDraws < 1) throw new AmatException("White noise needs at least one draw, got " + noiseDraws + ".");
 		if (batchSize < 1) throw new AmatException("The batch size must be at least 1, got " + batchSize + ".");
 		if (exampleCount < 0) throw new AmatException("The number of example images cannot be negative.");
-		if (exampleAttack != null && !seen.contains(AttackSpec.canonical(exampleAttack))) {
+		if (exampleAttack != null && !seen.contains(AttackTypes.canonical(exampleAttack))) {
 			throw new AmatException("The example attack " + exampleAttack + " is not among the chosen attacks " + seen +
 				".");
 		}
@@ -128,7 +162,7 @@ public final class ReportSettings {
 	public static List<String> parseAttacks(final String text) {
 		final List<String> out = new ArrayList<>();
 		for (final String p : text.trim().split("[\\s,;]+")) {
-			if (!p.isEmpty()) out.add(AttackSpec.canonical(p));
+			if (!p.isEmpty()) out.add(AttackTypes.canonical(p));
 		}
 		return out;
 	}
@@ -139,19 +173,9 @@ public final class ReportSettings {
 		b.append(", ").append(norm == Norm.L2 ? "L2" : "Linf").append(" norm, eps in ").append(unit().name().toLowerCase(
 			Locale.ROOT));
 		for (final String a : attacks) {
-			switch (AttackSpec.canonical(a)) {
-				case AttackSpec.PGD:
-					b.append(String.format(Locale.ROOT, "; PGD %d steps, alpha %s, %d restart(s), %s step", pgdSteps, pgdAlpha,
-						restarts, schedule == Pgd.StepSchedule.CONSTANT ? "constant" : "halving"));
-					break;
-				case AttackSpec.IFGSM:
-					b.append(String.format(Locale.ROOT, "; IFGSM %d steps", ifgsmSteps));
-					break;
-				case AttackSpec.NOISE:
-					b.append(String.format(Locale.ROOT, "; white noise worst of %d draws", noiseDraws));
-					break;
-				default:
-			}
+			final AttackType type = AttackTypes.get(a);
+			final String d = type.describe(attackSettings(a).orElse(type.defaults()));
+			if (!d.isEmpty()) b.append("; ").append(d);
 		}
 		if (transferSource != null) b.append("; transfer attacks crafted on ").append(java.nio.file.Paths.get(transferSource).getFileName());
 		return b.append(String.format(Locale.ROOT, "; batch %d; seed %d", batchSize, seed)).toString();

@@ -16,7 +16,7 @@ import sc.fiji.amat.AmatException;
  * The report's table in long form: one row per model, attack, noise level and metric, with the
  * metric's mean, its spread (standard deviation over images; empty for pooled metrics) and the
  * number of images. The per-image worst case over the attacks appears as the attack
- * {@value AttackSpec#WORST_CASE}. Written as CSV (RFC 4180, '.' decimals, empty for undefined
+ * {@value WorstCase#NAME}. Written as CSV (RFC 4180, '.' decimals, empty for undefined
  * values) and readable back.
  */
 public final class ReportTable {

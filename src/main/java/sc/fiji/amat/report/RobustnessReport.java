@@ -1,10 +1,7 @@
 package sc.fiji.amat.report;
 
 import ai.djl.Device;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.LocalDateTime;
@@ -18,12 +15,12 @@ import java.util.concurrent.CancellationException;
 
 import sc.fiji.amat.AmatException;
 import sc.fiji.amat.attack.Attack;
+import sc.fiji.amat.attack.AttackTypes;
 import sc.fiji.amat.attack.EpsUnit;
 import sc.fiji.amat.data.LabeledData;
 import sc.fiji.amat.engine.Engines;
 import sc.fiji.amat.eval.Evaluator;
 import sc.fiji.amat.model.AmatModel;
-import sc.fiji.amat.model.ImportedModels;
 import sc.fiji.amat.model.ModelInfo;
 import sc.fiji.amat.task.MetricTable;
 import sc.fiji.amat.task.Task;
@@ -34,11 +31,11 @@ import sc.fiji.amat.task.ij.ImageJTasks;
  * labelled test set, each model seeing the images through its own normalisation.
  * <p>
  * Evaluation attacks run with the model in evaluation mode and its parameters frozen. The
- * random generator is seeded per attack and level ({@link #attackSeed}: from the seed, the attack's
+ * random generator is seeded per attack and level ({@link SweepUnit#attackSeed}: from the seed, the attack's
  * name and the level's value, never their positions in the sweep), so every model meets the same random
  * starts and noise, and a report can be repeated exactly. Clean metrics (level 0) are computed
  * once per model and shared by all attacks. With two or more attacks the per-image worst case
- * over them is added as the attack {@value AttackSpec#WORST_CASE}.
+ * over them is added as the attack {@value WorstCase#NAME}.
  * </p>
  * <p>
  * For a command: {@link #evaluate} (in memory, cancellable) then {@link ReportWriter#write}
@@ -56,50 +53,6 @@ public final class RobustnessReport {
 		final ReportResult r = evaluate(models, test, settings, listener);
 		ReportWriter.write(r, outDir, listener);
 		return r;
-	}
-
-	/** Display names for model files: the file name without .amat.zip (made unique). */
-	public static List<String> names(final List<Path> models) {
-		final List<String> out = new ArrayList<>();
-		for (final Path p : models) {
-			String n = p.getFileName().toString();
-			for (final String ext : new String[] { ".amat.zip", ".zip" }) {
-				if (n.toLowerCase(Locale.ROOT).endsWith(ext)) {
-					n = n.substring(0, n.length() - ext.length());
-					break;
-				}
-			}
-			String unique = n;
-			for (int k = 2; out.contains(unique); k++) unique = n + " (" + k + ")";
-			out.add(unique);
-		}
-		return out;
-	}
-
-	/** Reads the models' files and checks they are for one task, the test set's. */
-	static List<ModelInfo> infos(final List<Path> models, final List<String> names, final String testTask) {
-		if (models == null || models.isEmpty()) throw new AmatException("Give at least one model file.");
-		final List<ModelInfo> infos = new ArrayList<>();
-		for (final Path p : models) {
-			if (!Files.isRegularFile(p)) throw new AmatException("The model file " + p + " does not exist.");
-			infos.add(AmatModel.readInfo(p));
-		}
-		final StringBuilder tasks = new StringBuilder();
-		boolean mixed = false;
-		for (int m = 0; m < infos.size(); m++) {
-			if (m > 0) tasks.append(", ");
-			tasks.append(names.get(m)).append(": ").append(infos.get(m).task);
-			mixed |= !infos.get(m).task.equals(infos.get(0).task);
-		}
-		if (mixed) {
-			throw new AmatException("The models are for different tasks (" + tasks +
-				"): a report compares models of one task on one test set; make one report per task.");
-		}
-		if (testTask != null && !testTask.equals(infos.get(0).task)) {
-			throw new AmatException("The models are for " + infos.get(0).task + " but the test set is for " + testTask +
-				": give a " + infos.get(0).task + " test set.");
-		}
-		return infos;
 	}
 
 	/**
@@ -147,8 +100,8 @@ public final class RobustnessReport {
 	/** What every job of one report agrees on: the models, the levels, the attacks, the examples. */
 	static Plan plan(final List<Path> models, final TestSet<?> test, final ReportSettings settings) {
 		settings.check();
-		final List<String> names = names(models);
-		final List<ModelInfo> infos = infos(models, names, test.taskType());
+		final List<String> names = ReportModels.names(models);
+		final List<ModelInfo> infos = ReportModels.infos(models, names, test.taskType());
 		final EpsUnit unit = settings.unit();
 		final EpsLevels levels = settings.eps != null ? new EpsLevels(settings.eps, settings.norm, unit,
 			"chosen by the user.") : DefaultEps.suggest(infos, names, test, settings.norm, unit);
@@ -188,11 +141,11 @@ public final class RobustnessReport {
 			this.testTitle = testTitle;
 			this.testSize = testSize;
 			for (final String a : settings.attacks) {
-				final Attack attack = AttackSpec.create(a, settings);
-				attacks.put(AttackSpec.canonical(a), attack);
-				descriptions.put(AttackSpec.canonical(a), attack.toString());
+				final Attack attack = settings.attack(a);
+				attacks.put(AttackTypes.canonical(a), attack);
+				descriptions.put(AttackTypes.canonical(a), attack.toString());
 			}
-			this.exampleAttack = settings.exampleAttack == null ? attacks.keySet().iterator().next() : AttackSpec
+			this.exampleAttack = settings.exampleAttack == null ? attacks.keySet().iterator().next() : AttackTypes
 				.canonical(settings.exampleAttack);
 			this.exampleLevel = exampleLevel(levels, settings.exampleEps);
 			this.exampleImages = exampleImages(testSize, settings.exampleCount);
@@ -220,38 +173,12 @@ public final class RobustnessReport {
 		}
 	}
 
-	/**
-	 * The seed of the random generator for an attack at a noise level: a function of the
-	 * report's seed, the attack's name and the level's value only, so every model meets the same
-	 * random starts and noise, and a unit computes the same numbers whichever job runs it and
-	 * whatever else that job runs.
-	 */
-	public static int attackSeed(final long seed, final String attack, final double eps) {
-		long h = mix(seed + 0x9E3779B97F4A7C15L);
-		for (int i = 0; i < attack.length(); i++) h = mix(h ^ attack.charAt(i));
-		h = mix(h ^ Double.doubleToLongBits(eps));
-		return (int) (h ^ (h >>> 32));
-	}
-
-	/** SplitMix64's finaliser. */
-	private static long mix(final long x) {
-		long z = x + 0x9E3779B97F4A7C15L;
-		z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-		z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-		return z ^ (z >>> 31);
-	}
-
-	/** Whether a model gives input gradients (all but ONNX models), so that its gradient attacks are white-box. */
-	static boolean hasGradients(final ModelInfo info) {
-		return !ImportedModels.ONNX.equals(info.importedFormat);
-	}
-
 	/** Evaluates the units (in the sweep's order), one model at a time; returns what each model's units found. */
 	static Map<String, ModelPart> compute(final Plan plan, final List<SweepUnit> units, final TestSet<?> test,
 		final ReportListener listener)
 	{
 		final Device device = Engines.device(plan.settings.device);
-		final Progress progress = new Progress(listener, units, test.size(), plan.settings);
+		final ReportProgress progress = new ReportProgress(listener, units, test.size(), plan.settings);
 		listener.started(String.format(Locale.ROOT, "%d model(s) x %d attack(s) x %d noise levels (%s) on %d test " +
 			"images; %s%s", plan.names.size(), plan.attacks.size(), plan.levels.size(), plan.levels, test.size(),
 			plan.settings.describe(), units.size() == plan.units().size() ? "" : "; this job: " + units.size() + " of " +
@@ -259,20 +186,7 @@ public final class RobustnessReport {
 		listener.message("noise levels: " + plan.levels.list() + " " + plan.levels.unitName() + " (" + plan.levels
 			.describeUnit() + "); " + plan.levels.explanation);
 		// models without gradients (ONNX) meet gradient attacks as transfer attacks crafted on a source model
-		boolean needSource = false;
-		for (final SweepUnit u : units) {
-			if (u.isClean() || hasGradients(plan.infos.get(u.model)) || !AttackSpec.isGradientAttack(u.attack)) continue;
-			if (plan.settings.transferSource == null) {
-				throw new AmatException("The model " + u.modelName + " is an ONNX model, which gives no gradients: name " +
-					"a transfer source (a model with gradients to craft the gradient attacks on) or choose only the noise " +
-					"attack.");
-			}
-			needSource = true;
-		}
-		if (plan.settings.transferSource != null && !needSource) {
-			listener.message("transfer source " + Paths.get(plan.settings.transferSource).getFileName() + " not used: " +
-				"no model of this job lacks gradients, so every attack is white-box.");
-		}
+		final boolean needSource = Transfers.sourceNeeded(units, plan.infos, plan.settings.transferSource, listener);
 		final Map<String, ModelPart> parts = new LinkedHashMap<>();
 		try (AmatModel source = needSource ? AmatModel.load(Paths.get(plan.settings.transferSource), plan.taskType,
 			device) : null)
@@ -294,7 +208,7 @@ public final class RobustnessReport {
 
 	@SuppressWarnings({ "unchecked", "rawtypes" })
 	private static ModelPart computeModel(final AmatModel model, final Plan plan, final int m, final TestSet test,
-		final List<SweepUnit> units, final Progress progress, final ReportListener listener, final AmatModel source)
+		final List<SweepUnit> units, final ReportProgress progress, final ReportListener listener, final AmatModel source)
 	{
 		final String name = plan.names.get(m);
 		final ReportSettings settings = plan.settings;
@@ -307,19 +221,7 @@ public final class RobustnessReport {
 		}
 		task.checkLabels(data);
 		model.checkImageSize(data.width(), data.height(), "The test images");
-		Evaluator.Transfer transfer = null;
-		if (!model.hasInputGradients() && source != null) {
-			final Task sourceTask = source.task();
-			final String sourceName = plan.sourceName();
-			if (sourceTask.inputChannels() != task.inputChannels() || !task.accepts(sourceTask)) {
-				throw new AmatException("The transfer source " + sourceName + " (" + sourceTask.spec() + ", " + sourceTask
-					.inputChannels() + " channel(s)) does not fit the model " + name + " (" + task.spec() + ", " + task
-						.inputChannels() + " channel(s)): choose a source with the same classes and channels.");
-			}
-			source.checkImageSize(data.width(), data.height(), "The test images");
-			transfer = new Evaluator.Transfer(source, test.normalizedFor(source.normalization()), test.scaleRatio(model
-				.normalization(), source.normalization()));
-		}
+		final Evaluator.Transfer transfer = Transfers.of(model, name, source, plan.sourceName(), test, data);
 		final ModelPart part = new ModelPart(name, task.metricName());
 		final int n = data.size();
 
@@ -331,31 +233,24 @@ public final class RobustnessReport {
 			}
 			if (u.isClean()) {
 				part.epsAbsolute = new double[levels.size()];
-				final float[] all = new float[n * data.sampleSize()];
-				for (int i = 0; i < n; i++) System.arraycopy(data.image(i), 0, all, i * data.sampleSize(), data.sampleSize());
 				for (int k = 0; k < levels.size(); k++) {
-					final float[] abs = levels.unit.toAbsolute(levels.get(k), levels.norm, all, data.sampleSize(), model
-						.normalization().validRange());
-					double s = 0;
-					for (final float a : abs) s += a;
-					part.epsAbsolute[k] = s / abs.length;
+					part.epsAbsolute[k] = levels.budget(k).meanAbsolute(data, model.normalization().validRange());
 				}
 				if (model.hasInputGradients()) {
 					progress.status(name + ": input gradients");
 					part.gradients = InputGradients.of(model, data, settings.batchSize);
 				}
-				progress.done(Progress.GRADIENT_COST * batches(n, settings.batchSize));
+				progress.done(ReportProgress.GRADIENT_COST * ReportProgress.batches(n, settings.batchSize));
 				progress.status(name + ": clean");
-				part.clean = Evaluator.evaluate(model, data, settings.batchSize, null, 0, levels.unit, batchListener(task,
-					examples, false, progress, listener, Progress.CLEAN_COST));
+				part.clean = Evaluator.evaluate(model, data, settings.batchSize, null, null, progress.batchListener(task,
+					examples, false, ReportProgress.CLEAN_COST), null);
 				listener.evaluated(name, "clean", 0, part.clean.primaryValueName(), part.clean.primaryValue());
 			}
 			else {
 				progress.status(String.format(Locale.ROOT, "%s: %s eps %s", name, u.attack, EpsLevels.format(u.eps)));
-				Engines.pytorch().setRandomSeed(attackSeed(settings.seed, u.attack, u.eps));
-				final MetricTable t = Evaluator.evaluate(model, data, settings.batchSize, plan.attacks.get(u.attack), u.eps,
-					levels.unit, batchListener(task, examples, true, progress, listener, AttackSpec.cost(u.attack,
-						settings)), transfer);
+				Engines.pytorch().setRandomSeed(SweepUnit.attackSeed(settings.seed, u.attack, u.eps));
+				final MetricTable t = Evaluator.evaluate(model, data, settings.batchSize, plan.attacks.get(u.attack), levels
+					.budget(u.level), progress.batchListener(task, examples, true, settings.cost(u.attack)), transfer);
 				part.tables.computeIfAbsent(u.attack, a -> new MetricTable[levels.size()])[u.level] = t;
 				listener.evaluated(name, u.attack, u.eps, t.primaryValueName(), t.primaryValue());
 			}
@@ -382,39 +277,24 @@ public final class RobustnessReport {
 				part.primaryMetric);
 			mr.epsAbsolute = part.epsAbsolute.clone();
 			mr.gradients = part.gradients;
-			final boolean gradients = hasGradients(plan.infos.get(m));
+			final boolean gradients = Transfers.hasGradients(plan.infos.get(m));
 			final String sourceName = plan.sourceName();
 			for (final String a : attackNames) {
 				final MetricTable[] tables = part.tables.get(a).clone();
 				tables[0] = part.clean;
 				mr.tables.put(a, tables);
-				mr.craftedOn.put(a, !AttackSpec.isGradientAttack(a) ? ReportTable.RANDOM : gradients ? ReportTable.WHITE_BOX
+				mr.craftedOn.put(a, !Transfers.followsGradient(a) ? ReportTable.RANDOM : gradients ? ReportTable.WHITE_BOX
 					: ReportTable.transferFrom(sourceName));
 			}
 			if (attackNames.size() >= 2) {
-				final MetricTable[] worst = new MetricTable[levels.size()];
-				mr.worstCounts = new int[levels.size()][];
-				worst[0] = part.clean;
-				mr.worstCounts[0] = new int[attackNames.size()];
-				for (int k = 1; k < levels.size(); k++) {
-					final List<MetricTable> at = new ArrayList<>();
-					for (final String a : attackNames) at.add(mr.tables.get(a)[k]);
-					final WorstCase w = WorstCase.of(at);
-					worst[k] = w.table();
-					mr.worstCounts[k] = w.counts(attackNames.size());
-				}
-				mr.tables.put(AttackSpec.WORST_CASE, worst);
-				mr.craftedOn.put(AttackSpec.WORST_CASE, "worst per image of the above" + (gradients ? "" :
+				mr.addWorstCase(attackNames, part.clean, levels.size());
+				mr.craftedOn.put(WorstCase.NAME, "worst per image of the above" + (gradients ? "" :
 					" (includes transfer from " + sourceName + ", not white-box)"));
 			}
 			final double[] eps = levels.values();
-			for (final Map.Entry<String, MetricTable[]> e : mr.tables.entrySet()) {
-				final double[] curve = new double[eps.length];
-				for (int k = 0; k < eps.length; k++) curve[k] = e.getValue()[k].primaryValue();
-				mr.scores.put(e.getKey(), RobustnessScore.of(eps, curve));
-			}
+			mr.score(eps);
 			final boolean transferred = !gradients && sourceName != null && attackNames.stream().anyMatch(
-				AttackSpec::isGradientAttack);
+				Transfers::followsGradient);
 			if (!transferred) mr.flags.addAll(SanityChecks.check(name, eps, mr.tables, mr.gradients,
 				plan.settings.sanityTolerance));
 			else {
@@ -436,7 +316,7 @@ public final class RobustnessReport {
 			}
 			result.models.add(mr);
 		}
-		for (final ModelResult mr : result.models) addRows(result.table, mr, levels);
+		for (final ModelResult mr : result.models) mr.addRows(result.table, levels);
 		return result;
 	}
 
@@ -471,53 +351,6 @@ public final class RobustnessReport {
 		}
 	}
 
-	/** A batch listener that reports progress, cancels, and keeps the example images' inputs and predictions. */
-	private static <L> Evaluator.BatchListener batchListener(final Task<L> task, final Map<Integer, Example> examples,
-		final boolean adversarial, final Progress progress, final ReportListener listener, final double costPerBatch)
-	{
-		return new Evaluator.BatchListener() {
-
-			@Override
-			public void batch(final int[] positions, final NDArray clean, final NDArray input, final NDList output) {
-				List<L> predicted = null;
-				for (int b = 0; b < positions.length; b++) {
-					final Example e = examples.get(positions[b]);
-					if (e == null) continue;
-					if (predicted == null) predicted = task.predict(output);
-					final int[] prediction = ImageJTasks.of(task).render(predicted.get(b), e.height, e.width);
-					if (adversarial) {
-						e.adversarial = input.get(b).toFloatArray();
-						e.adversarialPrediction = prediction;
-					}
-					else {
-						e.clean = clean.get(b).toFloatArray();
-						e.adversarial = e.clean;
-						e.cleanPrediction = prediction;
-						e.adversarialPrediction = prediction;
-					}
-				}
-				progress.done(costPerBatch);
-			}
-
-			@Override
-			public boolean isCancelled() {
-				return listener.isCancelled();
-			}
-		};
-	}
-
-	private static void addRows(final ReportTable table, final ModelResult mr, final EpsLevels levels) {
-		final String norm = levels.norm == sc.fiji.amat.attack.Norm.L2 ? "L2" : "Linf";
-		for (final Map.Entry<String, MetricTable[]> e : mr.tables.entrySet()) {
-			for (int k = 0; k < levels.size(); k++) {
-				for (final Metrics.Summary s : Metrics.summarize(e.getValue()[k])) {
-					table.add(new ReportTable.Row(mr.name, mr.info.task, mr.method(), e.getKey(), norm, levels.get(k), levels
-						.unitName(), mr.epsAbsolute[k], s.metric, s.mean, s.spread, s.n, mr.craftedOn(e.getKey())));
-				}
-			}
-		}
-	}
-
 	static int exampleLevel(final EpsLevels levels, final double eps) {
 		if (Double.isNaN(eps)) return levels.size() - 1;
 		for (int k = 0; k < levels.size(); k++) {
@@ -535,42 +368,8 @@ public final class RobustnessReport {
 		return out;
 	}
 
-	static int batches(final int n, final int batch) {
-		return (n + batch - 1) / batch;
-	}
-
 	static void checkCancelled(final ReportListener listener) {
 		if (listener.isCancelled()) throw new CancellationException("The robustness report was cancelled.");
 	}
 
-	/** Progress by estimated cost, with a time estimate. */
-	static final class Progress {
-
-		static final double GRADIENT_COST = 1, CLEAN_COST = 0.5;
-
-		private final ReportListener listener;
-		private final double total;
-		private final long start = System.nanoTime();
-		private double done;
-		private String status = "";
-
-		Progress(final ReportListener listener, final List<SweepUnit> units, final int images, final ReportSettings s) {
-			this.listener = listener;
-			double cost = 0;
-			for (final SweepUnit u : units) cost += u.isClean() ? GRADIENT_COST + CLEAN_COST : AttackSpec.cost(u.attack, s);
-			this.total = Math.max(cost, 1e-9) * batches(images, s.batchSize);
-		}
-
-		void status(final String text) {
-			status = text;
-		}
-
-		void done(final double cost) {
-			done += cost;
-			final double fraction = Math.min(1, done / total);
-			final double elapsed = (System.nanoTime() - start) / 1e9;
-			final double left = fraction > 0.02 ? elapsed * (1 - fraction) / fraction : Double.NaN;
-			listener.progress(fraction, status, left);
-		}
-	}
 }

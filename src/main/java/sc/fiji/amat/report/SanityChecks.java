@@ -5,6 +5,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import sc.fiji.amat.attack.FgsmType;
+import sc.fiji.amat.attack.IfgsmType;
+import sc.fiji.amat.attack.PgdType;
+import sc.fiji.amat.attack.WhiteNoiseType;
 import sc.fiji.amat.task.MetricTable;
 
 /**
@@ -55,6 +59,9 @@ public final class SanityChecks {
 		}
 	}
 
+	/** The built-in attacks the checks compare. */
+	private static final String PGD = PgdType.KEY, IFGSM = IfgsmType.KEY, FGSM = FgsmType.KEY, NOISE = WhiteNoiseType.KEY;
+
 	private SanityChecks() {}
 
 	/**
@@ -62,7 +69,7 @@ public final class SanityChecks {
 	 *
 	 * @param model the model's name, for the messages
 	 * @param eps the noise levels (eps[0] = 0)
-	 * @param tables per attack name ({@link AttackSpec} names, and {@link AttackSpec#WORST_CASE}),
+	 * @param tables per attack name (attack keys, and {@link WorstCase#NAME}),
 	 *          one per-image table per noise level, the same images in the same order
 	 * @param gradients the model's input gradients, or null when not measured
 	 * @param tolerance the smallest difference of the primary metric that counts
@@ -71,8 +78,8 @@ public final class SanityChecks {
 		final InputGradients gradients, final double tolerance)
 	{
 		final List<Flag> flags = new ArrayList<>();
-		final MetricTable[] noise = tables.get(AttackSpec.NOISE), fgsm = tables.get(AttackSpec.FGSM);
-		for (final String attack : new String[] { AttackSpec.PGD, AttackSpec.IFGSM, AttackSpec.FGSM }) {
+		final MetricTable[] noise = tables.get(NOISE), fgsm = tables.get(FGSM);
+		for (final String attack : new String[] { PGD, IFGSM, FGSM }) {
 			final MetricTable[] t = tables.get(attack);
 			if (t == null) continue;
 			if (noise != null) {
@@ -83,7 +90,7 @@ public final class SanityChecks {
 							"masking?)", attack, String.join("; ", where))));
 				}
 			}
-			if (fgsm != null && !attack.equals(AttackSpec.FGSM)) {
+			if (fgsm != null && !attack.equals(FGSM)) {
 				final List<String> where = weaker(t, fgsm, eps, tolerance);
 				if (!where.isEmpty()) {
 					flags.add(new Flag(model, Kind.WEAKER_THAN_FGSM, String.format(Locale.ROOT,
@@ -93,7 +100,7 @@ public final class SanityChecks {
 			}
 		}
 		for (final Map.Entry<String, MetricTable[]> e : tables.entrySet()) {
-			if (e.getKey().equals(AttackSpec.NOISE)) continue; // random: no reason to be monotone
+			if (e.getKey().equals(NOISE)) continue; // random: no reason to be monotone
 			final MetricTable[] t = e.getValue();
 			final List<String> rises = new ArrayList<>();
 			for (int k = 1; k < eps.length; k++) {
@@ -109,8 +116,8 @@ public final class SanityChecks {
 						"masking?)", e.getKey(), String.join("; ", rises))));
 			}
 		}
-		final String strongest = tables.containsKey(AttackSpec.PGD) ? AttackSpec.PGD : tables.containsKey(
-			AttackSpec.IFGSM) ? AttackSpec.IFGSM : tables.containsKey(AttackSpec.FGSM) ? AttackSpec.FGSM : null;
+		final String strongest = tables.containsKey(PGD) ? PGD : tables.containsKey(
+			IFGSM) ? IFGSM : tables.containsKey(FGSM) ? FGSM : null;
 		if (strongest != null) {
 			final MetricTable[] t = tables.get(strongest);
 			final int last = eps.length - 1;

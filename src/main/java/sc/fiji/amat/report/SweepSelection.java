@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Set;
 
 import sc.fiji.amat.AmatException;
+import sc.fiji.amat.attack.AttackTypes;
 
 /**
  * Which units of a report's sweep one job evaluates: optionally only some models, attacks
@@ -58,11 +59,11 @@ public final class SweepSelection {
 		return new SweepSelection(slice, slices, new LinkedHashSet<>(Arrays.asList(names)), attacks, eps);
 	}
 
-	/** Only these attacks (any spelling {@link AttackSpec#canonical} reads, or "clean"). */
+	/** Only these attacks (any spelling {@link AttackTypes#canonical} reads, or "clean"). */
 	public SweepSelection attacks(final String... names) {
 		final Set<String> a = new LinkedHashSet<>();
 		for (final String n : names) {
-			a.add(n.trim().toLowerCase(Locale.ROOT).equals(SweepUnit.CLEAN) ? SweepUnit.CLEAN : AttackSpec.canonical(n));
+			a.add(n.trim().toLowerCase(Locale.ROOT).equals(SweepUnit.CLEAN) ? SweepUnit.CLEAN : AttackTypes.canonical(n));
 		}
 		return new SweepSelection(slice, slices, models, a, eps);
 	}

@@ -13,6 +13,9 @@ import sc.fiji.amat.task.MetricTable;
  */
 public final class WorstCase {
 
+	/** The name the worst case goes by among a report's attacks. */
+	public static final String NAME = "worst case";
+
 	private final MetricTable table;
 	private final int[] winner;
 

@@ -1,18 +1,22 @@
 package sc.fiji.amat.train;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 
 import sc.fiji.amat.AmatException;
+import sc.fiji.amat.attack.EpsUnit;
+import sc.fiji.amat.attack.NoiseBudget;
 import sc.fiji.amat.attack.Norm;
 import sc.fiji.amat.attack.Pgd;
+import sc.fiji.amat.model.ModelInfo;
 
 /**
  * Adaptive-margin adversarial training, as specified in shared/spec/AMAT-method.md.
@@ -30,35 +34,42 @@ import sc.fiji.amat.attack.Pgd;
  * Option (off by default, from IMA): bisect 10 times between the last iterate inside and the
  * first over the boundary and train on the midpoint, so margins can also shrink.
  * </p>
+ * <p>
+ * This class owns AMAT's part of a model file: it writes the parameters, the per-epoch margin
+ * statistics and the state, and reads them back ({@link #delta(ModelInfo.Training)},
+ * {@link #history(ModelInfo.Training)}, {@link #statistics(ModelInfo.Training)}).
+ * </p>
  */
 public final class AmatTraining implements TrainingMethod {
 
-	static final int BISECTIONS = 10;
+	/** The name model files record. */
+	public static final String KEY = "amat";
 
-	/** AMAT's parameters; margins and delta in absolute L2 units of the normalised input. */
+	/** AMAT's parameters; delta and the largest margin are L2 noise budgets. */
 	public static final class Settings {
 
 		public int steps = 20;
 		public float alpha = 4;
 		public float beta = 0.5f;
-		public float delta;
-		public float epsMax = Float.POSITIVE_INFINITY;
+		/** Margins start at delta and grow by it. */
+		public NoiseBudget delta;
+		/** The largest margin; null: none. */
+		public NoiseBudget epsMax;
 		public boolean bisection;
 
-		public Settings(final float delta) {
+		public Settings(final NoiseBudget delta) {
 			this.delta = delta;
 		}
 
-		/** Settings whose delta and eps_max are given as per-value RMS for C*H*W values. */
-		public static Settings fromRms(final double deltaRms, final double epsMaxRms, final int valuesPerSample) {
-			final double s = Math.sqrt(valuesPerSample);
-			final Settings st = new Settings((float) (deltaRms * s));
-			st.epsMax = (float) (epsMaxRms * s);
-			return st;
+		/** Settings whose delta is in absolute L2 units of the normalised input. */
+		public Settings(final float delta) {
+			this(NoiseBudget.absolute(delta, Norm.L2));
 		}
 	}
 
 	private final Settings settings;
+	/** delta and the largest margin in absolute L2 units of the normalised input. */
+	private final float delta, epsMax;
 	private final Thresholds thresholds;
 	private final Pgd pgd;
 	private final int valuesPerSample;
@@ -75,10 +86,18 @@ public final class AmatTraining implements TrainingMethod {
 	 */
 	private final java.util.Map<int[], Pending> pending = new java.util.IdentityHashMap<>();
 
+	/** @param valuesPerSample C * H * W of the training samples, to convert the budgets */
 	public AmatTraining(final Settings settings, final Thresholds thresholds, final int valuesPerSample) {
-		if (!(settings.delta > 0)) throw new AmatException("AMAT needs delta > 0, got " + settings.delta + ".");
+		if (settings.delta == null) throw new AmatException("AMAT needs a delta.");
+		for (final NoiseBudget b : new NoiseBudget[] { settings.delta, settings.epsMax }) {
+			if (b != null && b.norm() != Norm.L2) throw new AmatException("AMAT's margins are L2, not " + b + ".");
+		}
+		this.delta = settings.delta.toAbsolute(valuesPerSample, null);
+		this.epsMax = settings.epsMax == null ? Float.POSITIVE_INFINITY : settings.epsMax.toAbsolute(valuesPerSample,
+			null);
+		if (!(delta > 0)) throw new AmatException("AMAT needs delta > 0, got " + settings.delta + ".");
 		if (!(settings.beta > 0 && settings.beta <= 1)) throw new AmatException("beta must be in (0, 1].");
-		if (!(settings.epsMax >= settings.delta)) throw new AmatException("eps_max must be at least delta.");
+		if (!(epsMax >= delta)) throw new AmatException("eps_max must be at least delta.");
 		this.settings = settings;
 		this.thresholds = thresholds;
 		this.pgd = Pgd.pgd(Norm.L2, settings.steps, settings.alpha);
@@ -87,16 +106,16 @@ public final class AmatTraining implements TrainingMethod {
 
 	@Override
 	public String name() {
-		return "amat";
+		return KEY;
 	}
 
 	@Override
 	public JsonObject parameters() {
 		final JsonObject o = new JsonObject();
 		o.addProperty("norm", "L2");
-		o.addProperty("delta", settings.delta);
-		o.addProperty("delta_rms", settings.delta / Math.sqrt(valuesPerSample));
-		o.addProperty("eps_max", Float.isInfinite(settings.epsMax) ? "infinite" : Float.toString(settings.epsMax));
+		o.addProperty("delta", delta);
+		o.addProperty("delta_rms", rms(delta));
+		o.addProperty("eps_max", Float.isInfinite(epsMax) ? "infinite" : Float.toString(epsMax));
 		o.addProperty("eps_unit", "absolute L2 of the normalised input");
 		o.addProperty("steps", settings.steps);
 		o.addProperty("alpha", settings.alpha);
@@ -104,6 +123,16 @@ public final class AmatTraining implements TrainingMethod {
 		o.addProperty("bisection", settings.bisection);
 		o.add("thresholds", thresholds.toJson());
 		return o;
+	}
+
+	/** An absolute L2 size as rms per value. */
+	private double rms(final double absolute) {
+		return NoiseBudget.valueOf(absolute, EpsUnit.RMS, valuesPerSample, Double.NaN);
+	}
+
+	/** delta in absolute L2 units of the normalised input. */
+	public float delta() {
+		return delta;
 	}
 
 	@Override
@@ -132,7 +161,7 @@ public final class AmatTraining implements TrainingMethod {
 		margin = new float[size];
 		expand = new boolean[size];
 		used = new float[size];
-		for (final int id : ids) margin[id] = settings.delta;
+		for (final int id : ids) margin[id] = delta;
 	}
 
 	@Override
@@ -148,10 +177,10 @@ public final class AmatTraining implements TrainingMethod {
 		final float[] eps = new float[n], radius = new float[n];
 		for (int i = 0; i < n; i++) {
 			eps[i] = margin[batch.ids[i]];
-			radius[i] = Math.max(eps[i] - settings.delta, settings.delta);
+			radius[i] = Math.max(eps[i] - delta, delta);
 		}
 		final int[] crossed = new int[n];
-		final Crossings crossings = settings.bisection ? new Crossings(n, batch.x.toFloatArray()) : null;
+		final Bisection crossings = settings.bisection ? new Bisection(n, batch.x.toFloatArray()) : null;
 		// Without bisection the final iterate (check T + 1) is tested on the training step's own
 		// forward pass in adversarialOutput, which computes exactly that output anyway.
 		NDArray adv = pgd.perturb(batch.target, batch.x, batch.y, eps, radius, (t, xa, out) -> {
@@ -169,7 +198,7 @@ public final class AmatTraining implements TrainingMethod {
 		}
 		for (int i = 0; i < n; i++) {
 			final int id = batch.ids[i];
-			used[id] = Math.max((used[id] + norms[i]) / 2, settings.delta);
+			used[id] = Math.max((used[id] + norms[i]) / 2, delta);
 		}
 		pending.put(batch.ids, new Pending(batch.ids, crossed, crossings == null));
 		return adv;
@@ -213,25 +242,18 @@ public final class AmatTraining implements TrainingMethod {
 	public void endEpoch(final int epoch) {
 		int expanded = 0;
 		for (final int id : trainingIds) {
-			final float m = expand[id] ? margin[id] + settings.delta : used[id];
+			final float m = expand[id] ? margin[id] + delta : used[id];
 			if (expand[id]) expanded++;
-			margin[id] = Math.max(0, Math.min(settings.epsMax, m));
+			margin[id] = Math.max(0, Math.min(epsMax, m));
 		}
 		final float[] sorted = new float[trainingIds.length];
 		for (int k = 0; k < trainingIds.length; k++) sorted[k] = margin[trainingIds[k]];
 		Arrays.sort(sorted);
-		final double rms = Math.sqrt(valuesPerSample);
-		final double min = sorted[0] / rms, med = median(sorted) / rms, max = sorted[sorted.length - 1] / rms;
-		final double fraction = (double) expanded / trainingIds.length;
-		final JsonObject h = new JsonObject();
-		h.addProperty("epoch", epoch);
-		h.addProperty("min_rms", min);
-		h.addProperty("median_rms", med);
-		h.addProperty("max_rms", max);
-		h.addProperty("fraction_expanded", fraction);
-		history.add(h);
-		statistics = String.format(Locale.ROOT, "margins rms min %.4f med %.4f max %.4f, %.0f%% expanded", min, med, max,
-			100 * fraction);
+		final Margins m = new Margins(epoch, rms(sorted[0]), rms(median(sorted)), rms(sorted[sorted.length - 1]),
+			(double) expanded / trainingIds.length);
+		history.add(m.toJson());
+		statistics = String.format(Locale.ROOT, "margins rms min %.4f med %.4f max %.4f, %.0f%% expanded", m.min,
+			m.median, m.max, 100 * m.fractionExpanded);
 	}
 
 	private static double median(final float[] sorted) {
@@ -272,69 +294,73 @@ public final class AmatTraining implements TrainingMethod {
 		statistics = state.has("statistics") ? state.get("statistics").getAsString() : "";
 	}
 
-	/**
-	 * Per sample, the last iterate inside the boundary and the first one over it, for the
-	 * optional bisection.
-	 */
-	private static final class Crossings {
+	/** AMAT's margins after one epoch: smallest, median and largest, rms per value, and the fraction that grew. */
+	public static final class Margins {
 
-		private final int n, size;
-		private final float[] clean;
-		private float[] previous;
-		private final float[][] inside, over;
+		public final int epoch;
+		public final double min, median, max;
+		public final double fractionExpanded;
 
-		Crossings(final int n, final float[] clean) {
-			this.n = n;
-			this.size = clean.length / n;
-			this.clean = clean;
-			this.inside = new float[n][];
-			this.over = new float[n][];
+		Margins(final int epoch, final double min, final double median, final double max,
+			final double fractionExpanded)
+		{
+			this.epoch = epoch;
+			this.min = min;
+			this.median = median;
+			this.max = max;
+			this.fractionExpanded = fractionExpanded;
 		}
 
-		void record(final boolean[] isOver, final float[] iterate) {
-			for (int i = 0; i < n; i++) {
-				if (isOver[i] && over[i] == null) {
-					over[i] = Arrays.copyOfRange(iterate, i * size, (i + 1) * size);
-					final float[] from = previous == null ? clean : previous;
-					inside[i] = Arrays.copyOfRange(from, i * size, (i + 1) * size);
-				}
-			}
-			previous = iterate;
+		/** The median margin as a noise budget. */
+		public NoiseBudget medianBudget() {
+			return NoiseBudget.of(median, EpsUnit.RMS, Norm.L2);
 		}
 
-		boolean any() {
-			for (final float[] o : over) {
-				if (o != null) return true;
-			}
-			return false;
+		JsonObject toJson() {
+			final JsonObject h = new JsonObject();
+			h.addProperty("epoch", epoch);
+			h.addProperty("min_rms", min);
+			h.addProperty("median_rms", median);
+			h.addProperty("max_rms", max);
+			h.addProperty("fraction_expanded", fractionExpanded);
+			return h;
 		}
 
-		/** Bisects between inside and over for crossing samples; others keep their PGD result. */
-		<L> NDArray bisect(final Batch<L> batch, final NDArray pgdResult, final Thresholds thresholds) {
-			final float[] result = pgdResult.toFloatArray();
-			for (int b = 0; b < BISECTIONS; b++) {
-				final float[] mid = result.clone();
-				for (int i = 0; i < n; i++) {
-					if (over[i] == null) continue;
-					for (int k = 0; k < size; k++) mid[i * size + k] = (inside[i][k] + over[i][k]) / 2;
-				}
-				final float[][] q;
-				try (NDManager m = batch.x.getManager().newSubManager()) {
-					final NDArray x = m.create(mid, batch.x.getShape());
-					q = batch.target.boundaryQuantities(batch.target.forward(x), batch.labels);
-				}
-				for (int i = 0; i < n; i++) {
-					if (over[i] == null) continue;
-					final float[] half = Arrays.copyOfRange(mid, i * size, (i + 1) * size);
-					if (thresholds.isOver(q[i])) over[i] = half;
-					else inside[i] = half;
-				}
-			}
-			for (int i = 0; i < n; i++) {
-				if (over[i] == null) continue;
-				for (int k = 0; k < size; k++) result[i * size + k] = (inside[i][k] + over[i][k]) / 2;
-			}
-			return batch.x.getManager().create(result, batch.x.getShape());
+		static Margins fromJson(final JsonObject h) {
+			return new Margins(h.has("epoch") ? h.get("epoch").getAsInt() : 0, number(h, "min_rms"), number(h,
+				"median_rms"), number(h, "max_rms"), number(h, "fraction_expanded"));
 		}
+
+		private static double number(final JsonObject h, final String key) {
+			return h.has(key) && !h.get(key).isJsonNull() ? h.get(key).getAsDouble() : Double.NaN;
+		}
+	}
+
+	/** The delta a model file of AMAT records, rms per value; null for a record of another method. */
+	public static NoiseBudget delta(final ModelInfo.Training record) {
+		final JsonObject p = record.parameters;
+		if (!isAmat(record) || p == null || !p.has("delta_rms")) return null;
+		return NoiseBudget.of(p.get("delta_rms").getAsDouble(), EpsUnit.RMS, Norm.L2);
+	}
+
+	/** The margins after every epoch a model file of AMAT records, oldest first (empty for other methods). */
+	public static List<Margins> history(final ModelInfo.Training record) {
+		final List<Margins> out = new ArrayList<>();
+		final JsonObject state = record.methodState;
+		if (!isAmat(record) || state == null || !state.has("history")) return out;
+		for (final JsonElement e : state.getAsJsonArray("history")) {
+			if (e.isJsonObject()) out.add(Margins.fromJson(e.getAsJsonObject()));
+		}
+		return out;
+	}
+
+	/** The statistics line after the last epoch a model file of AMAT records, or "". */
+	public static String statistics(final ModelInfo.Training record) {
+		final JsonObject state = record.methodState;
+		return isAmat(record) && state != null && state.has("statistics") ? state.get("statistics").getAsString() : "";
+	}
+
+	private static boolean isAmat(final ModelInfo.Training record) {
+		return KEY.equals(record.method);
 	}
 }

@@ -2,9 +2,11 @@ package sc.fiji.amat.train;
 
 import ai.djl.ndarray.NDManager;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import sc.fiji.amat.AmatException;
 import sc.fiji.amat.data.LabeledData;
 import sc.fiji.amat.engine.Engines;
 import sc.fiji.amat.model.AmatModel;
@@ -40,5 +42,25 @@ public final class Calibration {
 	{
 		return Thresholds.calibrate(standard.task().boundarySpec(), quantities(standard, data, batchSize), statistic, z,
 			source);
+	}
+
+	/**
+	 * Thresholds from a standard model file, which must know the task's classes or landmarks:
+	 * a statistic of its quantities on the training data, on the first of the devices.
+	 *
+	 * @param source the model in words, for the thresholds' origin; null: "standard model" and its file name
+	 */
+	public static <L> Thresholds calibrate(final Path standardFile, final Task<L> task, final LabeledData<L> data,
+		final Thresholds.Statistic statistic, final double z, final int batchSize, final String device,
+		final String source)
+	{
+		try (AmatModel standard = AmatModel.load(standardFile, task.type(), Engines.devices(device)[0])) {
+			if (!standard.task().spec().equals(task.spec())) {
+				throw new AmatException("The standard model " + standardFile + " knows " + standard.task().spec() +
+					", but the training data has " + task.spec() + ".");
+			}
+			return calibrate(standard, data, statistic, z, batchSize, source != null ? source : "standard model " +
+				standardFile.getFileName());
+		}
 	}
 }

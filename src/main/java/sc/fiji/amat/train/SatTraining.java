@@ -8,16 +8,26 @@ import java.util.Arrays;
 import java.util.Locale;
 
 import sc.fiji.amat.AmatException;
+import sc.fiji.amat.attack.EpsUnit;
+import sc.fiji.amat.attack.NoiseBudget;
 import sc.fiji.amat.attack.Norm;
 import sc.fiji.amat.attack.Pgd;
+import sc.fiji.amat.model.ModelInfo;
 
 /**
  * Standard adversarial training (SAT): every training sample gets PGD noise of one fixed size
  * eps (random start, T steps of alpha * eps / T, in training mode). The loss is either the
  * adversarial loss alone (as the research code trains segmentation) or
  * (1 - beta) * clean + beta * adversarial (as it trains landmarks and detection).
+ * <p>
+ * This class owns SAT's part of a model file: it writes the parameters and reads them back
+ * ({@link #budget(ModelInfo.Training)}, {@link #label(ModelInfo.Training)}).
+ * </p>
  */
 public final class SatTraining implements TrainingMethod {
+
+	/** The name model files record. */
+	public static final String KEY = "sat";
 
 	public enum LossMode {
 		ADVERSARIAL, MIXED;
@@ -52,14 +62,15 @@ public final class SatTraining implements TrainingMethod {
 		if (!(beta > 0 && beta <= 1)) throw new AmatException("beta must be in (0, 1], got " + beta + ".");
 		this.pgd = Pgd.pgd(norm, steps, alpha);
 		this.eps = eps;
-		this.epsPerValueRms = norm == Norm.L2 ? (float) (eps / Math.sqrt(valuesPerSample)) : eps;
+		this.epsPerValueRms = norm == Norm.L2 ? (float) NoiseBudget.valueOf(eps, EpsUnit.RMS, valuesPerSample,
+			Double.NaN) : eps;
 		this.mode = mode;
 		this.beta = beta;
 	}
 
 	@Override
 	public String name() {
-		return "sat";
+		return KEY;
 	}
 
 	@Override
@@ -91,5 +102,25 @@ public final class SatTraining implements TrainingMethod {
 		final float[] e = new float[batch.ids.length];
 		Arrays.fill(e, eps);
 		return pgd.perturb(batch.target, batch.x, batch.y, e);
+	}
+
+	/**
+	 * The eps a model file of SAT records: rms per value for L2, absolute for Linf; null for a
+	 * record of another method.
+	 */
+	public static NoiseBudget budget(final ModelInfo.Training record) {
+		final JsonObject p = record.parameters;
+		if (!KEY.equals(record.method) || p == null || !p.has("norm") || !p.has("eps")) return null;
+		final Norm norm = Norm.valueOf(p.get("norm").getAsString());
+		if (norm == Norm.L2 && p.has("eps_rms")) return NoiseBudget.of(p.get("eps_rms").getAsDouble(), EpsUnit.RMS, norm);
+		return NoiseBudget.absolute(p.get("eps").getAsDouble(), norm);
+	}
+
+	/** "sat, L2 eps 0.0500 rms", or "sat, LINF eps 0.1" (absolute), from a model file of SAT. */
+	public static String label(final ModelInfo.Training record) {
+		final NoiseBudget b = budget(record);
+		if (b == null) return KEY;
+		return b.unit() == EpsUnit.RMS ? String.format(Locale.ROOT, "%s, %s eps %.4f rms", KEY, b.norm().name(), b
+			.value()) : KEY + ", " + b.norm().name() + " eps " + record.parameters.get("eps").getAsString();
 	}
 }

@@ -7,9 +7,12 @@ import com.google.gson.JsonObject;
 /** Training on clean inputs only. */
 public final class StandardTraining implements TrainingMethod {
 
+	/** The name model files record. */
+	public static final String KEY = "standard";
+
 	@Override
 	public String name() {
-		return "standard";
+		return KEY;
 	}
 
 	@Override

@@ -1,42 +1,28 @@
 package sc.fiji.amat.train;
 
 import java.nio.file.Path;
-import java.util.Locale;
 
-import sc.fiji.amat.AmatException;
-import sc.fiji.amat.attack.EpsUnit;
 import sc.fiji.amat.attack.Norm;
 import sc.fiji.amat.data.LabeledData;
 import sc.fiji.amat.data.Normalization;
-import sc.fiji.amat.engine.Engines;
 import sc.fiji.amat.model.AmatModel;
 import sc.fiji.amat.task.Task;
 
 /**
  * A training method and its parameters in the units users think in, and the whole pipeline to
- * get a model with it: for AMAT that is a standard model (given, or trained first with the same
- * settings), thresholds calibrated on it, then AMAT training (from scratch as in the paper, or
- * warm-started from the standard model).
+ * get a model with it: the {@link TrainingMethodType} the method names makes its
+ * {@link TrainingMethod} from this recipe (for AMAT that means a standard model, given or trained
+ * first with the same settings, thresholds calibrated on it, then AMAT training from scratch as in
+ * the paper or warm-started from the standard model). The fields' initial values are the
+ * defaults; each method reads the fields it needs.
  */
 public final class TrainingRecipe {
 
-	public enum Method {
-		STANDARD, SAT, AMAT;
-
-		public static Method parse(final String s) {
-			try {
-				return valueOf(s.trim().toUpperCase(Locale.ROOT));
-			}
-			catch (final IllegalArgumentException e) {
-				throw new AmatException("Unknown training method '" + s + "': use Standard, SAT or AMAT.");
-			}
-		}
-	}
-
-	public Method method = Method.STANDARD;
+	/** The training method: any key, display name or alias {@link TrainingMethods} knows. */
+	public String method = StandardTraining.KEY;
 	/** PGD steps T of SAT and AMAT. */
 	public int steps = 20;
-	/** PGD step size factor: step = alpha * eps / T. */
+	/** PGD step size factor of SAT and AMAT: step = alpha * eps / T (the paper trains with 4). */
 	public float alpha = 4;
 	/** Weight of the adversarial loss (AMAT, and SAT's mixed loss). */
 	public float beta = 0.5f;
@@ -55,99 +41,46 @@ public final class TrainingRecipe {
 	public double robustZ = 1;
 	/** Thresholds given by the user (with statistic USER). */
 	public float[] userThresholds;
+	/** AMAT's boundary thresholds, calibrated already (null: calibrate as {@link #statistic} says). */
+	public Thresholds thresholds;
 	/** The standard model to calibrate on; null trains one first. */
 	public Path standardModel;
 	/** Where to save the standard model trained for calibration (null: not saved). */
 	public Path standardModelOut;
-	/** Start AMAT from the standard model's weights instead of from scratch. */
+	/**
+	 * Start from the standard model's weights instead of from scratch: the given one, or for AMAT
+	 * the one it trains first (which must then be saved).
+	 */
 	public boolean warmStart;
-	/** SAT and AMAT keep their last epoch rather than the best one by clean validation metric. */
+	/** Adversarial methods keep their last epoch rather than the best one by clean validation metric. */
 	public boolean keepLastAdversarialEpoch = true;
+
+	/** The recipe of a method with that method's defaults. */
+	public static TrainingRecipe defaults(final String method) {
+		return TrainingMethods.get(method).defaults();
+	}
+
+	/** The type of the method this recipe names. */
+	public TrainingMethodType type() {
+		return TrainingMethods.get(method);
+	}
 
 	/**
 	 * Trains a model of this recipe; the caller closes it. With {@link #warmStart} and a
-	 * {@link #standardModel}, standard training and SAT start from that model's weights too.
+	 * {@link #standardModel}, every method starts from that model's weights.
 	 */
 	public <L> AmatModel train(final Task<L> task, final LabeledData<L> data, final Normalization normalization,
 		final TrainingSettings given, final TrainingListener listener)
 	{
+		final TrainingMethodType type = type();
+		type.check(this);
 		final TrainingSettings settings = copy(given);
-		if (warmStart && standardModel != null && method != Method.AMAT) settings.warmStart = standardModel;
+		if (warmStart && standardModel != null) settings.warmStart = standardModel;
 		// adversarial models keep their last epoch (as the paper trains them), unless asked otherwise
-		if (method != Method.STANDARD && keepLastAdversarialEpoch) settings.keepLastEpoch = true;
-		switch (method) {
-			case STANDARD:
-				return new ModelTrainer<>(task, data, normalization, settings, new StandardTraining(), listener).train();
-			case SAT:
-				return new ModelTrainer<>(task, data, normalization, settings, sat(data, normalization), listener).train();
-			default:
-				return amat(task, data, normalization, settings, listener);
-		}
-	}
-
-	/** SAT with the eps converted to absolute units (Linf: of the mean normalised intensity range). */
-	public <L> SatTraining sat(final LabeledData<L> data, final Normalization normalization) {
-		final EpsUnit unit = EpsUnit.defaultFor(satNorm);
-		final float[] all = new float[data.size() * data.sampleSize()];
-		for (int i = 0; i < data.size(); i++) System.arraycopy(data.image(i), 0, all, i * data.sampleSize(), data
-			.sampleSize());
-		final float[] abs = unit.toAbsolute(satEps, satNorm, all, data.sampleSize(), normalization.validRange());
-		double mean = 0;
-		for (final float a : abs) mean += a / abs.length;
-		return new SatTraining(satNorm, (float) mean, steps, alpha, satLoss, beta, data.sampleSize());
-	}
-
-	private <L> AmatModel amat(final Task<L> task, final LabeledData<L> data, final Normalization normalization,
-		final TrainingSettings settings, final TrainingListener listener)
-	{
-		final TrainingListener out = listener == null ? new TrainingListener() {} : listener;
-		Path standardFile = standardModel;
-		final Thresholds thresholds;
-		if (statistic == Thresholds.Statistic.USER) {
-			if (userThresholds == null) throw new AmatException("User thresholds were chosen but none were given.");
-			thresholds = new Thresholds(task.boundarySpec(), userThresholds, "given by the user");
-		}
-		else if (standardFile != null) {
-			try (AmatModel standard = AmatModel.load(standardFile, task.type(), Engines.devices(settings.device)[0])) {
-				if (!standard.task().spec().equals(task.spec())) {
-					throw new AmatException("The standard model " + standardFile + " knows " + standard.task().spec() +
-						", but the training data has " + task.spec() + ".");
-				}
-				thresholds = Calibration.calibrate(standard, data, statistic, robustZ, settings.batchSize, "standard model " +
-					standardFile.getFileName());
-			}
-		}
-		else {
-			out.message("AMAT step 1 of 2: training a standard model to calibrate the boundary thresholds on");
-			final TrainingSettings plain = copy(settings);
-			plain.checkpoint = null;
-			try (AmatModel standard = new ModelTrainer<>(task, data, normalization, plain, new StandardTraining(), out)
-				.train())
-			{
-				thresholds = Calibration.calibrate(standard, data, statistic, robustZ, settings.batchSize,
-					"a standard model trained with the same settings");
-				if (standardModelOut != null) {
-					standard.save(standardModelOut);
-					standardFile = standardModelOut;
-					out.message("saved the standard model to " + standardModelOut);
-				}
-				else if (warmStart) {
-					throw new AmatException("A warm start needs the standard model saved: give a file for it.");
-				}
-			}
-			out.message("AMAT step 2 of 2: adaptive-margin adversarial training");
-		}
-		out.message("AMAT boundary: " + thresholds);
-		final AmatTraining.Settings as = AmatTraining.Settings.fromRms(amatDelta, amatMaxMargin > 0 ? amatMaxMargin
-			: Double.POSITIVE_INFINITY, data.sampleSize());
-		as.steps = steps;
-		as.alpha = alpha;
-		as.beta = beta;
-		as.bisection = bisection;
-		final TrainingSettings s = copy(settings);
-		if (warmStart) s.warmStart = standardFile;
-		return new ModelTrainer<>(task, data, normalization, s, new AmatTraining(as, thresholds, data.sampleSize()), out)
-			.train();
+		if (type.adversarial() && keepLastAdversarialEpoch) settings.keepLastEpoch = true;
+		final TrainingRun<L> run = new TrainingRun<>(task, data, normalization, settings, listener);
+		final TrainingMethod m = type.create(this, run);
+		return new ModelTrainer<>(task, data, normalization, run.settings, m, run.listener).train();
 	}
 
 	static TrainingSettings copy(final TrainingSettings s) {
@@ -159,6 +92,7 @@ public final class TrainingRecipe {
 		c.seed = s.seed;
 		c.validationFraction = s.validationFraction;
 		c.device = s.device;
+		c.splits = s.splits;
 		c.checkpoint = s.checkpoint;
 		c.warmStart = s.warmStart;
 		c.keepLastEpoch = s.keepLastEpoch;

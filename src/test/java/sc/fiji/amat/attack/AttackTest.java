@@ -1,7 +1,6 @@
 package sc.fiji.amat.attack;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
@@ -18,7 +17,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import sc.fiji.amat.AmatException;
 import sc.fiji.amat.TinyData;
 import sc.fiji.amat.data.LabeledData;
 import sc.fiji.amat.data.Normalization;
@@ -158,18 +156,5 @@ class AttackTest {
 				out) -> seen.add(t));
 			assertEquals(java.util.Arrays.asList(0, 1, 2, 3, 4), seen);
 		}
-	}
-
-	@Test
-	void epsUnitsConvertAndSayWhichIsInForce() {
-		final float[] two = { 0, 1, 2, 3, 10, 10, 10, 12 };
-		final float[] rms = EpsUnit.RMS.toAbsolute(0.5, Norm.L2, two, 4, null);
-		assertEquals(1.0f, rms[0], 1e-6); // 0.5 * sqrt(4)
-		final float[] range = EpsUnit.RANGE.toAbsolute(0.1, Norm.LINF, two, 4, null);
-		assertEquals(0.3f, range[0], 1e-6);
-		assertEquals(0.2f, range[1], 1e-6);
-		assertEquals(0.1f, EpsUnit.RANGE.toAbsolute(0.1, Norm.LINF, two, 4, new float[] { 0, 1 })[1], 1e-6);
-		assertThrows(AmatException.class, () -> EpsUnit.RMS.toAbsolute(1, Norm.LINF, two, 4, null));
-		assertTrue(EpsUnit.RMS.describe(0.1, Norm.L2).contains("rms"));
 	}
 }

@@ -39,7 +39,7 @@ import sc.fiji.amat.task.segmentation.Mask;
 import sc.fiji.amat.model.ModelFile;
 
 /** Runs the commands through SciJava's CommandService, headless, on the sample data. */
-class CommandsTest {
+public class CommandsTest {
 
 	static final Path SAMPLES = Paths.get("sample-data", "segmentation");
 	private static Context context;
@@ -121,7 +121,7 @@ class CommandsTest {
 	}
 
 	/** Squares as TinyData makes them, as an image stack and a label stack. */
-	static ImagePlus[] squares(final int n) {
+	public static ImagePlus[] squares(final int n) {
 		final List<Mask> masks = new ArrayList<>();
 		final float[] raw = TinyData.rawSquares(n, 9, 0, 1, 0.3, masks);
 		final int size = TinyData.SIZE;

@@ -104,7 +104,7 @@ class ReportSplitTest {
 			assertEquals(single.table().rows().get(i), merged.table().rows().get(i));
 		}
 		assertEquals(single.scoredAttacks(), merged.scoredAttacks());
-		assertEquals(Arrays.asList("pgd", "fgsm", "noise", AttackSpec.WORST_CASE), merged.scoredAttacks());
+		assertEquals(Arrays.asList("pgd", "fgsm", "noise", WorstCase.NAME), merged.scoredAttacks());
 		for (int m = 0; m < single.models().size(); m++) {
 			final ModelResult a = single.models().get(m), b = merged.models().get(m);
 			for (final String attack : a.attacks()) {

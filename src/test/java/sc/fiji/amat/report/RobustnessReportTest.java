@@ -101,7 +101,7 @@ class RobustnessReportTest {
 	void everyModelAttackLevelAndMetricHasARow() {
 		// 2 models x (pgd, noise, worst case) x 3 levels x (dice, dice class 1, pooled dice)
 		assertEquals(2 * 3 * 3 * 3, result.table().size());
-		assertEquals(Arrays.asList("pgd", "noise", AttackSpec.WORST_CASE), result.scoredAttacks());
+		assertEquals(Arrays.asList("pgd", "noise", WorstCase.NAME), result.scoredAttacks());
 		for (final ReportTable.Row r : result.table().rows()) {
 			assertEquals(16, r.n, r.toString());
 			assertEquals("rms", r.epsUnit);
@@ -120,7 +120,7 @@ class RobustnessReportTest {
 			assertTrue(pgd.get(0).mean > pgd.get(1).mean + 0.02 && pgd.get(1).mean > pgd.get(2).mean + 0.02, m.name + ": " +
 				pgd.stream().map(r -> r.mean).collect(Collectors.toList()));
 			for (int k = 0; k < 3; k++) {
-				final double worst = result.table().mean(m.name, AttackSpec.WORST_CASE, pgd.get(k).eps, "dice");
+				final double worst = result.table().mean(m.name, WorstCase.NAME, pgd.get(k).eps, "dice");
 				assertTrue(worst <= pgd.get(k).mean + 1e-12);
 				assertTrue(worst <= result.table().mean(m.name, "noise", pgd.get(k).eps, "dice") + 1e-12);
 			}

@@ -11,6 +11,9 @@ import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
 
+import sc.fiji.amat.attack.PgdType;
+import sc.fiji.amat.attack.FgsmType;
+import sc.fiji.amat.attack.WhiteNoiseType;
 import sc.fiji.amat.task.MetricTable;
 
 class SanityChecksTest {
@@ -38,9 +41,9 @@ class SanityChecksTest {
 		fgsm[0] = pgd[0];
 		noise[0] = pgd[0];
 		final Map<String, MetricTable[]> t = new LinkedHashMap<>();
-		t.put(AttackSpec.PGD, pgd);
-		t.put(AttackSpec.FGSM, fgsm);
-		t.put(AttackSpec.NOISE, noise);
+		t.put(PgdType.KEY, pgd);
+		t.put(FgsmType.KEY, fgsm);
+		t.put(WhiteNoiseType.KEY, noise);
 		return t;
 	}
 
@@ -59,10 +62,10 @@ class SanityChecksTest {
 	void pgdWeakerThanNoiseIsFlaggedAsMasking() {
 		final Map<String, MetricTable[]> t = healthy();
 		final MetricTable[] pgd = curve(0.9, 0.89, 0.88); // PGD barely moves...
-		pgd[0] = t.get(AttackSpec.PGD)[0];
-		t.put(AttackSpec.PGD, pgd);
-		t.put(AttackSpec.NOISE, curve(0.9, 0.6, 0.4)); // ...while noise of the same size hurts
-		t.get(AttackSpec.NOISE)[0] = pgd[0];
+		pgd[0] = t.get(PgdType.KEY)[0];
+		t.put(PgdType.KEY, pgd);
+		t.put(WhiteNoiseType.KEY, curve(0.9, 0.6, 0.4)); // ...while noise of the same size hurts
+		t.get(WhiteNoiseType.KEY)[0] = pgd[0];
 		final List<SanityChecks.Flag> flags = SanityChecks.check("masked", EPS, t, null, 0.01);
 		assertTrue(kinds(flags).contains(SanityChecks.Kind.WEAKER_THAN_NOISE), flags.toString());
 		assertTrue(kinds(flags).contains(SanityChecks.Kind.WEAKER_THAN_FGSM), flags.toString());
@@ -76,8 +79,8 @@ class SanityChecksTest {
 	void aMetricRisingWithEpsIsFlagged() {
 		final Map<String, MetricTable[]> t = healthy();
 		final MetricTable[] pgd = curve(0.9, 0.2, 0.45); // still below FGSM (0.7, 0.5) and noise
-		pgd[0] = t.get(AttackSpec.PGD)[0];
-		t.put(AttackSpec.PGD, pgd);
+		pgd[0] = t.get(PgdType.KEY)[0];
+		t.put(PgdType.KEY, pgd);
 		final List<SanityChecks.Flag> flags = SanityChecks.check("m", EPS, t, null, 0.01);
 		assertEquals(List.of(SanityChecks.Kind.NOT_FALLING), kinds(flags), flags.toString());
 	}
@@ -98,9 +101,9 @@ class SanityChecksTest {
 				noisyPgd[k].add(base + (i % 2 == 0 ? 0.35 : -0.25) + 0.01 * r.nextGaussian());
 			}
 		}
-		t.put(AttackSpec.PGD, noisyPgd);
-		t.put(AttackSpec.NOISE, noisyNoise);
-		t.remove(AttackSpec.FGSM);
+		t.put(PgdType.KEY, noisyPgd);
+		t.put(WhiteNoiseType.KEY, noisyNoise);
+		t.remove(FgsmType.KEY);
 		final List<SanityChecks.Flag> flags = SanityChecks.check("m", EPS, t, null, 0.01);
 		assertTrue(!kinds(flags).contains(SanityChecks.Kind.WEAKER_THAN_NOISE), flags.toString());
 	}
@@ -116,11 +119,11 @@ class SanityChecksTest {
 	@Test
 	void anAttackWithoutEffectGetsANote() {
 		final Map<String, MetricTable[]> t = healthy();
-		final MetricTable[] pgd = new MetricTable[] { t.get(AttackSpec.PGD)[0], t.get(AttackSpec.PGD)[0], t.get(
-			AttackSpec.PGD)[0] };
-		t.put(AttackSpec.PGD, pgd);
-		t.remove(AttackSpec.NOISE);
-		t.remove(AttackSpec.FGSM);
+		final MetricTable[] pgd = new MetricTable[] { t.get(PgdType.KEY)[0], t.get(PgdType.KEY)[0], t.get(
+			PgdType.KEY)[0] };
+		t.put(PgdType.KEY, pgd);
+		t.remove(WhiteNoiseType.KEY);
+		t.remove(FgsmType.KEY);
 		final List<SanityChecks.Flag> flags = SanityChecks.check("m", EPS, t, null, 0.01);
 		assertEquals(List.of(SanityChecks.Kind.NO_DROP), kinds(flags));
 		assertTrue(!flags.get(0).isWarning());

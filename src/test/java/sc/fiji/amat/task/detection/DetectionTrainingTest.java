@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import sc.fiji.amat.attack.EpsUnit;
+import sc.fiji.amat.attack.NoiseBudget;
 import sc.fiji.amat.attack.Norm;
 import sc.fiji.amat.attack.Pgd;
 import sc.fiji.amat.data.LabeledData;
@@ -116,7 +117,7 @@ class DetectionTrainingTest {
 		assertEquals(3, t.values().length);
 		for (final float v : t.values()) assertTrue(v > 0 && Float.isFinite(v), java.util.Arrays.toString(t.values()));
 		final LabeledData<Boxes> few = train.subset(new int[] { 0, 1, 2, 3, 4, 5, 6, 7 });
-		final AmatTraining.Settings s = AmatTraining.Settings.fromRms(0.05, Double.POSITIVE_INFINITY, few.sampleSize());
+		final AmatTraining.Settings s = new AmatTraining.Settings(NoiseBudget.of(0.05, Norm.L2));
 		s.steps = 2;
 		final AmatTraining amat = new AmatTraining(s, t, few.sampleSize());
 		final TrainingSettings ts = settings(1);
@@ -128,7 +129,7 @@ class DetectionTrainingTest {
 		// every margin is delta or delta grown by delta (expanded where the attack never crossed)
 		for (int id = 0; id < 8; id++) {
 			final float m = amat.margin(id);
-			assertTrue(Math.abs(m - s.delta) < 1e-4 || Math.abs(m - 2 * s.delta) < 1e-4, "margin " + m);
+			assertTrue(Math.abs(m - amat.delta()) < 1e-4 || Math.abs(m - 2 * amat.delta()) < 1e-4, "margin " + m);
 		}
 	}
 

@@ -1,0 +1,75 @@
+package sc.fiji.amat.report;
+
+import java.nio.file.Paths;
+import java.util.List;
+
+import sc.fiji.amat.AmatException;
+import sc.fiji.amat.attack.AttackTypes;
+import sc.fiji.amat.data.LabeledData;
+import sc.fiji.amat.eval.Evaluator;
+import sc.fiji.amat.model.AmatModel;
+import sc.fiji.amat.model.ImportedModels;
+import sc.fiji.amat.model.ModelInfo;
+import sc.fiji.amat.task.Task;
+
+/**
+ * Models without gradients (ONNX) meet a report's gradient attacks as transfer attacks crafted on
+ * a source model that has gradients, and are reported as not white-box.
+ */
+final class Transfers {
+
+	private Transfers() {}
+
+	/** True for attacks that follow the input gradient (all but white noise). */
+	static boolean followsGradient(final String attack) {
+		return AttackTypes.get(attack).followsGradient();
+	}
+
+	/** Whether a model gives input gradients (all but ONNX models), so that its gradient attacks are white-box. */
+	static boolean hasGradients(final ModelInfo info) {
+		return !ImportedModels.ONNX.equals(info.importedFormat);
+	}
+
+	/**
+	 * Whether some unit needs the transfer source (a gradient attack on a model without
+	 * gradients); fails when one does and none is named, says so when one is named but not needed.
+	 */
+	static boolean sourceNeeded(final List<SweepUnit> units, final List<ModelInfo> infos, final String source,
+		final ReportListener listener)
+	{
+		boolean needed = false;
+		for (final SweepUnit u : units) {
+			if (u.isClean() || hasGradients(infos.get(u.model)) || !followsGradient(u.attack)) continue;
+			if (source == null) {
+				throw new AmatException("The model " + u.modelName + " is an ONNX model, which gives no gradients: name " +
+					"a transfer source (a model with gradients to craft the gradient attacks on) or choose only the noise " +
+					"attack.");
+			}
+			needed = true;
+		}
+		if (source != null && !needed) {
+			listener.message("transfer source " + Paths.get(source).getFileName() + " not used: no model of this job " +
+				"lacks gradients, so every attack is white-box.");
+		}
+		return needed;
+	}
+
+	/**
+	 * The transfer of a source's attacks to a model without gradients (null for a model with
+	 * gradients, or without a source), checked to fit the model and the test images.
+	 */
+	static Evaluator.Transfer of(final AmatModel model, final String name, final AmatModel source,
+		final String sourceName, final TestSet<?> test, final LabeledData<?> data)
+	{
+		if (model.hasInputGradients() || source == null) return null;
+		final Task<?> task = model.task(), sourceTask = source.task();
+		if (sourceTask.inputChannels() != task.inputChannels() || !task.accepts(sourceTask)) {
+			throw new AmatException("The transfer source " + sourceName + " (" + sourceTask.spec() + ", " + sourceTask
+				.inputChannels() + " channel(s)) does not fit the model " + name + " (" + task.spec() + ", " + task
+					.inputChannels() + " channel(s)): choose a source with the same classes and channels.");
+		}
+		source.checkImageSize(data.width(), data.height(), "The test images");
+		return new Evaluator.Transfer(source, test.normalizedFor(source.normalization()), test.scaleRatio(model
+			.normalization(), source.normalization()));
+	}
+}
