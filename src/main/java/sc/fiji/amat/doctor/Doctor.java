@@ -101,8 +101,9 @@ public final class Doctor {
 	}
 
 	private static String adviceAfterFailure() {
-		return Boolean.TRUE.equals(ConvolutionBackend.oneDnnEnabled()) ? "oneDNN is in force: remove -D" +
-			ConvolutionBackend.PROPERTY + "=onednn so that the native kernels run." : "Do not train on this device; " +
+		return Boolean.TRUE.equals(ConvolutionBackend.oneDnnEnabled()) ? "oneDNN runs the convolutions: start " +
+			"Java with -D" + ConvolutionBackend.PROPERTY + "=native (Fiji: ImageJ-linux64 -D" + ConvolutionBackend
+				.PROPERTY + "=native --) and run this again." : "Do not train on this device; " +
 				"send this output with a report of the problem.";
 	}
 

@@ -9,16 +9,10 @@ import java.io.File;
 import java.util.Locale;
 
 /**
- * Which kernels PyTorch's CPU convolutions run on: oneDNN (PyTorch's default) or ATen's own
- * im2col + matrix-product kernels ("native").
- * <p>
- * oneDNN 3.5.3, which PyTorch 2.5.1 bundles, gave non-finite and run-to-run different training
- * results on AVX-512 CPUs for convolutions whose channel counts are not multiples of 16 (its
- * AVX-512 kernels keep channels in blocks of 16 and the padding is read), so AMAT trains on the
- * native kernels by default: deterministic for a given thread count, on every CPU. The choice is
- * the system property {@value #PROPERTY} ({@code native}, the default, or {@code onednn}), read
- * when the engine loads.
- * </p>
+ * Which kernels PyTorch's CPU convolutions run on: oneDNN (PyTorch's default, and AMAT's) or
+ * ATen's own im2col + matrix-product kernels ("native"), chosen by the system property
+ * {@value #PROPERTY} ({@code onednn} or {@code native}) when the engine loads. The native
+ * kernels are the way out for a machine whose {@link KernelSelfTest} fails on oneDNN.
  * <p>
  * DJL has no call for PyTorch's switch ({@code torch.backends.mkldnn.enabled}), so this calls
  * {@code at::globalContext().setUserEnabledMkldnn(bool)} in the loaded libtorch through JNA, by
@@ -39,11 +33,11 @@ public final class ConvolutionBackend {
 
 	private ConvolutionBackend() {}
 
-	/** The backend the system property asks for: true for oneDNN. */
+	/** The backend the system property asks for: true for oneDNN (the default). */
 	public static boolean oneDnnRequested() {
-		final String v = System.getProperty(PROPERTY, "native").trim().toLowerCase(Locale.ROOT);
-		if (v.equals("onednn") || v.equals("mkldnn")) return true;
-		if (v.equals("native") || v.isEmpty()) return false;
+		final String v = System.getProperty(PROPERTY, "onednn").trim().toLowerCase(Locale.ROOT);
+		if (v.equals("onednn") || v.equals("mkldnn") || v.isEmpty()) return true;
+		if (v.equals("native")) return false;
 		throw new sc.fiji.amat.AmatException("Unknown convolution backend '" + v + "' in -D" + PROPERTY +
 			": use native or onednn.");
 	}
@@ -70,8 +64,8 @@ public final class ConvolutionBackend {
 	/** A readable name of what is in force. */
 	public static String describe() {
 		final Boolean on = oneDnnEnabled();
-		return on == null ? "unknown (PyTorch's switch not reachable; PyTorch's default is oneDNN)" : on
-			? "oneDNN (-D" + PROPERTY + "=onednn)" : "native ATen kernels (oneDNN off)";
+		return on == null ? "unknown (PyTorch's switch not reachable; PyTorch's default is oneDNN)" : on ? "oneDNN"
+			: "native ATen kernels (-D" + PROPERTY + "=native)";
 	}
 
 	private static final class Handles {

@@ -83,8 +83,8 @@ public final class KernelSelfTest {
 	static String advice() {
 		final Boolean oneDnn = ConvolutionBackend.oneDnnEnabled();
 		if (Boolean.TRUE.equals(oneDnn)) {
-			return "oneDNN is in force (-D" + ConvolutionBackend.PROPERTY + "=onednn): remove that option to use the " +
-				"native kernels, and run the diagnostics (Plugins > AMAT > Diagnostics, or scripts/amat doctor).";
+			return "oneDNN runs the convolutions: start with -D" + ConvolutionBackend.PROPERTY + "=native to use " +
+				"PyTorch's own kernels, and run the diagnostics (Plugins > AMAT > Diagnostics, or scripts/amat doctor).";
 		}
 		return "Run the diagnostics (Plugins > AMAT > Diagnostics, or scripts/amat doctor) and report its output.";
 	}

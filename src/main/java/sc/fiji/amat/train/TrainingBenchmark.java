@@ -28,10 +28,8 @@ import sc.fiji.amat.attack.PgdType;
 import sc.fiji.amat.data.LabeledData;
 import sc.fiji.amat.data.Normalization;
 import sc.fiji.amat.engine.Engines;
+import sc.fiji.amat.task.Task;
 import sc.fiji.amat.nn.NetworkConfig;
-import sc.fiji.amat.task.segmentation.Mask;
-import sc.fiji.amat.task.segmentation.SegmentationSamples;
-import sc.fiji.amat.task.segmentation.SegmentationTask;
 
 /**
  * Times, on one U-Net and one batch in one run: a training step of every training method
@@ -52,17 +50,20 @@ public final class TrainingBenchmark {
 
 	private TrainingBenchmark() {}
 
-	public static void run(final Config c, final PrintStream out) {
-		final NetworkConfig net = new NetworkConfig(c.depth, c.width, c.norm);
-		final LabeledData<Mask> data = data(c);
-		final SegmentationTask task = new SegmentationTask(Arrays.asList(SegmentationSamples.CLASSES), 1, net);
+	/**
+	 * Times every method and attack on the task's network and the first {@code c.batch} samples
+	 * of {@code data}; AMAT tests its boundary against {@code thresholds}.
+	 */
+	public static <L> void run(final Config c, final Task<L> task, final LabeledData<L> data,
+		final Thresholds thresholds, final PrintStream out)
+	{
 		// SAT at eps 0.05 rms and PGD-T at the same eps; AMAT from delta = eps / 4 with a fixed threshold
 		final NoiseBudget budget = NoiseBudget.of(0.05, Norm.L2);
 		final TrainingRecipe recipe = new TrainingRecipe();
 		recipe.steps = c.steps;
 		recipe.satEps = budget.value();
 		recipe.amatDelta = budget.value() / 4;
-		recipe.thresholds = new Thresholds(task.boundarySpec(), new float[] { 0.5f }, "benchmark value");
+		recipe.thresholds = thresholds;
 
 		final int[] pos = range(c.batch);
 		final long[] params = new long[1];
@@ -122,26 +123,11 @@ public final class TrainingBenchmark {
 		return s;
 	}
 
-	private static LabeledData<Mask> data(final Config c) {
-		final SegmentationSamples gen = new SegmentationSamples(c.size, 3);
-		final float[] raw = new float[c.batch * c.size * c.size];
-		final List<Mask> masks = new ArrayList<>();
-		for (int i = 0; i < c.batch; i++) {
-			final short[] im = new short[c.size * c.size];
-			final byte[] lab = new byte[c.size * c.size];
-			gen.sample(i, im, lab);
-			for (int k = 0; k < im.length; k++) raw[i * im.length + k] = im[k] & 0xffff;
-			masks.add(new Mask(lab, c.size, c.size));
-		}
-		final float[] norm = Normalization.zscore().apply(raw, c.batch, 1, c.size * c.size).values;
-		return new LabeledData<>(norm, 1, c.size, c.size, masks);
-	}
-
-	private static double timeSteps(final SegmentationTask task, final LabeledData<Mask> data,
+	private static <L> double timeSteps(final Task<L> task, final LabeledData<L> data,
 		final TrainingMethod method, final TrainingSettings s, final Config c, final int[] pos, final long[] paramCount)
 	{
-		final ModelTrainer<Mask> trainer = new ModelTrainer<>(task, data, Normalization.zscore(), s, method, null);
-		final TrainingSession<Mask> session = trainer.openForBenchmark();
+		final ModelTrainer<L> trainer = new ModelTrainer<>(task, data, Normalization.zscore(), s, method, null);
+		final TrainingSession<L> session = trainer.openForBenchmark();
 		try {
 			if (paramCount[0] == 0) {
 				for (final Pair<String, Parameter> p : session.model.getBlock().getParameters()) {
@@ -160,14 +146,14 @@ public final class TrainingBenchmark {
 	}
 
 	/** Forward, forward + backward w.r.t. the input, and every attack, in evaluation mode: ms each. */
-	private static double[] timeAttack(final SegmentationTask task, final LabeledData<Mask> data, final Config c,
+	private static <L> double[] timeAttack(final Task<L> task, final LabeledData<L> data, final Config c,
 		final int[] pos, final float eps, final List<Attack> attacks)
 	{
-		final ModelTrainer<Mask> trainer = new ModelTrainer<>(task, data, Normalization.zscore(), settings(c),
+		final ModelTrainer<L> trainer = new ModelTrainer<>(task, data, Normalization.zscore(), settings(c),
 			new StandardTraining(), null);
-		final TrainingSession<Mask> session = trainer.openForBenchmark();
+		final TrainingSession<L> session = trainer.openForBenchmark();
 		try (NDManager m = session.model.getNDManager().newSubManager()) {
-			final AttackTarget<Mask> target = new AttackTarget<>(session.model.getBlock(), session.amatModel
+			final AttackTarget<L> target = new AttackTarget<>(session.model.getBlock(), session.amatModel
 				.parameterStore(), task, false, null);
 			final NDArray x = data.batch(m, pos);
 			final NDList y = task.encodeLabels(m, data.labels(pos), data.height(), data.width());

@@ -41,7 +41,7 @@ class DoctorTest {
 		assertTrue(d.healthy, d.toString());
 		assertTrue(d.verdict.startsWith("OK"), d.verdict);
 		final String text = d.toString();
-		for (final String expected : new String[] { "PyTorch:", "2.5.1", "convolutions:", "native ATen kernels",
+		for (final String expected : new String[] { "PyTorch:", "2.5.1", "convolutions:", "oneDNN",
 			"self-test cpu() convolution: passed", "self-test cpu() network:   passed", "threads:", "memory:" })
 		{
 			assertTrue(text.contains(expected), expected + " missing in\n" + text);

@@ -65,21 +65,23 @@ class KernelSelfTestTest {
 	}
 
 	@Test
-	void theConvolutionBackendCanBeSwitchedAndNativeIsTheDefault() {
+	void theConvolutionBackendCanBeSwitchedAndOneDnnIsTheDefault() {
 		Engines.pytorch();
-		assertEquals(Boolean.FALSE, ConvolutionBackend.oneDnnEnabled(), "native kernels by default");
+		assertEquals(Boolean.TRUE, ConvolutionBackend.oneDnnEnabled(), "oneDNN by default");
 		try {
-			assertEquals(Boolean.TRUE, ConvolutionBackend.set(true));
-			assertTrue(ConvolutionBackend.describe().startsWith("oneDNN"));
+			assertEquals(Boolean.FALSE, ConvolutionBackend.set(false));
+			assertTrue(ConvolutionBackend.describe().startsWith("native"));
+			// the native kernels pass the self-test too
+			assertTrue(KernelSelfTest.run(ai.djl.Device.cpu()).passed());
 		}
 		finally {
-			assertEquals(Boolean.FALSE, ConvolutionBackend.set(false));
+			assertEquals(Boolean.TRUE, ConvolutionBackend.set(true));
 		}
-		assertFalse(ConvolutionBackend.oneDnnRequested());
+		assertTrue(ConvolutionBackend.oneDnnRequested());
 		final String before = System.getProperty(ConvolutionBackend.PROPERTY);
 		try {
-			System.setProperty(ConvolutionBackend.PROPERTY, "OneDNN");
-			assertTrue(ConvolutionBackend.oneDnnRequested());
+			System.setProperty(ConvolutionBackend.PROPERTY, "Native");
+			assertFalse(ConvolutionBackend.oneDnnRequested());
 			System.setProperty(ConvolutionBackend.PROPERTY, "fast");
 			final AmatException e = assertThrows(AmatException.class, ConvolutionBackend::oneDnnRequested);
 			assertTrue(e.getMessage().contains("'fast'") && e.getMessage().contains("native or onednn"), e.getMessage());

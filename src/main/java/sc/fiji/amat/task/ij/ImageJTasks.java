@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import sc.fiji.amat.AmatException;
-import sc.fiji.amat.Plugins;
+import sc.fiji.amat.plugin.Plugins;
 import sc.fiji.amat.task.Task;
 import sc.fiji.amat.task.Tasks;
 

@@ -1,12 +1,10 @@
-package sc.fiji.amat;
+package sc.fiji.amat.plugin;
 
 import java.util.Collections;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
-
-import sc.fiji.amat.plugin.PluginRegistry;
 
 /**
  * Finds the SciJava plugins of one type ({@code @Plugin(type = T.class)}) on the class path
