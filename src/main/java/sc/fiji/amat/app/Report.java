@@ -132,7 +132,9 @@ final class Report {
 
 	/** A part folder itself, or the part folders directly inside a folder (sorted by name). */
 	static List<Path> partFolders(final Path p) {
-		if (java.nio.file.Files.isRegularFile(p.resolve(ReportPartFormat.INFO))) return java.util.Collections.singletonList(p);
+		if (java.nio.file.Files.isRegularFile(p.resolve(ReportPartFormat.INFO))) {
+			return java.util.Collections.singletonList(p);
+		}
 		if (!java.nio.file.Files.isDirectory(p)) throw new AmatException("The part folder " + p + " does not exist.");
 		final List<Path> out = new ArrayList<>();
 		try (java.util.stream.Stream<Path> s = java.nio.file.Files.list(p)) {

@@ -34,7 +34,7 @@ import sc.fiji.amat.task.MetricTable;
  * jobs write and {@code report-merge} reads. A part is a folder: {@value #INFO} (the plan, the
  * models' info and SHA-256 digests, the test set's digest, the units, gradients and examples) and
  * {@value #PER_IMAGE} (one row per model, attack, level, image and metric, with every value
- * written so it reads back exactly; see {@link PerImageCsv}).
+ * written so it reads back exactly; see {@code PerImageCsv}).
  */
 public final class ReportPartFormat {
 

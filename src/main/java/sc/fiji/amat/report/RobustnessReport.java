@@ -25,8 +25,8 @@ import sc.fiji.amat.AmatException;
  * </p>
  * <p>
  * This class only strings the stages together, each of which uses only the stages before it:
- * plan ({@link ReportPlan}), compute ({@link ReportCompute}), the part a job saves
- * ({@link ReportPart}, {@link ReportPartFormat}), assemble ({@link ReportAssembly}) and write
+ * plan ({@code ReportPlan}), compute ({@code ReportCompute}), the part a job saves
+ * ({@link ReportPart}, {@link ReportPartFormat}), assemble ({@code ReportAssembly}) and write
  * ({@link ReportWriter}).
  * </p>
  */
