@@ -15,6 +15,7 @@ import sc.fiji.amat.model.AmatModel;
 import sc.fiji.amat.report.ModelResult;
 import sc.fiji.amat.report.ReportListener;
 import sc.fiji.amat.report.ReportPart;
+import sc.fiji.amat.report.ReportPartFormat;
 import sc.fiji.amat.report.ReportResult;
 import sc.fiji.amat.report.ReportSettings;
 import sc.fiji.amat.report.ReportWriter;
@@ -82,7 +83,7 @@ final class Report {
 		if (selection != null) {
 			final ReportPart part = RobustnessReport.evaluatePart(models, test, s, selection,
 				new ConsoleReportListener(System.out));
-			part.write(out);
+			ReportPartFormat.write(part, out);
 			System.out.printf(Locale.ROOT, "report part (%s): %d of the sweep's %d units in %.1f s, written to %s%n", part
 				.selection(), part.units().size(), part.sweepSize(), part.seconds(), out.toAbsolutePath());
 			System.out.println("merge all parts with: scripts/amat report-merge --out REPORT_FOLDER PART_FOLDER...");
@@ -121,8 +122,8 @@ final class Report {
 			throw new AmatException("report-merge needs --out REPORT_FOLDER and the part folders (or a folder of them).");
 		}
 		final List<ReportPart> read = new ArrayList<>();
-		for (final Path p : parts) read.add(ReportPart.read(p));
-		final ReportResult r = ReportPart.merge(read);
+		for (final Path p : parts) read.add(ReportPartFormat.read(p));
+		final ReportResult r = RobustnessReport.merge(read);
 		final Path html = ReportWriter.write(r, out, null);
 		System.out.printf(Locale.ROOT, "merged %d parts (%.1f s of evaluation in all)%n", read.size(), r.seconds());
 		printScores(r, System.out);
@@ -131,11 +132,13 @@ final class Report {
 
 	/** A part folder itself, or the part folders directly inside a folder (sorted by name). */
 	static List<Path> partFolders(final Path p) {
-		if (java.nio.file.Files.isRegularFile(p.resolve(ReportPart.INFO))) return java.util.Collections.singletonList(p);
+		if (java.nio.file.Files.isRegularFile(p.resolve(ReportPartFormat.INFO))) {
+			return java.util.Collections.singletonList(p);
+		}
 		if (!java.nio.file.Files.isDirectory(p)) throw new AmatException("The part folder " + p + " does not exist.");
 		final List<Path> out = new ArrayList<>();
 		try (java.util.stream.Stream<Path> s = java.nio.file.Files.list(p)) {
-			s.filter(c -> java.nio.file.Files.isRegularFile(c.resolve(ReportPart.INFO))).sorted().forEach(out::add);
+			s.filter(c -> java.nio.file.Files.isRegularFile(c.resolve(ReportPartFormat.INFO))).sorted().forEach(out::add);
 		}
 		catch (final java.io.IOException e) {
 			throw new AmatException("Cannot read the folder " + p + ": " + e.getMessage(), e);

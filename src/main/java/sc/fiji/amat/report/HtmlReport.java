@@ -175,7 +175,7 @@ final class HtmlReport {
 		// per-level tables
 		b.append("<h2>Results by noise level</h2>\n<p class=\"small\">Mean &plusmn; standard deviation over the ")
 			.append(r.testSize).append(" test images (pooled metrics have no spread); eps in ").append(esc(r.eps
-				.unitName())).append(". The same numbers, with n, are in <code>").append(ReportWriter.CSV).append(
+				.unitName())).append(". The same numbers, with n, are in <code>").append(ReportFiles.CSV).append(
 					"</code>.</p>\n");
 		for (final String metric : metricsOf(r)) {
 			b.append("<h3>").append(esc(metric)).append("</h3>\n<table>\n<tr><th>model</th><th>attack</th>");
@@ -251,8 +251,8 @@ final class HtmlReport {
 			row(b, "AMAT library", String.valueOf(i.libraryVersion) + ", model file format " + i.formatVersion);
 			b.append("</table>\n");
 		}
-		b.append("<p class=\"small\">Files beside this page: ").append(ReportWriter.CSV).append(", ").append(
-			ReportWriter.SCORES).append(", ").append(ReportWriter.CHECKS).append(", plots/, examples/. Settings: ")
+		b.append("<p class=\"small\">Files beside this page: ").append(ReportFiles.CSV).append(", ").append(
+			ReportFiles.SCORES).append(", ").append(ReportFiles.CHECKS).append(", plots/, examples/. Settings: ")
 			.append(esc(r.settings.describe())).append(".</p>\n");
 		b.append("</body>\n</html>\n");
 		return b.toString();

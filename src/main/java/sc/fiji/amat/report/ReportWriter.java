@@ -12,14 +12,10 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
-import java.util.stream.Stream;
 
 import sc.fiji.amat.AmatException;
 import sc.fiji.amat.AmatVersion;
@@ -37,8 +33,8 @@ import sc.fiji.amat.AmatVersion;
  */
 public final class ReportWriter {
 
-	public static final String HTML = "report.html", CSV = "report.csv", SCORES = "scores.csv", CHECKS = "checks.csv",
-			MARKER = ".amat-report";
+	public static final String HTML = ReportFiles.HTML, CSV = ReportFiles.CSV, SCORES = ReportFiles.SCORES,
+			CHECKS = ReportFiles.CHECKS, MARKER = ReportFiles.MARKER;
 
 	private ReportWriter() {}
 
@@ -74,7 +70,7 @@ public final class ReportWriter {
 			throw new AmatException("Cannot write the report into " + target + ": " + e.getMessage() + ".", e);
 		}
 		finally {
-			if (tmp != null) deleteTree(tmp);
+			if (tmp != null) ReportFiles.deleteTree(tmp);
 		}
 	}
 
@@ -189,19 +185,6 @@ public final class ReportWriter {
 			if (old != null) Files.move(old, target, StandardCopyOption.ATOMIC_MOVE); // put the earlier report back
 			throw e;
 		}
-		if (old != null) deleteTree(old);
-	}
-
-	static void deleteTree(final Path root) {
-		if (!Files.exists(root)) return;
-		try (Stream<Path> s = Files.walk(root)) {
-			final List<Path> all = new ArrayList<>();
-			s.forEach(all::add);
-			all.sort(Comparator.reverseOrder());
-			for (final Path p : all) Files.deleteIfExists(p);
-		}
-		catch (final IOException e) {
-			// best effort: the folder is hidden and named as temporary
-		}
+		if (old != null) ReportFiles.deleteTree(old);
 	}
 }

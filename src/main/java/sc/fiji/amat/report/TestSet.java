@@ -122,22 +122,17 @@ public final class TestSet<L> {
 	 * split report check by it that they evaluated the same test set.
 	 */
 	public String fingerprint() {
-		try {
-			final java.security.MessageDigest d = java.security.MessageDigest.getInstance("SHA-256");
-			final java.nio.ByteBuffer head = java.nio.ByteBuffer.allocate(16);
-			head.putInt(labels.size()).putInt(channels).putInt(height).putInt(width);
-			d.update(taskType.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-			d.update(head.array());
-			final java.nio.ByteBuffer values = java.nio.ByteBuffer.allocate(raw.length * 4);
-			values.asFloatBuffer().put(raw);
-			d.update(values.array());
-			// label types have value-based hash codes (Task's contract)
-			for (final L label : labels) d.update(java.nio.ByteBuffer.allocate(4).putInt(label.hashCode()).array());
-			return ReportPart.hex(d.digest());
-		}
-		catch (final java.security.NoSuchAlgorithmException e) {
-			throw new IllegalStateException(e);
-		}
+		final java.security.MessageDigest d = ReportFiles.sha256();
+		final java.nio.ByteBuffer head = java.nio.ByteBuffer.allocate(16);
+		head.putInt(labels.size()).putInt(channels).putInt(height).putInt(width);
+		d.update(taskType.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+		d.update(head.array());
+		final java.nio.ByteBuffer values = java.nio.ByteBuffer.allocate(raw.length * 4);
+		values.asFloatBuffer().put(raw);
+		d.update(values.array());
+		// label types have value-based hash codes (Task's contract)
+		for (final L label : labels) d.update(java.nio.ByteBuffer.allocate(4).putInt(label.hashCode()).array());
+		return ReportFiles.hex(d.digest());
 	}
 
 	/** The images normalised as a model with this normalisation expects them (cached). */

@@ -74,8 +74,8 @@ class ReportSplitTest {
 			final ReportPart p = RobustnessReport.evaluatePart(models, test, settings(), SweepSelection.slice(k + "/" +
 				SLICES), null);
 			final Path folder = dir.resolve("parts").resolve("part-" + k);
-			p.write(folder);
-			parts.add(ReportPart.read(folder));
+			ReportPartFormat.write(p, folder);
+			parts.add(ReportPartFormat.read(folder));
 		}
 		return parts;
 	}
@@ -96,7 +96,7 @@ class ReportSplitTest {
 		final String cleanSlice = sliceOf(parts, "zscore", SweepUnit.CLEAN, 0);
 		assertNotEquals(cleanSlice, sliceOf(parts, "zscore", "pgd", 2));
 
-		final ReportResult merged = ReportPart.merge(parts);
+		final ReportResult merged = RobustnessReport.merge(parts);
 		assertEquals(3, merged.parts());
 		assertEquals(single.table().size(), merged.table().size());
 		for (int i = 0; i < single.table().size(); i++) {
@@ -171,23 +171,23 @@ class ReportSplitTest {
 
 	@Test
 	void partsThatDoNotMakeOneSweepAreRefused() {
-		AmatException e = assertThrows(AmatException.class, () -> ReportPart.merge(parts.subList(0, 2)));
+		AmatException e = assertThrows(AmatException.class, () -> RobustnessReport.merge(parts.subList(0, 2)));
 		assertTrue(e.getMessage().contains("units are in no part") && e.getMessage().contains("run the missing slices"), e
 			.getMessage());
 		final List<ReportPart> twice = new ArrayList<>(parts);
 		twice.add(parts.get(1));
-		e = assertThrows(AmatException.class, () -> ReportPart.merge(twice));
+		e = assertThrows(AmatException.class, () -> RobustnessReport.merge(twice));
 		assertTrue(e.getMessage().contains("is in two parts"), e.getMessage());
 		final ReportSettings other = settings();
 		other.pgdSteps = 4;
 		final ReportPart stronger = RobustnessReport.evaluatePart(models, test, other, SweepSelection.all().attacks(
 			"noise").eps(0.15).models("range"), null);
-		e = assertThrows(AmatException.class, () -> ReportPart.merge(Arrays.asList(parts.get(0), parts.get(1),
+		e = assertThrows(AmatException.class, () -> RobustnessReport.merge(Arrays.asList(parts.get(0), parts.get(1),
 			stronger)));
 		assertTrue(e.getMessage().contains("belong to different reports: their settings differ"), e.getMessage());
 		final ReportPart otherImages = RobustnessReport.evaluatePart(models, RobustnessReportTest.rawSquares(10, 6),
 			settings(), SweepSelection.all().attacks("clean").models("range"), null);
-		e = assertThrows(AmatException.class, () -> ReportPart.merge(Arrays.asList(parts.get(0), otherImages)));
+		e = assertThrows(AmatException.class, () -> RobustnessReport.merge(Arrays.asList(parts.get(0), otherImages)));
 		assertTrue(e.getMessage().contains("their test set differ"), e.getMessage());
 	}
 
@@ -197,19 +197,19 @@ class ReportSplitTest {
 		Files.write(users.resolve("notes.txt"), new byte[] { 1 });
 		final ReportPart p = RobustnessReport.evaluatePart(models, test, settings(), SweepSelection.all().attacks(
 			"clean"), null);
-		assertThrows(AmatException.class, () -> p.write(users));
+		assertThrows(AmatException.class, () -> ReportPartFormat.write(p, users));
 		assertTrue(Files.exists(users.resolve("notes.txt")));
 		final Path folder = dir.resolve("clean-part");
-		p.write(folder);
-		p.write(folder); // a part replaces a part
+		ReportPartFormat.write(p, folder);
+		ReportPartFormat.write(p, folder); // a part replaces a part
 		try (Stream<Path> s = Files.list(dir)) {
 			assertTrue(s.noneMatch(f -> f.getFileName().toString().contains(".tmp-")), "no temporary folder is left");
 		}
-		final String csv = text(folder.resolve(ReportPart.PER_IMAGE));
+		final String csv = text(folder.resolve(ReportPartFormat.PER_IMAGE));
 		// one row per model, image and metric, in the order the sweep evaluates them
 		assertTrue(csv.startsWith("model,attack,level,eps,image,metric,value\nzscore,clean,0,0.0,0,dice,"), csv
 			.substring(0, 120));
-		assertEquals(2, ReportPart.read(folder).units().size());
+		assertEquals(2, ReportPartFormat.read(folder).units().size());
 	}
 
 	private static String sliceOf(final List<ReportPart> parts, final String model, final String attack,

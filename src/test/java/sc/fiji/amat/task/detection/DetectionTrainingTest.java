@@ -24,6 +24,7 @@ import sc.fiji.amat.eval.Evaluator;
 import sc.fiji.amat.model.AmatModel;
 import sc.fiji.amat.nn.NetworkConfig;
 import sc.fiji.amat.report.ReportPart;
+import sc.fiji.amat.report.ReportPartFormat;
 import sc.fiji.amat.report.ReportResult;
 import sc.fiji.amat.report.ReportSettings;
 import sc.fiji.amat.report.RobustnessReport;
@@ -165,10 +166,11 @@ class DetectionTrainingTest {
 		final List<ReportPart> parts = new ArrayList<>();
 		for (final int k : new int[] { 2, 1 }) {
 			final Path folder = dir.resolve("part-" + k);
-			RobustnessReport.evaluatePart(models, test, s, SweepSelection.slice(k + "/2"), null).write(folder);
-			parts.add(ReportPart.read(folder));
+			ReportPartFormat.write(RobustnessReport.evaluatePart(models, test, s, SweepSelection.slice(k + "/2"), null),
+				folder);
+			parts.add(ReportPartFormat.read(folder));
 		}
-		final ReportResult merged = ReportPart.merge(parts);
+		final ReportResult merged = RobustnessReport.merge(parts);
 		assertEquals(single.table().rows(), merged.table().rows());
 		final double cleanMap = single.table().mean("detector", "pgd", 0, DetectionMetrics.MAP50);
 		assertTrue(cleanMap > 0.2, "clean mAP@0.5 " + cleanMap);

@@ -1,0 +1,119 @@
+package sc.fiji.amat.report;
+
+import ai.djl.Device;
+
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+
+import sc.fiji.amat.AmatException;
+import sc.fiji.amat.data.LabeledData;
+import sc.fiji.amat.engine.Engines;
+import sc.fiji.amat.eval.Evaluator;
+import sc.fiji.amat.model.AmatModel;
+import sc.fiji.amat.task.MetricTable;
+import sc.fiji.amat.task.Task;
+
+/**
+ * The compute stage of a report: runs the units of a {@link ReportPlan} (clean evaluation, input
+ * gradients, every attack at every level) model by model and returns, per model, what its units
+ * found as a {@link ModelPart}. The random generator is seeded per attack and level
+ * ({@link SweepUnit#attackSeed}), so a unit gives the same numbers in any job.
+ */
+final class ReportCompute {
+
+	private ReportCompute() {}
+
+	/** Evaluates the units (in the sweep's order), one model at a time; returns what each model's units found. */
+	static Map<String, ModelPart> compute(final ReportPlan plan, final List<SweepUnit> units, final TestSet<?> test,
+		final ReportListener listener)
+	{
+		final Device device = Engines.device(plan.settings.device);
+		final ReportProgress progress = new ReportProgress(listener, units, test.size(), plan.settings);
+		listener.started(String.format(Locale.ROOT, "%d model(s) x %d attack(s) x %d noise levels (%s) on %d test " +
+			"images; %s%s", plan.names.size(), plan.attacks.size(), plan.levels.size(), plan.levels, test.size(),
+			plan.settings.describe(), units.size() == plan.units().size() ? "" : "; this job: " + units.size() + " of " +
+				plan.units().size() + " units"));
+		listener.message("noise levels: " + plan.levels.list() + " " + plan.levels.unitName() + " (" + plan.levels
+			.describeUnit() + "); " + plan.levels.explanation);
+		// models without gradients (ONNX) meet gradient attacks as transfer attacks crafted on a source model
+		final boolean needSource = Transfers.sourceNeeded(units, plan.infos, plan.settings.transferSource, listener);
+		final Map<String, ModelPart> parts = new LinkedHashMap<>();
+		try (AmatModel source = needSource ? AmatModel.load(Paths.get(plan.settings.transferSource), plan.taskType,
+			device) : null)
+		{
+			for (int m = 0; m < plan.names.size(); m++) {
+				final List<SweepUnit> mine = new ArrayList<>();
+				for (final SweepUnit u : units) {
+					if (u.model == m) mine.add(u);
+				}
+				if (mine.isEmpty()) continue;
+				checkCancelled(listener);
+				try (AmatModel model = AmatModel.load(Paths.get(plan.files.get(m)), device)) {
+					parts.put(plan.names.get(m), computeModel(model, plan, m, test, mine, progress, listener, source));
+				}
+			}
+		}
+		return parts;
+	}
+
+	@SuppressWarnings({ "unchecked", "rawtypes" })
+	private static ModelPart computeModel(final AmatModel model, final ReportPlan plan, final int m, final TestSet test,
+		final List<SweepUnit> units, final ReportProgress progress, final ReportListener listener, final AmatModel source)
+	{
+		final String name = plan.names.get(m);
+		final ReportSettings settings = plan.settings;
+		final EpsLevels levels = plan.levels;
+		final Task task = model.task();
+		final LabeledData data = test.normalizedFor(model.normalization());
+		if (data.channels() != task.inputChannels()) {
+			throw new AmatException("The test images have " + data.channels() + " channel(s) but the model " + name +
+				" takes " + task.inputChannels() + ".");
+		}
+		task.checkLabels(data);
+		model.checkImageSize(data.width(), data.height(), "The test images");
+		final Evaluator.Transfer transfer = Transfers.of(model, name, source, plan.sourceName(), test, data);
+		final ModelPart part = new ModelPart(name, task.metricName());
+		final int n = data.size();
+
+		for (final SweepUnit u : units) {
+			final Map<Integer, Example> examples = new LinkedHashMap<>();
+			if (u.isClean() || plan.isExampleUnit(u)) {
+				for (final int i : plan.exampleImages) examples.put(i, part.example(plan, i, data, task));
+			}
+			if (u.isClean()) {
+				part.epsAbsolute = new double[levels.size()];
+				for (int k = 0; k < levels.size(); k++) {
+					part.epsAbsolute[k] = levels.budget(k).meanAbsolute(data, model.normalization().validRange());
+				}
+				if (model.hasInputGradients()) {
+					progress.status(name + ": input gradients");
+					part.gradients = InputGradients.of(model, data, settings.batchSize);
+				}
+				progress.done(ReportProgress.GRADIENT_COST * ReportProgress.batches(n, settings.batchSize));
+				progress.status(name + ": clean");
+				part.clean = Evaluator.evaluate(model, data, settings.batchSize, null, null, progress.batchListener(task,
+					examples, false, ReportProgress.CLEAN_COST), null);
+				listener.evaluated(name, "clean", 0, part.clean.primaryValueName(), part.clean.primaryValue());
+			}
+			else {
+				progress.status(String.format(Locale.ROOT, "%s: %s eps %s", name, u.attack, EpsLevels.format(u.eps)));
+				Engines.pytorch().setRandomSeed(SweepUnit.attackSeed(settings.seed, u.attack, u.eps));
+				final MetricTable t = Evaluator.evaluate(model, data, settings.batchSize, plan.attacks.get(u.attack), levels
+					.budget(u.level), progress.batchListener(task, examples, true, settings.cost(u.attack)), transfer);
+				part.setTable(u, t, levels.size());
+				listener.evaluated(name, u.attack, u.eps, t.primaryValueName(), t.primaryValue());
+			}
+			part.units.add(u);
+		}
+		return part;
+	}
+
+	static void checkCancelled(final ReportListener listener) {
+		if (listener.isCancelled()) throw new CancellationException("The robustness report was cancelled.");
+	}
+}
