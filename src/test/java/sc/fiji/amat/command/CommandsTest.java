@@ -205,6 +205,17 @@ public class CommandsTest {
 	}
 
 	@Test
+	void theDiagnosticsCommandGivesTheDoctorsReportAndVerdict() throws Exception {
+		final CommandModule m = run(DiagnosticsCommand.class);
+		assertFalse(m.isCanceled(), m.getCancelReason());
+		final String verdict = (String) m.getOutput("verdict");
+		final String report = (String) m.getOutput("diagnostics");
+		assertTrue(verdict.startsWith("OK"), verdict);
+		assertTrue(report.contains("self-test cpu() convolution: passed") && report.endsWith("verdict: " + verdict),
+			report);
+	}
+
+	@Test
 	void macroKeysAreUniqueSnakeCaseAndNoneEndsWithAnother() {
 		for (final Class<? extends Command> type : AmatCommands.ALL) {
 			final CommandInfo info = commands.getCommand(type);
