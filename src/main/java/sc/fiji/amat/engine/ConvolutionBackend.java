@@ -88,7 +88,7 @@ public final class ConvolutionBackend {
 			final Pointer context = lib.getFunction(CONTEXT[k]).invokePointer(new Object[0]);
 			return new Handles(context, lib.getFunction(SET[k]), lib.getFunction(GET[k]));
 		}
-		catch (final UnsatisfiedLinkError | RuntimeException e) {
+		catch (final LinkageError | RuntimeException e) {
 			return null;
 		}
 	}

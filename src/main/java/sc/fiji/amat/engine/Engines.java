@@ -60,6 +60,8 @@ public final class Engines {
 		if (System.getProperty("PYTORCH_VERSION") == null && !"unknown".equals(wanted)) {
 			System.setProperty("PYTORCH_VERSION", wanted);
 		}
+		// read before loading: a bad value is an error of its own, not "natives missing"
+		final boolean oneDnn = ConvolutionBackend.oneDnnRequested();
 		final ClassLoader previous = Thread.currentThread().getContextClassLoader();
 		try {
 			// DJL finds its engine providers through the context class loader; inside ImageJ 1.x
@@ -67,7 +69,7 @@ public final class Engines {
 			Thread.currentThread().setContextClassLoader(Engines.class.getClassLoader());
 			final Engine e = Engine.getEngine(PYTORCH);
 			e.getVersion(); // forces the native library to load now, not at the first tensor
-			ConvolutionBackend.set(ConvolutionBackend.oneDnnRequested());
+			ConvolutionBackend.set(oneDnn);
 			return e;
 		}
 		catch (final RuntimeException | UnsatisfiedLinkError | NoClassDefFoundError err) {
