@@ -26,9 +26,9 @@ import sc.fiji.amat.nn.UNet;
 
 /**
  * The network part of the self-test: a tiny U-Net (depth 2, width 4, batch norm: the channel
- * counts that exposed oneDNN's AVX-512 fault) built twice from the same seed, one training-mode
- * forward and backward pass each on the same batch; every layer's output and every gradient
- * must be finite, and the two runs must agree bit for bit.
+ * counts of the tests' network) built twice from the same seed, one training-mode forward and
+ * backward pass each on the same batch; every layer's output and every gradient must be finite,
+ * and on the CPU the two runs must agree bit for bit.
  */
 final class NetworkSelfTest {
 
@@ -50,7 +50,8 @@ final class NetworkSelfTest {
 					return "A tiny U-Net's backward pass on " + device + " gives gradients that are not finite";
 				}
 			}
-			if (!Arrays.equals(first.get(i), second.get(i))) {
+			// cuDNN may pick algorithms whose sums run in another order each time: bits only on the CPU
+			if (!device.isGpu() && !Arrays.equals(first.get(i), second.get(i))) {
 				return "A tiny U-Net's training step on " + device + " gives different " + (i == 0 ? "outputs"
 					: "gradients") + " from the same seed and batch (not reproducible)";
 			}

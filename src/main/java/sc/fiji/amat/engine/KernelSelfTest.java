@@ -19,7 +19,8 @@ import sc.fiji.amat.AmatException;
  * The cheap part of the self-test: PyTorch's 2D convolution, forward and both gradients, on
  * a device, against {@link ReferenceConvolution} in plain Java, on shapes like those of the
  * networks trained here (channel counts that are not multiples of 16 among them), each run twice
- * to check that the results are finite, right and the same bits both times. Training and the
+ * to check that the results are finite, right and, on the CPU, the same bits both times (cuDNN
+ * may sum in another order each time). Training and the
  * commands run it once per device and JVM ({@link #require}) and stop with a clear message
  * instead of training on NaN; the doctor shows its details.
  */
@@ -61,7 +62,8 @@ public final class KernelSelfTest {
 		@Override
 		public String toString() {
 			return passed() ? String.format(Locale.ROOT, "convolution forward and gradients on %s match the plain-Java " +
-				"reference (largest relative error %.1e) and repeat bit for bit", device, maxError) : problem;
+				"reference (largest relative error %.1e)%s", device, maxError, device.isGpu() ? ""
+					: " and repeat bit for bit") : problem;
 		}
 	}
 
@@ -107,7 +109,9 @@ public final class KernelSelfTest {
 			final String[] names = { "output", "input gradient", "weight gradient" };
 			for (int a = 0; a < 3; a++) {
 				final String where = "PyTorch's convolution " + names[a] + " on " + device + " (" + what + ")";
-				final java.util.Optional<String> problem = check(where, first[a], second[a], expected[a]);
+				// cuDNN may pick algorithms whose sums run in another order each time: bits only on the CPU
+				final java.util.Optional<String> problem = check(where, first[a], device.isGpu() ? first[a] : second[a],
+					expected[a]);
 				final double e = relativeError(first[a], expected[a]);
 				if (problem.isPresent()) return new Result(device, e, problem.get());
 				worst = Math.max(worst, e);
