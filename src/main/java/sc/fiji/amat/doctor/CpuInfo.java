@@ -59,6 +59,11 @@ public final class CpuInfo {
 		return flags.containsAll(Arrays.asList(all));
 	}
 
+	/** The AVX-512 subsets that ATen's and oneDNN's AVX-512 kernels both need. */
+	private boolean avx512Core() {
+		return has("avx512f", "avx512bw", "avx512vl", "avx512dq");
+	}
+
 	/** The AVX-512 flags, space-separated ("none" when the CPU has none). */
 	public String avx512() {
 		final StringBuilder b = new StringBuilder();
@@ -73,7 +78,7 @@ public final class CpuInfo {
 		final String env = System.getenv("ATEN_CPU_CAPABILITY");
 		if (env != null && !env.isEmpty()) return env + " (capped by ATEN_CPU_CAPABILITY)";
 		if (flags.isEmpty()) return "unknown";
-		if (has("avx512f", "avx512bw", "avx512vl", "avx512dq")) return "avx512";
+		if (avx512Core()) return "avx512";
 		if (has("avx2", "fma")) return "avx2";
 		return "default";
 	}
@@ -85,7 +90,7 @@ public final class CpuInfo {
 			if (env != null && !env.isEmpty()) return env.toLowerCase(Locale.ROOT) + " (capped by " + var + ")";
 		}
 		if (flags.isEmpty()) return "unknown";
-		if (has("avx512f", "avx512bw", "avx512vl", "avx512dq")) {
+		if (avx512Core()) {
 			if (has("amx_tile", "amx_bf16")) return "avx512_core_amx";
 			if (has("avx512_bf16")) return "avx512_core_bf16";
 			if (has("avx512_vnni")) return "avx512_core_vnni";

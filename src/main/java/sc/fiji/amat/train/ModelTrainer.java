@@ -57,9 +57,6 @@ public final class ModelTrainer<L> {
 		task.checkLabels(data);
 	}
 
-	/** Bad steps in a row after which training stops. */
-	static final int MAX_SKIPPED_IN_A_ROW = TrainingSession.MAX_SKIPPED_IN_A_ROW;
-
 	/** Splits off the validation set: a seeded shuffle, the first part validates. */
 	static int[][] split(final int n, final double fraction, final long seed) {
 		final int[] order = permutation(n, new Random(seed));

@@ -119,7 +119,7 @@ class NonFiniteStepTest {
 		final LabeledData<Mask> data = TinyData.squares(8, 3);
 		final AmatException e = assertThrows(AmatException.class, () -> new ModelTrainer<>(TinyData.task(), data,
 			Normalization.zscore(), settings(3), new PoisonedSteps(s -> s >= 1), null).train().close());
-		assertTrue(e.getMessage().contains(ModelTrainer.MAX_SKIPPED_IN_A_ROW + " steps in a row") && e.getMessage()
+		assertTrue(e.getMessage().contains(TrainingSession.MAX_SKIPPED_IN_A_ROW + " steps in a row") && e.getMessage()
 			.contains("lower the learning rate"), e.getMessage());
 		// the step was replayed with every layer checked: the first non-finite tensor was the input
 		assertTrue(e.getMessage().contains("first in the adversarial inputs"), e.getMessage());

@@ -88,4 +88,15 @@ final class RealSite {
 			// a temporary folder left behind
 		}
 	}
+
+	/** SHA-1 of a file's bytes, in hex (what Maven Central's .sha1 files hold). */
+	static String sha1(final Path file) throws IOException {
+		final java.security.MessageDigest sha1 = Checksums.sha1();
+		try (java.io.InputStream in = Files.newInputStream(file)) {
+			final byte[] buffer = new byte[1 << 16];
+			for (int n; (n = in.read(buffer)) >= 0;)
+				sha1.update(buffer, 0, n);
+		}
+		return Checksums.hex(sha1.digest());
+	}
 }

@@ -6,14 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.InputStream;
 import java.lang.reflect.Method;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -59,7 +57,7 @@ class UpdateSiteDiscoveryTest {
 			assertEquals(r.current.filesize, Files.size(blob), r.blobPath());
 			assertEquals(r.current.checksum, Checksums.checksum(r.filename, blob), r.blobPath());
 			// and the very bytes that were built
-			assertEquals(sha1(plan.main.get(r.filename)), sha1(blob), r.blobPath());
+			assertEquals(RealSite.sha1(plan.main.get(r.filename)), RealSite.sha1(blob), r.blobPath());
 			listed.add(r.blobPath());
 		}
 		final TreeSet<String> onDisk = new TreeSet<>();
@@ -137,15 +135,5 @@ class UpdateSiteDiscoveryTest {
 		finally {
 			thread.setContextClassLoader(before);
 		}
-	}
-
-	private static String sha1(final Path file) throws Exception {
-		final MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
-		try (InputStream in = Files.newInputStream(file)) {
-			final byte[] buffer = new byte[1 << 16];
-			for (int n; (n = in.read(buffer)) >= 0;)
-				sha1.update(buffer, 0, n);
-		}
-		return Checksums.hex(sha1.digest());
 	}
 }

@@ -14,7 +14,6 @@ import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -107,7 +106,7 @@ class UpdateSitePlatformsTest {
 			assertEquals(Checksums.jarChecksum(blob), raw[1], filename);
 			final Path centralSha1 = mavenDir.resolve("pytorch-native-cpu-" + PYTORCH + "-" + s[3] + ".jar.sha1");
 			if (Files.isRegularFile(centralSha1)) assertEquals(new String(Files.readAllBytes(centralSha1),
-				StandardCharsets.US_ASCII).trim().substring(0, 40), sha1(blob), filename + " as Maven Central serves it");
+				StandardCharsets.US_ASCII).trim().substring(0, 40), RealSite.sha1(blob), filename + " as Maven Central serves it");
 			final NativePlatform p = NativePlatform.of(s[0], s[1]);
 			assertEquals(filename, p.nativeJarPath(), "NativePlatform names the jar the site serves");
 			assertTrue(p.shipped(), s[3]);
@@ -210,15 +209,5 @@ class UpdateSitePlatformsTest {
 			if (filename.startsWith(prefix)) names.add(filename);
 		assertEquals(1, names.size(), prefix + ": " + names);
 		return real.site.resolve(names.get(0) + "-" + RAW.get(names.get(0))[3]);
-	}
-
-	private static String sha1(final Path file) throws Exception {
-		final MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
-		try (InputStream in = Files.newInputStream(file)) {
-			final byte[] buffer = new byte[1 << 16];
-			for (int n; (n = in.read(buffer)) >= 0;)
-				sha1.update(buffer, 0, n);
-		}
-		return Checksums.hex(sha1.digest());
 	}
 }
