@@ -15,6 +15,10 @@ square wherever the local mean exceeds about 0.5.
 - tiny-seg.pt: TorchScript, input N x 1 x H x W, output logits N x 2 x H x W.
 - tiny-seg-nhwc.onnx: the same network as a TensorFlow/Keras export looks: input N x H x W x 1,
   output softmax probabilities N x H x W x 2 (channels last), opset 13.
+- tiny-seg-quantised.pt: the same network behind an input quantiser (round to steps of 0.5), a
+  deliberately gradient-masked model: its input gradient is exactly zero, so gradient attacks
+  cannot move it, while white noise and attacks crafted on tiny-seg.pt can. The report's sanity
+  checks must flag it.
 - tiny-classifier.pt: a network for another task (image classification, output N x 2), to test
   the error a user gets when the description says segmentation.
 """
@@ -49,6 +53,17 @@ class TinySeg(nn.Module):
 
     def forward(self, x):
         return self.conv2(torch.relu(self.norm(self.conv1(x))))
+
+
+class Quantised(nn.Module):
+    """Rounds the input to steps of 0.5 first: the gradient of round() is zero everywhere."""
+
+    def __init__(self, net):
+        super().__init__()
+        self.net = net
+
+    def forward(self, x):
+        return self.net(torch.round(x * 2.0) / 2.0)
 
 
 class ChannelsLast(nn.Module):
@@ -92,6 +107,9 @@ def main():
     # scripted, not traced: batch norm then follows the module's training flag at run time
     torch.jit.script(net).save(os.path.join(out, "tiny-seg.pt"))
     describe(os.path.join(out, "tiny-seg.json"), "NCHW", "logits")
+
+    torch.jit.script(Quantised(net).eval()).save(os.path.join(out, "tiny-seg-quantised.pt"))
+    describe(os.path.join(out, "tiny-seg-quantised.json"), "NCHW", "logits")
 
     nhwc = ChannelsLast(net).eval()
     torch.onnx.export(nhwc, example.permute(0, 2, 3, 1), os.path.join(out, "tiny-seg-nhwc.onnx"),

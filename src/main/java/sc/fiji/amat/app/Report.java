@@ -12,6 +12,7 @@ import sc.fiji.amat.attack.Norm;
 import sc.fiji.amat.attack.Pgd;
 import sc.fiji.amat.engine.Engines;
 import sc.fiji.amat.model.AmatModel;
+import sc.fiji.amat.report.EvaluationPreset;
 import sc.fiji.amat.report.ModelResult;
 import sc.fiji.amat.report.ReportListener;
 import sc.fiji.amat.report.ReportPart;
@@ -41,6 +42,7 @@ final class Report {
 		final String labels = args.get("labels", null);
 		final Path out = Paths.get(args.get("out", "report"));
 		final ReportSettings s = new ReportSettings();
+		s.preset(EvaluationPreset.parse(args.get("evaluation", EvaluationPreset.STRONG.key())));
 		final String attacks = args.get("attacks", null);
 		if (attacks != null) s.attacks = ReportSettings.parseAttacks(attacks);
 		s.norm = Norm.parse(args.get("norm", "L2"));
@@ -53,6 +55,8 @@ final class Report {
 		s.restarts = args.getInt("restarts", s.restarts);
 		s.schedule = Pgd.StepSchedule.parse(args.get("schedule", "constant"));
 		s.ifgsmSteps = args.getInt("ifgsm-steps", s.ifgsmSteps);
+		s.apgdSteps = args.getInt("apgd-steps", s.apgdSteps);
+		s.extraChecks = !args.flag("no-extra-checks");
 		s.noiseDraws = args.getInt("noise-draws", s.noiseDraws);
 		s.batchSize = args.getInt("batch", s.batchSize);
 		s.exampleCount = args.getInt("examples", s.exampleCount);

@@ -13,6 +13,7 @@ import sc.fiji.amat.attack.Norm;
 import sc.fiji.amat.data.LabeledData;
 import sc.fiji.amat.data.Normalization;
 import sc.fiji.amat.model.AmatModel;
+import sc.fiji.amat.report.EvaluationPreset;
 import sc.fiji.amat.report.Metrics;
 import sc.fiji.amat.report.ModelResult;
 import sc.fiji.amat.report.ReportListener;
@@ -51,6 +52,7 @@ final class Story {
 	private final Thresholds.Statistic statistic;
 	private final boolean warm;
 	private final List<String> attacks;
+	private final EvaluationPreset evaluation;
 
 	Story(final Args args) {
 		skip = args.flag("no-report");
@@ -67,7 +69,9 @@ final class Story {
 		reportSteps = args.getInt("report-steps", 10);
 		ifgsmSteps = args.getInt("report-ifgsm-steps", 5);
 		noiseDraws = args.getInt("report-noise-draws", 5);
-		attacks = ReportSettings.parseAttacks(args.get("attacks", "pgd,ifgsm,fgsm,noise"));
+		final String custom = args.get("attacks", null);
+		attacks = custom == null ? null : ReportSettings.parseAttacks(custom);
+		evaluation = EvaluationPreset.parse(args.get("evaluation", EvaluationPreset.STRONG.key()));
 	}
 
 	<L> void run(final Task<L> task, final ImageJTaskType type, final LabeledData<L> train, final LabeledData<L> testData,
@@ -127,12 +131,15 @@ final class Story {
 			files.add(file);
 		}
 
-		final ReportSettings rs = new ReportSettings();
-		rs.attacks = attacks;
+		final ReportSettings rs = new ReportSettings().preset(evaluation);
 		rs.norm = Norm.L2;
-		rs.pgdSteps = reportSteps;
-		rs.ifgsmSteps = ifgsmSteps;
-		rs.noiseDraws = noiseDraws;
+		if (attacks != null) {
+			// a custom evaluation, e.g. the demo's former one: --attacks pgd,ifgsm,fgsm,noise --report-steps 10
+			rs.attacks = attacks;
+			rs.pgdSteps = reportSteps;
+			rs.ifgsmSteps = ifgsmSteps;
+			rs.noiseDraws = noiseDraws;
+		}
 		rs.batchSize = adv.batchSize;
 		rs.device = adv.device;
 		System.out.printf(Locale.ROOT, "%nrobustness report on the %d test images (%s)%n", testData.size(), rs

@@ -8,6 +8,7 @@ import ai.djl.training.ParameterStore;
 
 import java.util.List;
 
+import sc.fiji.amat.task.AttackLoss;
 import sc.fiji.amat.task.Task;
 
 /**
@@ -22,15 +23,33 @@ public final class AttackTarget<L> {
 	private final Task<L> task;
 	private final boolean trainingMode;
 	private final float[] validRange;
+	private final AttackLoss attackLoss;
 
 	public AttackTarget(final Block block, final ParameterStore parameterStore, final Task<L> task,
 		final boolean trainingMode, final float[] validRange)
+	{
+		this(block, parameterStore, task, trainingMode, validRange, null);
+	}
+
+	private AttackTarget(final Block block, final ParameterStore parameterStore, final Task<L> task,
+		final boolean trainingMode, final float[] validRange, final AttackLoss attackLoss)
 	{
 		this.block = block;
 		this.parameterStore = parameterStore;
 		this.task = task;
 		this.trainingMode = trainingMode;
 		this.validRange = validRange == null ? null : validRange.clone();
+		this.attackLoss = attackLoss;
+	}
+
+	/** This target with another objective for attacks to maximise (null: the task's training loss). */
+	public AttackTarget<L> withLoss(final AttackLoss loss) {
+		return new AttackTarget<>(block, parameterStore, task, trainingMode, validRange, loss);
+	}
+
+	/** The objective attacks maximise; null for the task's training loss. */
+	public AttackLoss attackLoss() {
+		return attackLoss;
 	}
 
 	public Task<L> task() {
@@ -49,9 +68,14 @@ public final class AttackTarget<L> {
 		return block.forward(parameterStore, new NDList(x), trainingMode);
 	}
 
-	/** Per-sample loss, shape (N). */
+	/** Per-sample objective, shape (N), at the end of an attack (progress 1). */
 	public NDArray loss(final NDList output, final NDList target) {
-		return task.loss(output, target);
+		return loss(output, target, 1);
+	}
+
+	/** Per-sample objective, shape (N): the chosen attack loss (the training loss by default) at progress t / T. */
+	public NDArray loss(final NDList output, final NDList target, final double progress) {
+		return attackLoss == null ? task.loss(output, target) : attackLoss.loss(output, target, progress);
 	}
 
 	public float[][] boundaryQuantities(final NDList output, final List<L> labels) {

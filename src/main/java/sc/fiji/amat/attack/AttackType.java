@@ -24,6 +24,11 @@ public interface AttackType extends NamedPlugin {
 		return create(Norm.L2, defaults()).followsGradient();
 	}
 
+	/** True for attacks that start from a random point, so that independent runs differ (restarts help). */
+	default boolean randomStart() {
+		return false;
+	}
+
 	/** The rough cost of one batch under the attack, in forward + backward passes, for progress estimates. */
 	double cost(AttackSettings s);
 

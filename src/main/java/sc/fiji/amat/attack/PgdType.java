@@ -50,6 +50,11 @@ public final class PgdType implements AttackType {
 	}
 
 	@Override
+	public boolean randomStart() {
+		return true;
+	}
+
+	@Override
 	public double cost(final AttackSettings s) {
 		return (s.iterations() + 1.0) * s.restarts() + 0.5;
 	}

@@ -31,6 +31,7 @@ import sc.fiji.amat.report.ModelResult;
 import sc.fiji.amat.report.ReportListener;
 import sc.fiji.amat.report.ReportPlots;
 import sc.fiji.amat.report.ReportResult;
+import sc.fiji.amat.report.EvaluationPreset;
 import sc.fiji.amat.report.ReportSettings;
 import sc.fiji.amat.report.ReportWriter;
 import sc.fiji.amat.report.RobustnessReport;
@@ -62,7 +63,13 @@ public class RobustnessReportCommand extends CommandSupport {
 		description = "Label images (segmentation); leave empty for tasks whose labels are ROIs on the test images")
 	private ImagePlus test_labels;
 
-	@Parameter(label = "Attacks (pgd, ifgsm, fgsm, noise)")
+	@Parameter(label = "Evaluation", choices = { "strong", "standard", "quick", "custom" }, description =
+		"strong: APGD on four of the task's attack losses, FGSM and white noise, worst case per image (trustworthy, " +
+			"about 3x standard); standard: PGD-20, IFGSM-10, FGSM, noise; quick: PGD-10, FGSM, noise; custom: the " +
+			"attacks below")
+	private String evaluation = "strong";
+
+	@Parameter(label = "Attacks (custom evaluation): pgd, apgd:masked-ce, ifgsm, fgsm, noise, ...", required = false)
 	private String attacks = "pgd,ifgsm,fgsm,noise";
 
 	@Parameter(label = "Norm", choices = { "L2", "Linf" })
@@ -74,10 +81,10 @@ public class RobustnessReportCommand extends CommandSupport {
 	@Parameter(label = "Noise unit", choices = { "rms", "range", "absolute" })
 	private String noise_unit = "rms";
 
-	@Parameter(label = "PGD steps", min = "1")
+	@Parameter(label = "PGD steps (custom evaluation)", min = "1")
 	private int pgd_steps = 20;
 
-	@Parameter(label = "PGD restarts", min = "1")
+	@Parameter(label = "Runs of each random-start attack (the worst per image counts)", min = "1")
 	private int restarts = 1;
 
 	@Parameter(label = "Transfer source (for ONNX models: the model gradient attacks are crafted on)",
@@ -111,11 +118,16 @@ public class RobustnessReportCommand extends CommandSupport {
 		if (out == null) throw new AmatException("Choose an output folder for the report.");
 		requireEngine();
 		final ReportSettings s = new ReportSettings();
-		s.attacks = ReportSettings.parseAttacks(attacks);
+		final boolean custom = "custom".equals(evaluation);
+		s.preset(EvaluationPreset.parse(custom ? EvaluationPreset.STANDARD.key() : evaluation));
+		if (custom) {
+			s.attacks = ReportSettings.parseAttacks(attacks == null ? "" : attacks);
+			if (s.attacks == null) throw new AmatException("A custom evaluation needs attacks, e.g. pgd,fgsm,noise.");
+			s.pgdSteps = pgd_steps;
+		}
 		s.norm = Norm.parse(norm);
 		s.unit = EpsUnit.parse(noise_unit);
 		if (noise_levels != null && !noise_levels.trim().isEmpty()) s.eps = ReportSettings.parseEps(noise_levels);
-		s.pgdSteps = pgd_steps;
 		s.restarts = restarts;
 		s.seed = seed;
 		s.device = device;

@@ -35,6 +35,16 @@ final class HtmlReport {
 		"monospace;font-size:.85em}pre{background:#f6f8fa;padding:6px;white-space:pre-wrap;margin:0}" +
 		".small{font-size:.85em;color:#555}";
 
+	/** The attacks with the worst case, the headline, first. */
+	static List<String> headlineFirst(final List<String> attacks) {
+		final List<String> out = new java.util.ArrayList<>();
+		if (attacks.contains(WorstCase.NAME)) out.add(WorstCase.NAME);
+		for (final String a : attacks) {
+			if (!a.equals(WorstCase.NAME)) out.add(a);
+		}
+		return out;
+	}
+
 	static String html(final ReportResult r, final Map<String, Path> plots, final Map<String, Path> examples)
 		throws IOException
 	{
@@ -55,6 +65,9 @@ final class HtmlReport {
 		b.append("<p><b>Noise size in force:</b> ").append(normName).append(" norm, eps in <b>").append(esc(r.eps
 			.unitName())).append("</b> units (").append(esc(r.eps.describeUnit())).append("); levels ").append(esc(r.eps
 				.list())).append(".</p>\n");
+		b.append("<p><b>Evaluation budget:</b> ").append(esc(r.settings.describe())).append(
+			". The headline is the <b>worst case</b>: per image and noise level the lowest ").append(esc(primary)).append(
+				" over every attack, loss and run.</p>\n");
 
 		// scores
 		b.append("<h2>Robustness scores</h2>\n");
@@ -64,7 +77,7 @@ final class HtmlReport {
 			.append(" divided by ").append(esc(EpsLevels.format(r.eps.max()))).append(
 				". Higher is better; the best per column is bold. <i>worst case</i>: per image the lowest ").append(esc(
 					primary)).append(" over the chosen attacks at each eps (as AutoAttack reports).</p>\n");
-		final List<String> attacks = r.scoredAttacks();
+		final List<String> attacks = headlineFirst(r.scoredAttacks());
 		b.append("<table>\n<tr><th>model</th><th>method</th><th>clean ").append(esc(primary)).append("</th>");
 		final List<String> secondary = models.isEmpty() ? new java.util.ArrayList<>() : ReportPlots.secondaryMetrics(
 			models.get(0));
@@ -115,8 +128,10 @@ final class HtmlReport {
 
 		// sanity checks
 		b.append("<h2>Sanity checks</h2>\n<p class=\"small\">Gradient attacks must beat white noise of the same size; " +
-			"PGD and IFGSM must beat one FGSM step; the metric must not rise as eps grows; input gradients must be " +
-			"finite and non-zero. A difference counts when it exceeds ").append(String.format(Locale.ROOT, "%s",
+			"iterative attacks must beat one FGSM step; the metric must not rise as eps grows; an undefended model must " +
+			"lose at least half its clean metric at the largest eps; at the middle level, twice the steps must not " +
+			"lower the worst case (convergence) and the same attack crafted on another model must not beat the " +
+			"white-box one; input gradients must be finite and non-zero. A difference counts when it exceeds ").append(String.format(Locale.ROOT, "%s",
 				r.settings.sanityTolerance)).append(" and twice its standard error over the images.</p>\n<ul>\n");
 		for (final ModelResult m : models) {
 			b.append("<li><b>").append(esc(m.name)).append("</b>: ");
@@ -144,7 +159,8 @@ final class HtmlReport {
 			b.append("<li><b>").append(esc(a.getKey())).append("</b>: <code>").append(esc(a.getValue())).append(
 				"</code></li>\n");
 		}
-		b.append("<li>every attack maximises the task's own per-image loss with the model in evaluation mode and its " +
+		b.append("<li>every attack maximises a per-image loss of the task (the one after the colon; without one, the " +
+			"training loss) with the model in evaluation mode and its " +
 			"parameters frozen; the random generator is seeded per attack and level (seed ").append(r.settings.seed)
 			.append("), so every model meets the same random starts and noise</li>\n");
 		if (models.size() > 0) {
@@ -199,7 +215,8 @@ final class HtmlReport {
 		}
 		if (attacks.contains(WorstCase.NAME)) {
 			b.append("<h3>Which attack was the worst case</h3>\n<table>\n<tr><th>model</th><th>eps</th>");
-			final List<String> chosen = attacks.subList(0, attacks.size() - 1);
+			final List<String> chosen = new java.util.ArrayList<>(attacks);
+			chosen.remove(WorstCase.NAME);
 			for (final String a : chosen) b.append("<th>").append(esc(a)).append("</th>");
 			b.append("</tr>\n");
 			for (final ModelResult m : models) {

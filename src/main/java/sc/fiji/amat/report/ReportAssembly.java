@@ -12,6 +12,7 @@ import java.util.Set;
 
 import sc.fiji.amat.AmatException;
 import sc.fiji.amat.task.MetricTable;
+import sc.fiji.amat.train.StandardTraining;
 
 /**
  * The assemble stage of a report: builds the {@link ReportResult} (per model the per-attack
@@ -59,7 +60,7 @@ final class ReportAssembly {
 			final boolean transferred = !gradients && sourceName != null && attackNames.stream().anyMatch(
 				Transfers::followsGradient);
 			if (!transferred) mr.flags.addAll(SanityChecks.check(name, eps, mr.tables, mr.gradients,
-				plan.settings.sanityTolerance));
+				plan.settings.sanityTolerance, extra(plan, m, part, mr)));
 			else {
 				mr.flags.add(new SanityChecks.Flag(name, SanityChecks.Kind.NOT_WHITE_BOX, "an " + plan.infos.get(
 					m).importedFormat + " model gives no gradients, so its gradient attacks were transfer attacks crafted on " +
@@ -81,6 +82,26 @@ final class ReportAssembly {
 		}
 		for (final ModelResult mr : result.models) mr.addRows(result.table, levels);
 		return result;
+	}
+
+	/** What the sanity checks' extra attacks found for one model. */
+	private static SanityChecks.Extra extra(final ReportPlan plan, final int m, final ModelPart part,
+		final ModelResult mr)
+	{
+		final SanityChecks.Extra x = new SanityChecks.Extra();
+		x.level = plan.checkLevel;
+		x.undefended = StandardTraining.KEY.equals(mr.method());
+		final MetricTable[] doubled = part.tables.get(ReportPlan.DOUBLED + plan.checkedMember);
+		if (doubled != null) {
+			x.doubled = doubled[plan.checkLevel];
+			x.doubledMember = plan.checkedMember;
+		}
+		final MetricTable[] transfer = part.tables.get(ReportPlan.TRANSFER + plan.checkedMember);
+		if (transfer != null) {
+			x.transfer = transfer[plan.checkLevel];
+			x.transferSource = plan.names.get(plan.transferSource(m));
+		}
+		return x;
 	}
 
 	/**

@@ -33,11 +33,12 @@ final class ReportCompute {
 		final ReportListener listener)
 	{
 		final Device device = Engines.device(plan.settings.device);
-		final ReportProgress progress = new ReportProgress(listener, units, test.size(), plan.settings);
+		final ReportProgress progress = new ReportProgress(listener, plan, units, test.size());
 		listener.started(String.format(Locale.ROOT, "%d model(s) x %d attack(s) x %d noise levels (%s) on %d test " +
 			"images; %s%s", plan.names.size(), plan.attacks.size(), plan.levels.size(), plan.levels, test.size(),
 			plan.settings.describe(), units.size() == plan.units().size() ? "" : "; this job: " + units.size() + " of " +
 				plan.units().size() + " units"));
+		listener.message(ReportProgress.costLine(plan, units, test.size()));
 		listener.message("noise levels: " + plan.levels.list() + " " + plan.levels.unitName() + " (" + plan.levels
 			.describeUnit() + "); " + plan.levels.explanation);
 		// models without gradients (ONNX) meet gradient attacks as transfer attacks crafted on a source model
@@ -53,8 +54,13 @@ final class ReportCompute {
 				}
 				if (mine.isEmpty()) continue;
 				checkCancelled(listener);
-				try (AmatModel model = AmatModel.load(Paths.get(plan.files.get(m)), device)) {
-					parts.put(plan.names.get(m), computeModel(model, plan, m, test, mine, progress, listener, source));
+				final int src = plan.transferSource(m);
+				final boolean checkTransfer = mine.stream().anyMatch(u -> u.attack.startsWith(ReportPlan.TRANSFER));
+				try (AmatModel model = AmatModel.load(Paths.get(plan.files.get(m)), device);
+					AmatModel other = checkTransfer ? AmatModel.load(Paths.get(plan.files.get(src)), device) : null)
+				{
+					final Evaluator.Transfer check = other == null ? null : Transfers.check(model, other, test);
+					parts.put(plan.names.get(m), computeModel(model, plan, m, test, mine, progress, listener, source, check));
 				}
 			}
 		}
@@ -63,7 +69,8 @@ final class ReportCompute {
 
 	@SuppressWarnings({ "unchecked", "rawtypes" })
 	private static ModelPart computeModel(final AmatModel model, final ReportPlan plan, final int m, final TestSet test,
-		final List<SweepUnit> units, final ReportProgress progress, final ReportListener listener, final AmatModel source)
+		final List<SweepUnit> units, final ReportProgress progress, final ReportListener listener, final AmatModel source,
+		final Evaluator.Transfer checkTransfer)
 	{
 		final String name = plan.names.get(m);
 		final ReportSettings settings = plan.settings;
@@ -80,7 +87,8 @@ final class ReportCompute {
 		final ModelPart part = new ModelPart(name, task.metricName());
 		final int n = data.size();
 
-		for (final SweepUnit u : units) {
+		for (int j = 0; j < units.size(); j++) {
+			final SweepUnit u = units.get(j);
 			final Map<Integer, Example> examples = new LinkedHashMap<>();
 			if (u.isClean() || plan.isExampleUnit(u)) {
 				for (final int i : plan.exampleImages) examples.put(i, part.example(plan, i, data, task));
@@ -102,13 +110,18 @@ final class ReportCompute {
 			}
 			else {
 				progress.status(String.format(Locale.ROOT, "%s: %s eps %s", name, u.attack, EpsLevels.format(u.eps)));
-				Engines.pytorch().setRandomSeed(SweepUnit.attackSeed(settings.seed, u.attack, u.eps));
-				final MetricTable t = Evaluator.evaluate(model, data, settings.batchSize, plan.attacks.get(u.attack), levels
-					.budget(u.level), progress.batchListener(task, examples, true, settings.cost(u.attack)), transfer);
+				final boolean check = ReportPlan.isCheck(u.attack);
+				// a check's extra attack meets the same random starts as the member it checks
+				final String seedName = check ? plan.checkedMember : u.attack;
+				Engines.pytorch().setRandomSeed(SweepUnit.attackSeed(settings.seed, seedName, u.eps));
+				final Evaluator.Transfer t0 = u.attack.startsWith(ReportPlan.TRANSFER) ? checkTransfer : transfer;
+				final MetricTable t = Evaluator.evaluate(model, data, settings.batchSize, plan.attack(u.attack), levels
+					.budget(u.level), progress.batchListener(task, examples, true, plan.cost(u.attack)), t0);
 				part.setTable(u, t, levels.size());
 				listener.evaluated(name, u.attack, u.eps, t.primaryValueName(), t.primaryValue());
 			}
 			part.units.add(u);
+			if (j + 1 == units.size() || !units.get(j + 1).attack.equals(u.attack)) progress.attackDone(u);
 		}
 		return part;
 	}

@@ -49,7 +49,7 @@ public final class ReportPartFormat {
 	/** Everything that must be equal in parts of one sweep. */
 	static JsonObject identity(final ReportPart part) {
 		final JsonObject o = new JsonObject();
-		final JsonObject settings = GSON.toJsonTree(part.plan.settings).getAsJsonObject();
+		final JsonObject settings = GSON.toJsonTree(part.plan.requested).getAsJsonObject();
 		settings.remove("device"); // jobs may run on different devices
 		o.add("settings", settings);
 		o.add("noise levels", levels(part.plan.levels));
@@ -112,7 +112,7 @@ public final class ReportPartFormat {
 		o.addProperty("created", ReportFiles.now());
 		o.addProperty("selection", part.selection);
 		o.addProperty("seconds", part.seconds);
-		o.add("settings", GSON.toJsonTree(part.plan.settings));
+		o.add("settings", GSON.toJsonTree(part.plan.requested));
 		o.add("levels", levels(part.plan.levels));
 		o.addProperty("task", part.plan.taskType);
 		o.addProperty("testSet", part.plan.testTitle);

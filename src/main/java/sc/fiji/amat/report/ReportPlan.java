@@ -9,9 +9,11 @@ import java.util.Map;
 
 import sc.fiji.amat.AmatException;
 import sc.fiji.amat.attack.Attack;
-import sc.fiji.amat.attack.AttackTypes;
+import sc.fiji.amat.attack.AttackSettings;
+import sc.fiji.amat.attack.AttackSpec;
 import sc.fiji.amat.attack.EpsUnit;
 import sc.fiji.amat.model.ModelInfo;
+import sc.fiji.amat.task.Tasks;
 
 /**
  * The plan stage of a report: the sweep and its choices (models, noise levels, attacks, example
@@ -20,7 +22,8 @@ import sc.fiji.amat.model.ModelInfo;
  */
 final class ReportPlan {
 
-	final ReportSettings settings;
+	/** The settings as the user gave them (what parts record), and resolved for the task (every member listed). */
+	final ReportSettings requested, settings;
 	final List<String> files, names;
 	final List<ModelInfo> infos;
 	final EpsLevels levels;
@@ -28,6 +31,11 @@ final class ReportPlan {
 	final int testSize;
 	final Map<String, Attack> attacks = new LinkedHashMap<>();
 	final Map<String, String> descriptions = new LinkedHashMap<>();
+	/** The extra attacks of the sanity checks, run at {@link #checkLevel} only: see {@link ReportSettings#extraChecks}. */
+	final Map<String, Attack> checks = new LinkedHashMap<>();
+	final int checkLevel;
+	/** The gradient member the checks double and transfer; null when there is none. */
+	final String checkedMember;
 	final String exampleAttack;
 	final int exampleLevel;
 	final int[] exampleImages;
@@ -36,7 +44,9 @@ final class ReportPlan {
 		final List<ModelInfo> infos, final EpsLevels levels, final String taskType, final String testTitle,
 		final int testSize)
 	{
-		this.settings = settings;
+		this.requested = settings;
+		this.settings = settings.resolve(Tasks.fromSpec(infos.get(0).task, infos.get(0).taskSpec, infos.get(0)
+			.inputChannels, infos.get(0).network));
 		this.files = files;
 		this.names = names;
 		this.infos = infos;
@@ -44,13 +54,27 @@ final class ReportPlan {
 		this.taskType = taskType;
 		this.testTitle = testTitle;
 		this.testSize = testSize;
-		for (final String a : settings.attacks) {
-			final Attack attack = settings.attack(a);
-			attacks.put(AttackTypes.canonical(a), attack);
-			descriptions.put(AttackTypes.canonical(a), attack.toString());
+		String checked = null;
+		for (final String a : this.settings.attacks) {
+			final Attack attack = this.settings.attack(a);
+			attacks.put(a, attack);
+			descriptions.put(a, attack.toString());
+			if (checked == null && attack.followsGradient()) checked = a;
 		}
-		this.exampleAttack = settings.exampleAttack == null ? attacks.keySet().iterator().next() : AttackTypes
+		this.checkedMember = settings.extraChecks && levels.size() > 1 ? checked : null;
+		this.checkLevel = levels.size() / 2;
+		if (checkedMember != null) {
+			final AttackSpec spec = AttackSpec.parse(checkedMember);
+			final AttackSettings s = this.settings.attackSettings(checkedMember).orElse(spec.attackType().defaults());
+			checks.put(DOUBLED + checkedMember, spec.create(this.settings.norm, s.iterations(2 * s.iterations())));
+			checks.put(TRANSFER + checkedMember, attacks.get(checkedMember));
+		}
+		this.exampleAttack = settings.exampleAttack == null ? attacks.keySet().iterator().next() : AttackSpec
 			.canonical(settings.exampleAttack);
+		if (!attacks.containsKey(exampleAttack)) {
+			throw new AmatException("The example attack " + exampleAttack + " is not among the evaluation's attacks " +
+				attacks.keySet() + ".");
+		}
 		this.exampleLevel = exampleLevel(levels, settings.exampleEps);
 		this.exampleImages = exampleImages(testSize, settings.exampleCount);
 	}
@@ -68,7 +92,13 @@ final class ReportPlan {
 		return new ReportPlan(settings, files, names, infos, levels, infos.get(0).task, test.title(), test.size());
 	}
 
-	/** Every unit of the sweep: per model its clean unit, then every attack at every level above 0. */
+	/** Prefixes of the sanity checks' extra attacks. */
+	static final String DOUBLED = "check: twice the steps of ", TRANSFER = "check: transfer of ";
+
+	/**
+	 * Every unit of the sweep: per model its clean unit, every attack at every level above 0, then
+	 * the sanity checks' extra attacks at the check level (for models with gradients).
+	 */
 	List<SweepUnit> units() {
 		final List<SweepUnit> out = new ArrayList<>();
 		for (int m = 0; m < names.size(); m++) {
@@ -76,8 +106,41 @@ final class ReportPlan {
 			for (final String a : attacks.keySet()) {
 				for (int k = 1; k < levels.size(); k++) out.add(new SweepUnit(m, names.get(m), a, k, levels.get(k)));
 			}
+			if (checkedMember == null || !Transfers.hasGradients(infos.get(m))) continue;
+			for (final String c : checks.keySet()) {
+				if (c.startsWith(TRANSFER) && transferSource(m) < 0) continue;
+				out.add(new SweepUnit(m, names.get(m), c, checkLevel, levels.get(checkLevel)));
+			}
 		}
 		return out;
+	}
+
+	/** The attack of a unit: a member, or a sanity check's extra attack. */
+	Attack attack(final String name) {
+		final Attack a = attacks.get(name);
+		return a != null ? a : checks.get(name);
+	}
+
+	/** The rough cost of one batch under a unit's attack, in forward + backward passes. */
+	double cost(final String attack) {
+		if (attack.startsWith(DOUBLED)) return 2 * settings.cost(checkedMember);
+		return settings.cost(attack.startsWith(TRANSFER) ? checkedMember : attack);
+	}
+
+	/** True for the units of the sanity checks' extra attacks, which stay out of the curves and the worst case. */
+	static boolean isCheck(final String attack) {
+		return attack.startsWith(DOUBLED) || attack.startsWith(TRANSFER);
+	}
+
+	/**
+	 * The model the transfer check crafts model m's attack on: the first other model with
+	 * gradients; -1 when there is none.
+	 */
+	int transferSource(final int m) {
+		for (int j = 0; j < names.size(); j++) {
+			if (j != m && Transfers.hasGradients(infos.get(j))) return j;
+		}
+		return -1;
 	}
 
 	List<String> attackNames() {

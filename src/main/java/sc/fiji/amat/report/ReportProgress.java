@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import sc.fiji.amat.eval.Evaluator;
@@ -23,13 +24,57 @@ final class ReportProgress {
 	private double done;
 	private String status = "";
 
-	ReportProgress(final ReportListener listener, final List<SweepUnit> units, final int images,
-		final ReportSettings s)
+	private final int attacks;
+	private int attacksDone;
+
+	ReportProgress(final ReportListener listener, final ReportPlan plan, final List<SweepUnit> units,
+		final int images)
 	{
 		this.listener = listener;
+		this.total = Math.max(cost(plan, units), 1e-9) * batches(images, plan.settings.batchSize);
+		int a = 0;
+		for (int j = 0; j < units.size(); j++) {
+			if (j + 1 == units.size() || !units.get(j + 1).attack.equals(units.get(j).attack) || units.get(j + 1).model != units
+				.get(j).model) a++;
+		}
+		this.attacks = a;
+	}
+
+	/** The cost of units per batch, in forward + backward passes. */
+	static double cost(final ReportPlan plan, final List<SweepUnit> units) {
 		double cost = 0;
-		for (final SweepUnit u : units) cost += u.isClean() ? GRADIENT_COST + CLEAN_COST : s.cost(u.attack);
-		this.total = Math.max(cost, 1e-9) * batches(images, s.batchSize);
+		for (final SweepUnit u : units) cost += u.isClean() ? GRADIENT_COST + CLEAN_COST : plan.cost(u.attack);
+		return cost;
+	}
+
+	/**
+	 * What the evaluation will cost, said before it starts: forward + backward passes per image
+	 * and noise level for the evaluation's members, and in all for these units.
+	 */
+	static String costLine(final ReportPlan plan, final List<SweepUnit> units, final int images) {
+		double perLevel = 0;
+		for (final String a : plan.attacks.keySet()) perLevel += plan.settings.cost(a);
+		final double all = cost(plan, units) * images;
+		return String.format(Locale.ROOT, "cost: %.0f forward + backward passes per image and noise level (%s), " +
+			"%.0f in all for %d unit(s) incl. sanity checks; the time left shows after the first batches", perLevel,
+			plan.requested.attacks == null && plan.requested.preset != null ? plan.requested.preset.key() + " preset"
+				: "custom attacks", all, units.size());
+	}
+
+	/** One model's attack is done at every level: a line with the time left, for consoles and batch-mode logs. */
+	void attackDone(final SweepUnit u) {
+		attacksDone++;
+		final double fraction = Math.min(1, done / total);
+		final double elapsed = (System.nanoTime() - start) / 1e9;
+		final double left = fraction > 0 ? elapsed * (1 - fraction) / fraction : Double.NaN;
+		listener.message(String.format(Locale.ROOT, "%s: %s done (%d of %d), %.0f s so far, ~%s left", u.modelName,
+			u.isClean() ? "clean evaluation and input gradients" : u.attack, attacksDone, attacks, elapsed, left(left)));
+	}
+
+	static String left(final double s) {
+		if (Double.isNaN(s) || s < 0) return "?";
+		final long r = Math.round(s);
+		return r >= 60 ? r / 60 + " min " + r % 60 + " s" : r + " s";
 	}
 
 	static int batches(final int n, final int batch) {

@@ -8,8 +8,8 @@ import java.util.Locale;
 import sc.fiji.amat.AmatException;
 import sc.fiji.amat.attack.Attack;
 import sc.fiji.amat.attack.AttackSettings;
+import sc.fiji.amat.attack.AttackSpec;
 import sc.fiji.amat.attack.AttackType;
-import sc.fiji.amat.attack.AttackTypes;
 import sc.fiji.amat.attack.EpsUnit;
 import sc.fiji.amat.attack.IfgsmType;
 import sc.fiji.amat.attack.NoiseBudget;
@@ -17,6 +17,7 @@ import sc.fiji.amat.attack.Norm;
 import sc.fiji.amat.attack.Pgd;
 import sc.fiji.amat.attack.PgdType;
 import sc.fiji.amat.attack.WhiteNoiseType;
+import sc.fiji.amat.task.Task;
 
 /**
  * What a robustness report evaluates: which attacks, in which norm, at which noise levels (in
@@ -25,8 +26,17 @@ import sc.fiji.amat.attack.WhiteNoiseType;
  */
 public final class ReportSettings {
 
-	/** Attack keys ({@link AttackTypes}) in the order the report shows them: pgd, ifgsm, fgsm, noise. */
-	public List<String> attacks = new ArrayList<>(Arrays.asList("pgd", "ifgsm", "fgsm", "noise"));
+	/**
+	 * The evaluation when {@link #attacks} is not set: its members (per task) and their strength
+	 * ({@link EvaluationPreset}); the strong one by default.
+	 */
+	public EvaluationPreset preset = EvaluationPreset.STRONG;
+	/**
+	 * A custom evaluation: attack members ({@code type[:loss][#run]}, see
+	 * {@link sc.fiji.amat.attack.AttackSpec}) in the order the report shows them, with the strengths
+	 * set below; null: the {@link #preset}'s.
+	 */
+	public List<String> attacks;
 	public Norm norm = Norm.L2;
 	/** The unit the noise levels are given in; null: the norm's default (rms for L2, range for Linf). */
 	public EpsUnit unit;
@@ -39,7 +49,12 @@ public final class ReportSettings {
 	public int pgdSteps = PgdType.STEPS;
 	/** PGD step size factor: each step is alpha * eps / T. */
 	public float pgdAlpha = PgdType.ALPHA;
-	/** PGD restarts; per sample the restart with the highest loss is kept. */
+	/** APGD iterations. */
+	public int apgdSteps = EvaluationPreset.APGD_STEPS;
+	/**
+	 * Independent runs of every attack with a random start (PGD, APGD), each a member of its own
+	 * ("pgd#2"); per image the run with the worst metric counts.
+	 */
 	public int restarts = 1;
 	/** PGD's step-size schedule: constant, or halving when the loss stops improving. */
 	public Pgd.StepSchedule schedule = Pgd.StepSchedule.CONSTANT;
@@ -64,10 +79,26 @@ public final class ReportSettings {
 	 */
 	public double sanityTolerance = 0.01;
 	/**
+	 * Whether to run the two sanity checks that cost extra attacks, at the middle noise level:
+	 * the first gradient member with twice its steps (has the evaluation converged?) and, with two
+	 * or more models, the same attack crafted on another model (does a transfer beat white-box?).
+	 */
+	public boolean extraChecks = true;
+	/**
 	 * The model that gradient attacks on models without gradients (ONNX) are crafted on: transfer
 	 * attacks, reported as not white-box; null: none, and such models meet white noise only.
 	 */
 	public String transferSource;
+
+	/**
+	 * Chooses a preset: its members (when no custom {@link #attacks} are set) and its attack
+	 * strengths (steps, draws), which later settings may change; returns this.
+	 */
+	public ReportSettings preset(final EvaluationPreset p) {
+		preset = p;
+		p.apply(this);
+		return this;
+	}
 
 	/** The unit in force. */
 	public EpsUnit unit() {
@@ -75,14 +106,17 @@ public final class ReportSettings {
 	}
 
 	/**
-	 * The options of an attack under these settings: the report's own for PGD, IFGSM and white
-	 * noise; the attack's defaults for any other.
+	 * The options of an attack member under these settings: the settings' own for PGD, APGD, IFGSM
+	 * and white noise; the attack's defaults for any other. Runs are members of their own, so
+	 * every attack runs once per member.
 	 */
-	public AttackSettings attackSettings(final String attack) {
-		final AttackType type = AttackTypes.get(attack);
+	public AttackSettings attackSettings(final String member) {
+		final AttackType type = AttackSpec.parse(member).attackType();
 		switch (type.key()) {
 			case PgdType.KEY:
-				return AttackSettings.DEFAULTS.iterations(pgdSteps).alpha(pgdAlpha).restarts(restarts).schedule(schedule);
+				return AttackSettings.DEFAULTS.iterations(pgdSteps).alpha(pgdAlpha).restarts(1).schedule(schedule);
+			case EvaluationPreset.APGD:
+				return AttackSettings.DEFAULTS.iterations(apgdSteps).restarts(1);
 			case IfgsmType.KEY:
 				return AttackSettings.DEFAULTS.iterations(ifgsmSteps);
 			case WhiteNoiseType.KEY:
@@ -92,33 +126,73 @@ public final class ReportSettings {
 		}
 	}
 
-	/** The attack a name stands for under these settings. */
-	public Attack attack(final String name) {
-		return AttackTypes.create(name, norm, attackSettings(name));
+	/**
+	 * These settings made concrete for a task: the members of the preset (or the custom attacks)
+	 * with every random-start attack run {@link #restarts} times, and the preset's strengths. A
+	 * copy; a plan resolves its settings the same way in every job of a split report.
+	 */
+	public ReportSettings resolve(final Task<?> task) {
+		final ReportSettings r = copy();
+		final List<String> base = new ArrayList<>();
+		if (attacks == null) {
+			if (preset == null) throw new AmatException("Choose an evaluation preset (quick, standard, strong) or attacks.");
+			base.addAll(preset.members(task));
+		}
+		else {
+			for (final String a : attacks) base.add(AttackSpec.canonical(a));
+		}
+		r.attacks = new ArrayList<>();
+		for (final String a : base) {
+			final AttackSpec spec = AttackSpec.parse(a);
+			if (spec.loss() != null) task.attackLoss(spec.loss()); // fails on a loss the task lacks
+			r.attacks.add(a);
+			if (spec.run() == 1 && spec.attackType().randomStart()) {
+				for (int k = 2; k <= r.restarts; k++) r.attacks.add(spec.run(k).toString());
+			}
+		}
+		return r;
 	}
 
-	/** The rough cost of one batch under an attack, in forward + backward passes. */
-	double cost(final String attack) {
-		final AttackType type = AttackTypes.get(attack);
-		return type.cost(attackSettings(attack).orElse(type.defaults()));
+	/** A copy of these settings. */
+	ReportSettings copy() {
+		final ReportSettings c = GSON.fromJson(GSON.toJson(this), ReportSettings.class);
+		return c;
+	}
+
+	private static final com.google.gson.Gson GSON = new com.google.gson.GsonBuilder().serializeSpecialFloatingPointValues()
+		.create();
+
+	/** The attack a member stands for under these settings. */
+	public Attack attack(final String member) {
+		return AttackSpec.parse(member).create(norm, attackSettings(member));
+	}
+
+	/** The rough cost of one batch under an attack member, in forward + backward passes. */
+	double cost(final String member) {
+		final AttackType type = AttackSpec.parse(member).attackType();
+		return type.cost(attackSettings(member).orElse(type.defaults()));
 	}
 
 	/** Validates everything that does not need the models or the data; returns this. */
 	public ReportSettings check() {
-		if (attacks == null || attacks.isEmpty()) throw new AmatException("Choose at least one attack.");
+		if (attacks == null && preset == null) throw new AmatException("Choose an evaluation preset or attacks.");
+		if (attacks != null && attacks.isEmpty()) throw new AmatException("Choose at least one attack.");
 		final List<String> seen = new ArrayList<>();
-		for (final String a : attacks) {
-			final AttackType type = AttackTypes.get(a);
-			if (seen.contains(type.key())) throw new AmatException("The attack " + type.key() + " is chosen twice.");
-			seen.add(type.key());
+		for (final String a : attacks == null ? java.util.Collections.<String> emptyList() : attacks) {
+			final AttackSpec spec = AttackSpec.parse(a);
+			final AttackType type = spec.attackType();
+			if (seen.contains(spec.toString())) throw new AmatException("The attack " + spec + " is chosen twice.");
+			seen.add(spec.toString());
 			type.check(attackSettings(a).orElse(type.defaults()));
 		}
+		if (restarts < 1) throw new AmatException("Give at least one run per attack (restarts >= 1), got " + restarts +
+			".");
 		if (norm == null) throw new AmatException("Choose a norm: L2 or Linf.");
 		NoiseBudget.of(0, unit(), norm); // fails when the unit does not fit the norm
 		if (eps != null) checkEps(eps);
 		if (batchSize < 1) throw new AmatException("The batch size must be at least 1, got " + batchSize + ".");
 		if (exampleCount < 0) throw new AmatException("The number of example images cannot be negative.");
-		if (exampleAttack != null && !seen.contains(AttackTypes.canonical(exampleAttack))) {
+		if (exampleAttack != null && attacks != null && !seen.contains(AttackSpec.canonical(exampleAttack))) {
 			throw new AmatException("The example attack " + exampleAttack + " is not among the chosen attacks " + seen +
 				".");
 		}
@@ -158,25 +232,34 @@ public final class ReportSettings {
 		return out;
 	}
 
-	/** Parses "pgd,fgsm,noise". */
+	/** Parses "pgd,fgsm,noise" or "apgd:masked-ce, apgd:js#2"; empty text gives null (the preset's). */
 	public static List<String> parseAttacks(final String text) {
 		final List<String> out = new ArrayList<>();
 		for (final String p : text.trim().split("[\\s,;]+")) {
-			if (!p.isEmpty()) out.add(AttackTypes.canonical(p));
+			if (!p.isEmpty()) out.add(AttackSpec.canonical(p));
 		}
-		return out;
+		return out.isEmpty() ? null : out;
 	}
 
-	/** One line that describes the chosen attacks' strength, for reports. */
+	/**
+	 * One line that describes the evaluation's budget (preset, members, steps, runs), for reports;
+	 * of resolved settings ({@link #resolve}) it lists every member.
+	 */
 	public String describe() {
-		final StringBuilder b = new StringBuilder(String.join(", ", attacks));
+		final StringBuilder b = new StringBuilder(preset != null ? preset.key() + " evaluation: " : "custom evaluation: ");
+		b.append(attacks == null ? "members per task" : String.join(", ", attacks));
 		b.append(", ").append(norm == Norm.L2 ? "L2" : "Linf").append(" norm, eps in ").append(unit().name().toLowerCase(
 			Locale.ROOT));
-		for (final String a : attacks) {
-			final AttackType type = AttackTypes.get(a);
+		final List<String> described = new ArrayList<>();
+		for (final String a : attacks == null ? java.util.Collections.<String> emptyList() : attacks) {
+			final AttackType type = AttackSpec.parse(a).attackType();
 			final String d = type.describe(attackSettings(a).orElse(type.defaults()));
-			if (!d.isEmpty()) b.append("; ").append(d);
+			if (!d.isEmpty() && !described.contains(d)) {
+				described.add(d);
+				b.append("; ").append(d);
+			}
 		}
+		if (restarts > 1) b.append("; ").append(restarts).append(" runs of each random-start attack");
 		if (transferSource != null) b.append("; transfer attacks crafted on ").append(java.nio.file.Paths.get(transferSource).getFileName());
 		return b.append(String.format(Locale.ROOT, "; batch %d; seed %d", batchSize, seed)).toString();
 	}

@@ -72,4 +72,13 @@ final class Transfers {
 		return new Evaluator.Transfer(source, test.normalizedFor(source.normalization()), test.scaleRatio(model
 			.normalization(), source.normalization()));
 	}
+
+	/**
+	 * The transfer check's attacks on a model with gradients: crafted on another model of the
+	 * report (which must fit it, as any transfer source) instead of on the model itself.
+	 */
+	static Evaluator.Transfer check(final AmatModel model, final AmatModel other, final TestSet<?> test) {
+		return new Evaluator.Transfer(other, test.normalizedFor(other.normalization()), test.scaleRatio(model
+			.normalization(), other.normalization()));
+	}
 }

@@ -89,6 +89,41 @@ public interface Task<L> {
 		return type().equals(other.type()) && spec().equals(other.spec());
 	}
 
+	/**
+	 * The objectives attacks on this task may maximise, the training loss ({@link AttackLoss#TRAINING})
+	 * first: one, the training loss, unless the task offers more.
+	 */
+	default List<AttackLoss> attackLosses() {
+		return java.util.Collections.singletonList(new AttackLoss() {
+
+			@Override
+			public String key() {
+				return AttackLoss.TRAINING;
+			}
+
+			@Override
+			public String description() {
+				return "the task's training loss";
+			}
+
+			@Override
+			public NDArray loss(final NDList output, final NDList target, final double progress) {
+				return Task.this.loss(output, target);
+			}
+		});
+	}
+
+	/** The attack loss of a key; an {@code AmatException} naming the keys this task offers when unknown. */
+	default AttackLoss attackLoss(final String key) {
+		final List<String> keys = new java.util.ArrayList<>();
+		for (final AttackLoss l : attackLosses()) {
+			if (l.key().equals(key)) return l;
+			keys.add(l.key());
+		}
+		throw new sc.fiji.amat.AmatException("The " + type() + " task offers no attack loss '" + key + "': choose one of " +
+			keys + ".");
+	}
+
 	/** Names and directions of the quantities AMAT's boundary test reads. */
 	BoundarySpec boundarySpec();
 

@@ -89,9 +89,9 @@ class ReportSplitTest {
 			for (final SweepUnit u : p.units()) assertTrue(seen.add(u.key()), "unit in two slices: " + u);
 			units += p.units().size();
 		}
-		// 2 models x (clean + 3 attacks x 2 levels)
-		assertEquals(14, units);
-		assertEquals(14, parts.get(0).sweepSize());
+		// 2 models x (clean + 3 attacks x 2 levels + the sanity checks' 2 extra attacks at one level)
+		assertEquals(18, units);
+		assertEquals(18, parts.get(0).sweepSize());
 		// the example (pgd at the largest eps) is in another slice than the clean evaluation it is drawn with
 		final String cleanSlice = sliceOf(parts, "zscore", SweepUnit.CLEAN, 0);
 		assertNotEquals(cleanSlice, sliceOf(parts, "zscore", "pgd", 2));

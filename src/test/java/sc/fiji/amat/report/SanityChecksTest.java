@@ -128,4 +128,59 @@ class SanityChecksTest {
 		assertEquals(List.of(SanityChecks.Kind.NO_DROP), kinds(flags));
 		assertTrue(!flags.get(0).isWarning());
 	}
+
+	@Test
+	void doublingTheStepsBelowTheWorstCaseMeansNotConverged() {
+		final Map<String, MetricTable[]> t = healthy();
+		final SanityChecks.Extra x = new SanityChecks.Extra();
+		x.level = 1;
+		x.doubledMember = PgdType.KEY;
+		x.doubled = level(0.5, 20, 1000 + 5); // the same as the worst case: converged
+		assertTrue(SanityChecks.check("m", EPS, t, null, 0.01, x).isEmpty());
+		x.doubled = level(0.3, 20, 7); // twice the steps take 0.2 more
+		final List<SanityChecks.Flag> flags = SanityChecks.check("m", EPS, t, null, 0.01, x);
+		assertEquals(List.of(SanityChecks.Kind.NOT_CONVERGED), kinds(flags), flags.toString());
+		assertTrue(flags.get(0).message.contains("had not converged"), flags.get(0).message);
+	}
+
+	@Test
+	void aTransferBeatingTheWhiteBoxAttacksIsFlagged() {
+		final Map<String, MetricTable[]> t = healthy();
+		final SanityChecks.Extra x = new SanityChecks.Extra();
+		x.level = 2;
+		x.transferSource = "other";
+		x.transfer = level(0.35, 20, 8); // weaker than white-box PGD (0.2): as it should be
+		assertTrue(SanityChecks.check("m", EPS, t, null, 0.01, x).isEmpty());
+		x.transfer = level(0.05, 20, 9);
+		final List<SanityChecks.Flag> flags = SanityChecks.check("m", EPS, t, null, 0.01, x);
+		assertEquals(List.of(SanityChecks.Kind.TRANSFER_BEATS_WHITE_BOX), kinds(flags), flags.toString());
+		assertTrue(flags.get(0).message.contains("crafted on other"), flags.get(0).message);
+	}
+
+	@Test
+	void anUndefendedModelThatDoesNotCollapseIsFlagged() {
+		final SanityChecks.Extra x = new SanityChecks.Extra();
+		x.undefended = true;
+		assertTrue(SanityChecks.check("m", EPS, healthy(), null, 0.01, x).isEmpty()); // 0.9 -> 0.2
+		final Map<String, MetricTable[]> t = healthy();
+		final MetricTable[] pgd = curve(0.9, 0.7, 0.6); // keeps two thirds of its clean Dice
+		pgd[0] = t.get(PgdType.KEY)[0];
+		t.put(PgdType.KEY, pgd);
+		t.remove(FgsmType.KEY);
+		assertTrue(SanityChecks.check("m", EPS, t, null, 0.01, new SanityChecks.Extra()).isEmpty()); // defended: fine
+		assertEquals(List.of(SanityChecks.Kind.NO_COLLAPSE), kinds(SanityChecks.check("m", EPS, t, null, 0.01, x)));
+	}
+
+	@Test
+	void theGradientAttacksCountTogetherAgainstNoise() {
+		// one member barely moves, another does: together they beat the noise, so no flag
+		final Map<String, MetricTable[]> t = healthy();
+		final MetricTable[] weak = curve(0.9, 0.89, 0.88);
+		weak[0] = t.get(PgdType.KEY)[0];
+		t.put("apgd:js", weak);
+		t.remove(FgsmType.KEY);
+		assertTrue(SanityChecks.check("m", EPS, t, null, 0.01).isEmpty());
+		t.remove(PgdType.KEY); // only the weak one: flagged
+		assertTrue(kinds(SanityChecks.check("m", EPS, t, null, 0.01)).contains(SanityChecks.Kind.WEAKER_THAN_NOISE));
+	}
 }

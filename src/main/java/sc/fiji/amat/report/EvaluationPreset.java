@@ -1,0 +1,77 @@
+package sc.fiji.amat.report;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import sc.fiji.amat.AmatException;
+import sc.fiji.amat.attack.FgsmType;
+import sc.fiji.amat.attack.IfgsmType;
+import sc.fiji.amat.attack.PgdType;
+import sc.fiji.amat.attack.WhiteNoiseType;
+import sc.fiji.amat.task.AttackLoss;
+import sc.fiji.amat.task.Task;
+
+/**
+ * The three ready-made evaluations a report offers, from cheap to trustworthy. Each is a list of
+ * attack members ({@link sc.fiji.amat.attack.AttackSpec}) with their strength; the report keeps,
+ * per image and noise level, the worst metric over all of them.
+ * <ul>
+ * <li><b>quick</b>: PGD-10 on the training loss, FGSM, white noise (5 draws): a first look;</li>
+ * <li><b>standard</b>: PGD-20, IFGSM-10, FGSM, white noise (10 draws): the report's former
+ * default;</li>
+ * <li><b>strong</b> (the default): APGD on up to {@value #STRONG_LOSSES} of the task's attack
+ * losses (for segmentation the training loss, masked cross-entropy, Jensen-Shannon divergence and
+ * the SegPGD weighting), FGSM and white noise, in the spirit of SEA and AutoAttack.</li>
+ * </ul>
+ */
+public enum EvaluationPreset {
+	QUICK, STANDARD, STRONG;
+
+	/** APGD iterations of the strong preset. */
+	public static final int APGD_STEPS = 12;
+	/** How many of the task's attack losses the strong preset runs APGD on. */
+	public static final int STRONG_LOSSES = 4;
+	static final String APGD = "apgd";
+
+	public String key() {
+		return name().toLowerCase(Locale.ROOT);
+	}
+
+	public static EvaluationPreset parse(final String s) {
+		for (final EvaluationPreset p : values()) {
+			if (p.key().equals(s.trim().toLowerCase(Locale.ROOT))) return p;
+		}
+		throw new AmatException("Unknown evaluation '" + s + "': use quick, standard or strong (or choose attacks).");
+	}
+
+	/** The members this preset runs on a task's models, in the order the report shows them. */
+	public List<String> members(final Task<?> task) {
+		final List<String> out = new ArrayList<>();
+		switch (this) {
+			case QUICK:
+				out.add(PgdType.KEY);
+				break;
+			case STANDARD:
+				out.add(PgdType.KEY);
+				out.add(IfgsmType.KEY);
+				break;
+			default:
+				final List<AttackLoss> losses = task.attackLosses();
+				for (int i = 0; i < Math.min(STRONG_LOSSES, losses.size()); i++) {
+					out.add(APGD + ":" + losses.get(i).key());
+				}
+		}
+		out.add(FgsmType.KEY);
+		out.add(WhiteNoiseType.KEY);
+		return out;
+	}
+
+	/** Sets the attack strengths of these settings to the preset's (its members are chosen per task). */
+	void apply(final ReportSettings s) {
+		s.pgdSteps = this == QUICK ? 10 : PgdType.STEPS;
+		s.ifgsmSteps = IfgsmType.STEPS;
+		s.apgdSteps = APGD_STEPS;
+		s.noiseDraws = this == QUICK ? 5 : WhiteNoiseType.DRAWS;
+	}
+}
