@@ -67,11 +67,23 @@ public enum EvaluationPreset {
 		return out;
 	}
 
-	/** Sets the attack strengths of these settings to the preset's (its members are chosen per task). */
-	void apply(final ReportSettings s) {
-		s.pgdSteps = this == QUICK ? 10 : PgdType.STEPS;
-		s.ifgsmSteps = IfgsmType.STEPS;
-		s.apgdSteps = APGD_STEPS;
-		s.noiseDraws = this == QUICK ? 5 : WhiteNoiseType.DRAWS;
+	/** PGD steps under this preset. */
+	public int pgdSteps() {
+		return this == QUICK ? 10 : PgdType.STEPS;
+	}
+
+	/** IFGSM steps under this preset. */
+	public int ifgsmSteps() {
+		return IfgsmType.STEPS;
+	}
+
+	/** APGD iterations under this preset. */
+	public int apgdSteps() {
+		return APGD_STEPS;
+	}
+
+	/** White-noise draws under this preset. */
+	public int noiseDraws() {
+		return this == QUICK ? 5 : WhiteNoiseType.DRAWS;
 	}
 }

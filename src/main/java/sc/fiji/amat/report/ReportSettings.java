@@ -96,7 +96,10 @@ public final class ReportSettings {
 	 */
 	public ReportSettings preset(final EvaluationPreset p) {
 		preset = p;
-		p.apply(this);
+		pgdSteps = p.pgdSteps();
+		ifgsmSteps = p.ifgsmSteps();
+		apgdSteps = p.apgdSteps();
+		noiseDraws = p.noiseDraws();
 		return this;
 	}
 
