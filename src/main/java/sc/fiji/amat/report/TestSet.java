@@ -70,7 +70,8 @@ public final class TestSet<L> {
 	}
 
 	/** A test set from data read without normalisation. */
-	private static <L> TestSet<L> of(final String taskType, final String title, final LabeledData<L> d) {
+	/** Labelled data already in memory (e.g. a validation split), taken as raw images. */
+	public static <L> TestSet<L> of(final String taskType, final String title, final LabeledData<L> d) {
 		final float[] raw = new float[d.size() * d.sampleSize()];
 		for (int i = 0; i < d.size(); i++) System.arraycopy(d.image(i), 0, raw, i * d.sampleSize(), d.sampleSize());
 		return new TestSet<>(taskType, title, raw, d.channels(), d.height(), d.width(), d.labels());
