@@ -47,9 +47,9 @@ final class Story {
 	final boolean skip;
 	private final int epochs, steps, reportSteps, ifgsmSteps, noiseDraws;
 	private final double[] satEps;
-	private final double amatDelta, z, advLrFactor;
+	private final double amatDelta, z, level, advLrFactor;
 	private final Thresholds.Statistic statistic;
-	private final boolean warm;
+	private final boolean warm, follow;
 	private final List<String> attacks;
 
 	Story(final Args args) {
@@ -64,6 +64,8 @@ final class Story {
 		advLrFactor = args.getDouble("adv-lr-factor", warm ? 0.5 : 1);
 		statistic = Thresholds.Statistic.parse(args.get("amat-threshold", "mean"));
 		z = args.getDouble("amat-z", 2);
+		level = args.getDouble("amat-level", 0.1);
+		follow = args.flag("amat-follow");
 		reportSteps = args.getInt("report-steps", 10);
 		ifgsmSteps = args.getInt("report-ifgsm-steps", 5);
 		noiseDraws = args.getInt("report-noise-draws", 5);
@@ -99,10 +101,12 @@ final class Story {
 		recipe.amatDelta = amatDelta;
 		recipe.statistic = statistic;
 		recipe.robustZ = z;
+		recipe.boundaryLevel = level;
+		recipe.followModel = follow;
 		recipe.standardModel = standardFile;
 		recipe.warmStart = warm;
-		recipe.thresholds = Calibration.calibrate(standardFile, task, own, statistic, z, adv.batchSize, adv.device,
-			"the standard model");
+		recipe.thresholds = Calibration.calibrate(standardFile, task, own, recipe.boundaryRule(), adv.batchSize,
+			adv.device, "the standard model");
 		System.out.println("AMAT boundary: " + recipe.thresholds);
 
 		final List<String> names = new ArrayList<>();
