@@ -273,6 +273,11 @@ public final class AmatTraining implements TrainingMethod {
 		if (p == null) throw new IllegalStateException("AMAT saw an output of another batch");
 		if (p.clean == null) p.clean = BoundaryChecks.cleanQuantities(batch);
 		if (p.finalCheckPending) check(batch, output, p, settings.steps);
+		account(p);
+	}
+
+	/** Books a batch whose T + 1 checks are done: marks samples to expand, counts the diagnostics. */
+	void account(final BoundaryChecks p) {
 		for (int i = 0; i < p.ids.length; i++) {
 			final int id = p.ids[i];
 			if (p.neverOver(i)) expand[id] = true;
