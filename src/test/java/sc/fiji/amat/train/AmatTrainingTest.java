@@ -14,6 +14,7 @@ import com.google.gson.JsonObject;
 
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -229,6 +230,45 @@ class AmatTrainingTest {
 		assertArrayEquals(train[5], Calibration.quantities(standard, data, 8)[5], 0f);
 		final Thresholds t = Calibration.calibrate(standard, data, Thresholds.Statistic.MEAN, 0, 8, "the test model");
 		assertTrue(t.origin().contains("16 training images") && t.origin().contains("training mode"), t.origin());
+	}
+
+	@Test
+	void aRecipesBoundaryIsCalibratedFollowsTheModelAndIsRecorded() {
+		final Path standardFile = dir.resolve("standard.amat.zip");
+		standard.save(standardFile);
+		final TrainingRecipe r = TrainingRecipe.defaults(AmatTraining.KEY);
+		r.steps = 2;
+		r.amatDelta = 0.05;
+		r.statistic = Thresholds.Statistic.QUANTILE;
+		r.boundaryLevel = 0.25;
+		r.followModel = true;
+		r.standardModel = standardFile;
+		final TrainingSettings s = new TrainingSettings();
+		s.epochs = 2;
+		s.validationFraction = 0;
+		s.batchSize = 8;
+		final List<String> lines = new java.util.ArrayList<>();
+		try (AmatModel m = r.train(TinyData.task(), data, Normalization.zscore(), s, new TrainingListener() {
+
+			@Override
+			public void epochEnded(final EpochSummary e) {
+				lines.add(e.methodStatistics);
+			}
+		})) {
+			final JsonObject boundary = m.info().training.parameters.getAsJsonObject("boundary");
+			assertEquals("quantile", boundary.get("statistic").getAsString());
+			assertEquals(0.25, boundary.get("level").getAsDouble());
+			assertTrue(boundary.get("follow_model").getAsBoolean());
+			final JsonArray h = m.info().training.methodState.getAsJsonArray("history");
+			final float first = h.get(0).getAsJsonObject().getAsJsonArray("thresholds").get(0).getAsFloat();
+			final float second = h.get(1).getAsJsonObject().getAsJsonArray("thresholds").get(0).getAsFloat();
+			assertEquals(m.info().training.parameters.getAsJsonObject("thresholds").getAsJsonArray("values").get(0)
+				.getAsFloat(), first, 0f, "epoch 1 tests against the standard model's calibration");
+			assertTrue(first != second, "epoch 2 tests against thresholds recalibrated on the model being trained");
+			assertTrue(AmatEpoch.history(m.info().training).get(1).hasDiagnostics());
+		}
+		assertEquals(2, lines.size());
+		assertTrue(lines.get(0).contains("only after PGD steps") && lines.get(0).contains("next boundary"), lines.get(0));
 	}
 
 	@Test
