@@ -42,7 +42,8 @@ final class Comparison {
 	final int epochs, steps;
 	final double[] satEps;
 	final boolean satAdversarialOnly, warm;
-	final double amatDelta, advLrFactor, z;
+	final double amatDelta, advLrFactor, z, level;
+	final boolean follow;
 	final Thresholds.Statistic statistic;
 	final EvaluationPreset evaluation;
 	final List<String> customAttacks;
@@ -64,6 +65,8 @@ final class Comparison {
 		amatDelta = args.getDouble("amat-delta", roundDown(2 * largest / Math.max(1, epochs)));
 		statistic = Thresholds.Statistic.parse(args.get("amat-threshold", "mean"));
 		z = args.getDouble("amat-z", 2);
+		level = args.getDouble("amat-level", 0.1);
+		follow = args.flag("amat-follow");
 		evaluation = EvaluationPreset.parse(args.get("evaluation", EvaluationPreset.STRONG.key()));
 		final String custom = args.get("attacks", null);
 		customAttacks = custom == null ? null : ReportSettings.parseAttacks(custom);
@@ -128,10 +131,12 @@ final class Comparison {
 		recipe.amatDelta = amatDelta;
 		recipe.statistic = statistic;
 		recipe.robustZ = z;
+		recipe.boundaryLevel = level;
+		recipe.followModel = follow;
 		recipe.standardModel = standardFile;
 		recipe.warmStart = warm;
-		recipe.thresholds = Calibration.calibrate(standardFile, task, train, statistic, z, adv.batchSize, adv.device,
-			"the standard model");
+		recipe.thresholds = Calibration.calibrate(standardFile, task, train, recipe.boundaryRule(), adv.batchSize,
+			adv.device, "the standard model");
 		System.out.println("  AMAT boundary: " + recipe.thresholds);
 
 		final List<Path> files = new ArrayList<>();

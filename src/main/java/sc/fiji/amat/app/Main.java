@@ -63,6 +63,8 @@ public final class Main {
 			"            --task segmentation (default; or another task type: " + sc.fiji.amat.task.Tasks.names() + ")\n" + //
 			"            --epochs 25 --threads (all cores) --out target/demo --seed 42 --adv-epochs 8 --adv-steps 5\n" + //
 			"            --sat-eps 0.05,0.15 --amat-delta 0.04 --amat-threshold mean --report-steps 10 --no-report\n" + //
+			"            --amat-threshold mean|median|robust|quantile|joint|relative --amat-z 2 --amat-level 0.1\n" + //
+			"            --amat-follow (AMAT's thresholds recalibrated every epoch on the model as it trains)\n" + //
 			"            --adv-lr-factor 0.5 (adversarial fine-tuning rate / standard rate; 1 with --cold)\n" + //
 			"  bench     time a training step of every training method and a PGD-T attack on one U-Net and batch\n" + //
 			"            --size 128 --depth 3 --width 16 --norm batch --batch 8 --steps 20 --threads 1 --repeats 5\n" + //

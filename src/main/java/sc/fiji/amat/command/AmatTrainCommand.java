@@ -126,8 +126,17 @@ public class AmatTrainCommand extends CommandSupport {
 	@Parameter(label = "AMAT largest margin (rms per value, 0 = none)", min = "0")
 	private double amat_max_margin = 0;
 
-	@Parameter(label = "AMAT threshold statistic", choices = { "mean", "median", "robust" })
+	@Parameter(label = "AMAT boundary (threshold statistic)", choices = { "mean", "median", "robust", "quantile",
+		"joint", "relative" }, description = "mean: the spec's; quantile, joint, relative: see docs/amat-boundaries.md")
 	private String threshold_statistic = "mean";
+
+	@Parameter(label = "AMAT boundary tail level (quantile, joint, relative)", min = "0", max = "1", stepSize = "0.01",
+		description = "quantile, relative: the tail quantile; joint: the fraction of samples over at zero noise")
+	private double threshold_level = 0.1;
+
+	@Parameter(label = "AMAT thresholds follow the model (recalibrated every epoch)",
+		description = "Recalibrate the boundary after every epoch on the current model's clean training quantities")
+	private boolean follow_model = false;
 
 	@Parameter(label = "Standard model (AMAT calibrates on it; empty: AMAT trains one first)", required = false,
 		style = FileWidget.OPEN_STYLE, persist = false)
@@ -178,6 +187,8 @@ public class AmatTrainCommand extends CommandSupport {
 		recipe.amatDelta = amat_delta;
 		recipe.amatMaxMargin = amat_max_margin;
 		recipe.statistic = Thresholds.Statistic.parse(threshold_statistic);
+		recipe.boundaryLevel = threshold_level;
+		recipe.followModel = follow_model;
 		recipe.standardModel = path(standard_model);
 		recipe.warmStart = warm_start;
 		// where a method that trains a standard model first (AMAT, to calibrate on) saves it

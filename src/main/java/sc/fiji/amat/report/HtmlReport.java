@@ -14,6 +14,7 @@ import java.util.Map;
 import sc.fiji.amat.AmatVersion;
 import sc.fiji.amat.attack.Norm;
 import sc.fiji.amat.model.ModelInfo;
+import sc.fiji.amat.train.AmatEpoch;
 import sc.fiji.amat.train.TrainingMethods;
 
 /** The report as one self-contained HTML page: every image is embedded as a data URI. */
@@ -264,6 +265,11 @@ final class HtmlReport {
 					i.training.validationValue));
 			for (final Map.Entry<String, String> e : TrainingMethods.summary(i.training).entrySet()) {
 				row(b, e.getKey(), e.getValue());
+			}
+			final double[] margins = AmatEpoch.finalMarginsRms(i.training);
+			if (margins.length > 0) {
+				b.append("<tr><th>AMAT margins after the last epoch (rms per value)</th><td>").append(MarginHistogram.svg(
+					margins)).append("</td></tr>\n");
 			}
 			row(b, "AMAT library", String.valueOf(i.libraryVersion) + ", model file format " + i.formatVersion);
 			b.append("</table>\n");

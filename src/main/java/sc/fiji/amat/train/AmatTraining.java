@@ -6,10 +6,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
-import java.util.Locale;
 
 import sc.fiji.amat.AmatException;
 import sc.fiji.amat.attack.EpsUnit;
@@ -31,13 +28,21 @@ import sc.fiji.amat.model.ModelInfo;
  * delta, any other's becomes its running mean, and all are clamped to [0, eps_max].
  * </p>
  * <p>
+ * The boundary ({@link Thresholds}) is absolute or relative to the sample's clean quantities,
+ * which come from the training step's own clean forward pass (training mode), or, for a relative
+ * boundary (needed during the attack) and with beta = 1 (no clean pass), from a forward pass
+ * before the attack. With a {@link BoundaryRule} that follows the model, the thresholds are
+ * recalibrated after every epoch on the clean quantities of that epoch. Each epoch records the
+ * diagnostics of {@link AmatEpoch}.
+ * </p>
+ * <p>
  * Option (off by default, from IMA): bisect 10 times between the last iterate inside and the
  * first over the boundary and train on the midpoint, so margins can also shrink.
  * </p>
  * <p>
  * This class owns AMAT's part of a model file: it writes the parameters, the per-epoch margin
- * statistics and the state, and reads them back ({@link #delta(ModelInfo.Training)},
- * {@link #history(ModelInfo.Training)}, {@link #statistics(ModelInfo.Training)}).
+ * diagnostics and the state, and reads them back ({@link #delta(ModelInfo.Training)},
+ * {@link AmatEpoch#history(ModelInfo.Training)}, {@link #statistics(ModelInfo.Training)}).
  * </p>
  */
 public final class AmatTraining implements TrainingMethod {
@@ -56,6 +61,8 @@ public final class AmatTraining implements TrainingMethod {
 		/** The largest margin; null: none. */
 		public NoiseBudget epsMax;
 		public boolean bisection;
+		/** How the thresholds were calibrated, and whether they follow the model; null: given, fixed. */
+		public BoundaryRule rule;
 
 		public Settings(final NoiseBudget delta) {
 			this.delta = delta;
@@ -70,7 +77,9 @@ public final class AmatTraining implements TrainingMethod {
 	private final Settings settings;
 	/** delta and the largest margin in absolute L2 units of the normalised input. */
 	private final float delta, epsMax;
-	private final Thresholds thresholds;
+	/** The thresholds the run started with, and those in force (they differ when they follow the model). */
+	private final Thresholds initialThresholds;
+	private Thresholds thresholds;
 	private final Pgd pgd;
 	private final int valuesPerSample;
 
@@ -78,13 +87,17 @@ public final class AmatTraining implements TrainingMethod {
 	private float[] margin = new float[0];
 	private boolean[] expand = new boolean[0];
 	private float[] used = new float[0];
+	private int[] timesExpanded = new int[0];
+	/** This epoch: clean quantities by id, and counts of samples checked and over (clean, start, only later). */
+	private float[][] clean = new float[0][];
+	private int seen, overClean, overAtStart, overOnlyAfterSteps;
 	private final JsonArray history = new JsonArray();
 	private String statistics = "";
 	/**
 	 * Batches whose adversarial output is still to come, by their id arrays: a step split over
 	 * several devices computes the adversarial inputs of every part before the forward passes.
 	 */
-	private final java.util.Map<int[], Pending> pending = new java.util.IdentityHashMap<>();
+	private final java.util.Map<int[], BoundaryChecks> pending = new java.util.IdentityHashMap<>();
 
 	/** @param valuesPerSample C * H * W of the training samples, to convert the budgets */
 	public AmatTraining(final Settings settings, final Thresholds thresholds, final int valuesPerSample) {
@@ -99,6 +112,7 @@ public final class AmatTraining implements TrainingMethod {
 		if (!(settings.beta > 0 && settings.beta <= 1)) throw new AmatException("beta must be in (0, 1].");
 		if (!(epsMax >= delta)) throw new AmatException("eps_max must be at least delta.");
 		this.settings = settings;
+		this.initialThresholds = thresholds;
 		this.thresholds = thresholds;
 		this.pgd = Pgd.pgd(Norm.L2, settings.steps, settings.alpha);
 		this.valuesPerSample = valuesPerSample;
@@ -121,8 +135,17 @@ public final class AmatTraining implements TrainingMethod {
 		o.addProperty("alpha", settings.alpha);
 		o.addProperty("beta", settings.beta);
 		o.addProperty("bisection", settings.bisection);
-		o.add("thresholds", thresholds.toJson());
+		o.add("boundary", boundaryJson());
+		o.add("thresholds", initialThresholds.toJson());
 		return o;
+	}
+
+	private JsonObject boundaryJson() {
+		if (settings.rule != null) return settings.rule.toJson();
+		final JsonObject b = new JsonObject();
+		b.addProperty("statistic", "given");
+		b.addProperty("follow_model", false);
+		return b;
 	}
 
 	/** An absolute L2 size as rms per value. */
@@ -145,6 +168,7 @@ public final class AmatTraining implements TrainingMethod {
 		return settings.beta;
 	}
 
+	/** The thresholds in force now (after an epoch that recalibrated them, the new ones). */
 	public Thresholds thresholds() {
 		return thresholds;
 	}
@@ -154,6 +178,19 @@ public final class AmatTraining implements TrainingMethod {
 		return margin[id];
 	}
 
+	/** How many epochs a sample's margin grew in, in all. */
+	public int timesExpanded(final int id) {
+		return timesExpanded[id];
+	}
+
+	/** The diagnostics of every epoch so far, oldest first. */
+	public java.util.List<AmatEpoch> epochs() {
+		final ModelInfo.Training t = new ModelInfo.Training();
+		t.method = KEY;
+		t.methodState = state();
+		return AmatEpoch.history(t);
+	}
+
 	@Override
 	public void begin(final int[] ids) {
 		trainingIds = ids.clone();
@@ -161,6 +198,8 @@ public final class AmatTraining implements TrainingMethod {
 		margin = new float[size];
 		expand = new boolean[size];
 		used = new float[size];
+		timesExpanded = new int[size];
+		clean = new float[size][];
 		for (final int id : ids) margin[id] = delta;
 	}
 
@@ -168,6 +207,8 @@ public final class AmatTraining implements TrainingMethod {
 	public void startEpoch(final int epoch) {
 		pending.clear();
 		Arrays.fill(expand, false);
+		Arrays.fill(clean, null);
+		seen = overClean = overAtStart = overOnlyAfterSteps = 0;
 		used = margin.clone();
 	}
 
@@ -179,16 +220,19 @@ public final class AmatTraining implements TrainingMethod {
 			eps[i] = margin[batch.ids[i]];
 			radius[i] = Math.max(eps[i] - delta, delta);
 		}
-		final int[] crossed = new int[n];
+		final BoundaryChecks checks = new BoundaryChecks(batch.ids);
+		// a relative boundary needs the clean reference during the attack; beta = 1 has no clean pass
+		if (thresholds.relative() || cleanWeight() == 0) checks.clean = BoundaryChecks.cleanQuantities(batch);
 		final Bisection crossings = settings.bisection ? new Bisection(n, batch.x.toFloatArray()) : null;
 		// Without bisection the final iterate (check T + 1) is tested on the training step's own
 		// forward pass in adversarialOutput, which computes exactly that output anyway.
+		checks.finalCheckPending = crossings == null;
 		NDArray adv = pgd.perturb(batch.target, batch.x, batch.y, eps, radius, (t, xa, out) -> {
-			final boolean[] over = check(batch, out, crossed);
+			final boolean[] over = check(batch, out, checks, t);
 			if (crossings != null) crossings.record(over, xa.toFloatArray());
 		}, crossings != null);
 		if (crossings != null && crossings.any()) {
-			final NDArray bisected = crossings.bisect(batch, adv, thresholds);
+			final NDArray bisected = crossings.bisect(batch, adv, thresholds, checks.clean);
 			adv.close();
 			adv = bisected;
 		}
@@ -200,65 +244,89 @@ public final class AmatTraining implements TrainingMethod {
 			final int id = batch.ids[i];
 			used[id] = Math.max((used[id] + norms[i]) / 2, delta);
 		}
-		pending.put(batch.ids, new Pending(batch.ids, crossed, crossings == null));
+		pending.put(batch.ids, checks);
 		return adv;
 	}
 
-	/** Tests every sample of a batch against the boundary; counts crossings. */
-	private <L> boolean[] check(final Batch<L> batch, final ai.djl.ndarray.NDList output, final int[] crossed) {
+	/** Tests every sample of a batch against the boundary at one iterate (0: the random start, T: the final one). */
+	private <L> boolean[] check(final Batch<L> batch, final ai.djl.ndarray.NDList output, final BoundaryChecks checks,
+		final int iterate)
+	{
 		final float[][] q = batch.target.boundaryQuantities(output, batch.labels);
 		final boolean[] over = new boolean[q.length];
 		for (int i = 0; i < q.length; i++) {
-			over[i] = thresholds.isOver(q[i]);
-			if (over[i]) crossed[i]++;
+			over[i] = thresholds.isOver(q[i], checks.clean == null ? null : checks.clean[i]);
 		}
+		checks.record(iterate, over);
 		return over;
 	}
 
 	@Override
-	public <L> void adversarialOutput(final Batch<L> batch, final ai.djl.ndarray.NDList output) {
-		final Pending p = pending.remove(batch.ids);
-		if (p == null) throw new IllegalStateException("AMAT saw an output of another batch");
-		if (p.finalCheckPending) check(batch, output, p.crossed);
-		for (int i = 0; i < p.ids.length; i++) {
-			if (p.crossed[i] == 0) expand[p.ids[i]] = true;
-		}
+	public <L> void cleanOutput(final Batch<L> batch, final ai.djl.ndarray.NDList output) {
+		final BoundaryChecks checks = pending.get(batch.ids);
+		if (checks != null && checks.clean == null) checks.clean = batch.target.boundaryQuantities(output, batch.labels);
 	}
 
-	/** Crossing counts of the batch whose adversarial output is still to come. */
-	private static final class Pending {
+	@Override
+	public <L> void adversarialOutput(final Batch<L> batch, final ai.djl.ndarray.NDList output) {
+		final BoundaryChecks p = pending.remove(batch.ids);
+		if (p == null) throw new IllegalStateException("AMAT saw an output of another batch");
+		if (p.clean == null) p.clean = BoundaryChecks.cleanQuantities(batch);
+		if (p.finalCheckPending) check(batch, output, p, settings.steps);
+		account(p);
+	}
 
-		final int[] ids, crossed;
-		final boolean finalCheckPending;
-
-		Pending(final int[] ids, final int[] crossed, final boolean finalCheckPending) {
-			this.ids = ids;
-			this.crossed = crossed;
-			this.finalCheckPending = finalCheckPending;
+	/** Books a batch whose T + 1 checks are done: marks samples to expand, counts the diagnostics. */
+	void account(final BoundaryChecks p) {
+		for (int i = 0; i < p.ids.length; i++) {
+			final int id = p.ids[i];
+			if (p.neverOver(i)) expand[id] = true;
+			clean[id] = p.clean[i];
+			seen++;
+			if (thresholds.isOver(p.clean[i], p.clean[i])) overClean++;
+			if (p.overAtStart[i]) overAtStart++;
+			if (p.overOnlyAfterSteps(i)) overOnlyAfterSteps++;
 		}
 	}
 
 	@Override
 	public void endEpoch(final int epoch) {
-		int expanded = 0;
-		for (final int id : trainingIds) {
+		int expanded = 0, twice = 0;
+		final double[] rmsMargins = new double[trainingIds.length];
+		for (int k = 0; k < trainingIds.length; k++) {
+			final int id = trainingIds[k];
 			final float m = expand[id] ? margin[id] + delta : used[id];
-			if (expand[id]) expanded++;
+			if (expand[id]) {
+				expanded++;
+				timesExpanded[id]++;
+			}
+			if (timesExpanded[id] >= 2) twice++;
 			margin[id] = Math.max(0, Math.min(epsMax, m));
+			rmsMargins[k] = rms(margin[id]);
 		}
-		final float[] sorted = new float[trainingIds.length];
-		for (int k = 0; k < trainingIds.length; k++) sorted[k] = margin[trainingIds[k]];
-		Arrays.sort(sorted);
-		final Margins m = new Margins(epoch, rms(sorted[0]), rms(median(sorted)), rms(sorted[sorted.length - 1]),
-			(double) expanded / trainingIds.length);
-		history.add(m.toJson());
-		statistics = String.format(Locale.ROOT, "margins rms min %.4f med %.4f max %.4f, %.0f%% expanded", m.min,
-			m.median, m.max, 100 * m.fractionExpanded);
+		final int n = Math.max(1, trainingIds.length), s = Math.max(1, seen);
+		final AmatEpoch e = new AmatEpoch(epoch, rmsMargins, (double) expanded / n, (double) twice / n,
+			(double) overClean / s, (double) overAtStart / s, (double) overOnlyAfterSteps / s);
+		history.add(e.toJson(thresholds));
+		statistics = e.line();
+		if (settings.rule != null && settings.rule.followModel) follow(epoch);
 	}
 
-	private static double median(final float[] sorted) {
-		final int n = sorted.length;
-		return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0;
+	/** Recalibrates the thresholds on the clean quantities this epoch saw (the model as it trained). */
+	private void follow(final int epoch) {
+		final java.util.List<float[]> rows = new java.util.ArrayList<>();
+		for (final int id : trainingIds) {
+			if (clean[id] != null) rows.add(clean[id]);
+		}
+		if (rows.isEmpty()) return;
+		try {
+			thresholds = settings.rule.calibrate(thresholds.spec(), rows.toArray(new float[0][]), "the model's clean " +
+				"training images in epoch " + epoch + " (training mode)");
+			statistics += "; next boundary " + Arrays.toString(thresholds.values());
+		}
+		catch (final AmatException e) {
+			statistics += "; boundary kept (" + e.getMessage() + ")";
+		}
 	}
 
 	@Override
@@ -267,15 +335,31 @@ public final class AmatTraining implements TrainingMethod {
 	}
 
 	@Override
+	public String resumeConflict(final JsonObject saved) {
+		final JsonObject now = parameters();
+		final Thresholds before = saved.has("thresholds") ? Thresholds.fromJson(initialThresholds.spec(), saved
+			.getAsJsonObject("thresholds")) : null;
+		if (before == null || !before.sameBoundary(initialThresholds) || !String.valueOf(saved.get("boundary")).equals(
+			String.valueOf(now.get("boundary"))))
+		{
+			return "another AMAT boundary (" + (before == null ? "none recorded" : before) + ", " + saved.get("boundary") +
+				") than this run's (" + initialThresholds + ", " + now.get("boundary") + ")";
+		}
+		return null;
+	}
+
+	@Override
 	public JsonObject state() {
 		final JsonObject o = new JsonObject();
-		final JsonArray ids = new JsonArray(), m = new JsonArray();
+		final JsonArray ids = new JsonArray(), m = new JsonArray(), times = new JsonArray();
 		for (final int id : trainingIds) {
 			ids.add(id);
 			m.add(margin[id]);
+			times.add(timesExpanded[id]);
 		}
 		o.add("ids", ids);
 		o.add("margins", m);
+		o.add("times_expanded", times);
 		o.add("thresholds", thresholds.toJson());
 		o.add("history", history.deepCopy());
 		o.addProperty("statistics", statistics);
@@ -285,82 +369,32 @@ public final class AmatTraining implements TrainingMethod {
 	@Override
 	public void restore(final JsonObject state) {
 		final JsonArray ids = state.getAsJsonArray("ids"), m = state.getAsJsonArray("margins");
+		final JsonArray times = state.has("times_expanded") ? state.getAsJsonArray("times_expanded") : null;
 		final int[] restoredIds = new int[ids.size()];
 		for (int k = 0; k < ids.size(); k++) restoredIds[k] = ids.get(k).getAsInt();
 		begin(restoredIds);
-		for (int k = 0; k < ids.size(); k++) margin[restoredIds[k]] = m.get(k).getAsFloat();
+		for (int k = 0; k < ids.size(); k++) {
+			margin[restoredIds[k]] = m.get(k).getAsFloat();
+			if (times != null) timesExpanded[restoredIds[k]] = times.get(k).getAsInt();
+		}
+		if (state.has("thresholds")) thresholds = Thresholds.fromJson(initialThresholds.spec(), state.getAsJsonObject(
+			"thresholds"));
 		while (history.size() > 0) history.remove(0);
 		for (final JsonElement e : state.getAsJsonArray("history")) history.add(e.deepCopy());
 		statistics = state.has("statistics") ? state.get("statistics").getAsString() : "";
 	}
 
-	/** AMAT's margins after one epoch: smallest, median and largest, rms per value, and the fraction that grew. */
-	public static final class Margins {
-
-		public final int epoch;
-		public final double min, median, max;
-		public final double fractionExpanded;
-
-		Margins(final int epoch, final double min, final double median, final double max,
-			final double fractionExpanded)
-		{
-			this.epoch = epoch;
-			this.min = min;
-			this.median = median;
-			this.max = max;
-			this.fractionExpanded = fractionExpanded;
-		}
-
-		/** The median margin as a noise budget. */
-		public NoiseBudget medianBudget() {
-			return NoiseBudget.of(median, EpsUnit.RMS, Norm.L2);
-		}
-
-		JsonObject toJson() {
-			final JsonObject h = new JsonObject();
-			h.addProperty("epoch", epoch);
-			h.addProperty("min_rms", min);
-			h.addProperty("median_rms", median);
-			h.addProperty("max_rms", max);
-			h.addProperty("fraction_expanded", fractionExpanded);
-			return h;
-		}
-
-		static Margins fromJson(final JsonObject h) {
-			return new Margins(h.has("epoch") ? h.get("epoch").getAsInt() : 0, number(h, "min_rms"), number(h,
-				"median_rms"), number(h, "max_rms"), number(h, "fraction_expanded"));
-		}
-
-		private static double number(final JsonObject h, final String key) {
-			return h.has(key) && !h.get(key).isJsonNull() ? h.get(key).getAsDouble() : Double.NaN;
-		}
-	}
-
 	/** The delta a model file of AMAT records, rms per value; null for a record of another method. */
 	public static NoiseBudget delta(final ModelInfo.Training record) {
 		final JsonObject p = record.parameters;
-		if (!isAmat(record) || p == null || !p.has("delta_rms")) return null;
+		if (!KEY.equals(record.method) || p == null || !p.has("delta_rms")) return null;
 		return NoiseBudget.of(p.get("delta_rms").getAsDouble(), EpsUnit.RMS, Norm.L2);
-	}
-
-	/** The margins after every epoch a model file of AMAT records, oldest first (empty for other methods). */
-	public static List<Margins> history(final ModelInfo.Training record) {
-		final List<Margins> out = new ArrayList<>();
-		final JsonObject state = record.methodState;
-		if (!isAmat(record) || state == null || !state.has("history")) return out;
-		for (final JsonElement e : state.getAsJsonArray("history")) {
-			if (e.isJsonObject()) out.add(Margins.fromJson(e.getAsJsonObject()));
-		}
-		return out;
 	}
 
 	/** The statistics line after the last epoch a model file of AMAT records, or "". */
 	public static String statistics(final ModelInfo.Training record) {
 		final JsonObject state = record.methodState;
-		return isAmat(record) && state != null && state.has("statistics") ? state.get("statistics").getAsString() : "";
-	}
-
-	private static boolean isAmat(final ModelInfo.Training record) {
-		return KEY.equals(record.method);
+		return KEY.equals(record.method) && state != null && state.has("statistics") ? state.get("statistics")
+			.getAsString() : "";
 	}
 }

@@ -49,6 +49,7 @@ public final class AmatTrainingType implements TrainingMethodType {
 		s.alpha = r.alpha;
 		s.beta = r.beta;
 		s.bisection = r.bisection;
+		s.rule = r.statistic == Thresholds.Statistic.USER ? null : r.boundaryRule();
 		return s;
 	}
 
@@ -62,7 +63,7 @@ public final class AmatTrainingType implements TrainingMethodType {
 				thresholds = new Thresholds(run.task.boundarySpec(), r.userThresholds, "given by the user");
 			}
 			else if (standardFile != null) {
-				thresholds = Calibration.calibrate(standardFile, run.task, run.data, r.statistic, r.robustZ,
+				thresholds = Calibration.calibrate(standardFile, run.task, run.data, r.boundaryRule(),
 					run.settings.batchSize, run.settings.device, null);
 			}
 			else {
@@ -84,7 +85,7 @@ public final class AmatTrainingType implements TrainingMethodType {
 		try (AmatModel standard = new ModelTrainer<>(run.task, run.data, run.normalization, plain,
 			new StandardTraining(), run.listener).train())
 		{
-			thresholds = Calibration.calibrate(standard, run.data, r.statistic, r.robustZ, run.settings.batchSize,
+			thresholds = Calibration.calibrate(standard, run.data, r.boundaryRule(), run.settings.batchSize,
 				"a standard model trained with the same settings");
 			if (r.standardModelOut != null) {
 				standard.save(r.standardModelOut);
@@ -100,7 +101,7 @@ public final class AmatTrainingType implements TrainingMethodType {
 
 	@Override
 	public NoiseBudget trainedBudget(final ModelInfo.Training record) {
-		final List<AmatTraining.Margins> h = AmatTraining.history(record);
+		final List<AmatEpoch> h = AmatEpoch.history(record);
 		final double median = h.isEmpty() ? Double.NaN : h.get(h.size() - 1).median;
 		return median >= 0 && !Double.isInfinite(median) ? h.get(h.size() - 1).medianBudget() : AmatTraining.delta(
 			record);
@@ -114,23 +115,42 @@ public final class AmatTrainingType implements TrainingMethodType {
 
 	@Override
 	public Map<String, String> summary(final ModelInfo.Training record) {
-		final List<AmatTraining.Margins> h = AmatTraining.history(record);
+		final List<AmatEpoch> h = AmatEpoch.history(record);
 		if (h.isEmpty()) return Collections.emptyMap();
-		final AmatTraining.Margins last = h.get(h.size() - 1);
-		return Collections.singletonMap("AMAT margins", String.format(Locale.ROOT, "after epoch %d: rms min %.4f, " +
-			"median %.4f, max %.4f; %.0f%% of the samples grew in that epoch", last.epoch, last.min, last.median, last.max,
-			100 * last.fractionExpanded));
+		final AmatEpoch last = h.get(h.size() - 1);
+		final Map<String, String> out = new LinkedHashMap<>();
+		if (!last.hasDiagnostics()) {
+			out.put("AMAT margins", String.format(Locale.ROOT, "after epoch %d: rms min %.4f, median %.4f, max %.4f; " +
+				"%.0f%% of the samples grew in that epoch", last.epoch, last.min, last.median, last.max, 100 *
+					last.fractionExpanded));
+			return out;
+		}
+		out.put("AMAT margins", String.format(Locale.ROOT, "after epoch %d: rms 10%% %.4f, median %.4f, 90%% %.4f " +
+			"(min %.4f, max %.4f); %.0f%% of the samples grew in that epoch, %.0f%% grew in 2 or more epochs", last.epoch,
+			last.q10, last.median, last.q90, last.min, last.max, 100 * last.fractionExpanded, 100 *
+				last.fractionExpandedTwice));
+		out.put("AMAT boundary in the last epoch", last.overLine());
+		if (record.parameters != null && record.parameters.has("boundary")) {
+			out.put("AMAT boundary rule", record.parameters.get("boundary").toString());
+		}
+		return out;
 	}
 
 	@Override
 	public List<Map<String, Double>> epochValues(final ModelInfo.Training record) {
 		final List<Map<String, Double>> out = new ArrayList<>();
-		for (final AmatTraining.Margins m : AmatTraining.history(record)) {
+		for (final AmatEpoch m : AmatEpoch.history(record)) {
 			final Map<String, Double> v = new LinkedHashMap<>();
 			v.put("margin min (rms)", m.min);
+			v.put("margin q10 (rms)", m.q10);
 			v.put("margin median (rms)", m.median);
+			v.put("margin q90 (rms)", m.q90);
 			v.put("margin max (rms)", m.max);
 			v.put("fraction expanded", m.fractionExpanded);
+			v.put("fraction expanded >= 2 times", m.fractionExpandedTwice);
+			v.put("fraction over clean", m.fractionOverClean);
+			v.put("fraction over at start", m.fractionOverAtStart);
+			v.put("fraction over only after steps", m.fractionOverOnlyAfterSteps);
 			out.add(v);
 		}
 		return out;

@@ -46,8 +46,13 @@ final class Bisection {
 		return false;
 	}
 
-	/** Bisects between inside and over for crossing samples; others keep their PGD result. */
-	<L> NDArray bisect(final Batch<L> batch, final NDArray pgdResult, final Thresholds thresholds) {
+	/**
+	 * Bisects between inside and over for crossing samples; others keep their PGD result. A
+	 * relative boundary compares with the samples' clean quantities (null for an absolute one).
+	 */
+	<L> NDArray bisect(final Batch<L> batch, final NDArray pgdResult, final Thresholds thresholds,
+		final float[][] clean)
+	{
 		final float[] result = pgdResult.toFloatArray();
 		for (int b = 0; b < STEPS; b++) {
 			final float[] mid = result.clone();
@@ -63,7 +68,7 @@ final class Bisection {
 			for (int i = 0; i < n; i++) {
 				if (over[i] == null) continue;
 				final float[] half = Arrays.copyOfRange(mid, i * size, (i + 1) * size);
-				if (thresholds.isOver(q[i])) over[i] = half;
+				if (thresholds.isOver(q[i], clean == null ? null : clean[i])) over[i] = half;
 				else inside[i] = half;
 			}
 		}

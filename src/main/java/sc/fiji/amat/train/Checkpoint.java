@@ -70,6 +70,11 @@ final class Checkpoint {
 				saved.training.method + ", " + saved.training.trainingSize + " training images, seed " + saved.training.seed +
 				"): resume with the same data, method and seed, or start afresh.");
 		}
+		final String conflict = method.resumeConflict(saved.training.parameters);
+		if (conflict != null) {
+			throw new AmatException("The checkpoint " + file + " was trained with " + conflict + ": resume with the same " +
+				"settings, or start afresh.");
+		}
 		model.loadWeights(ck.entry(ModelFile.WEIGHTS));
 		optimizer.loadState(ck.entry(OPTIMIZER), manager);
 		final JsonObject state = JsonParser.parseString(new String(ck.entry(STATE), StandardCharsets.UTF_8))

@@ -36,6 +36,13 @@ public interface TrainingMethod {
 	<L> NDArray adversarial(Batch<L> batch);
 
 	/**
+	 * The network's output (training mode) on the clean inputs of a batch this method returned
+	 * adversarial inputs for, computed by the training step's forward pass (not called when the
+	 * clean loss has weight 0); a method may inspect it.
+	 */
+	default <L> void cleanOutput(final Batch<L> batch, final ai.djl.ndarray.NDList output) {}
+
+	/**
 	 * The network's output (training mode) on the adversarial inputs this method returned for
 	 * the batch, computed by the training step's forward pass; a method may inspect it.
 	 */
@@ -52,6 +59,14 @@ public interface TrainingMethod {
 	/** Everything needed to continue the method exactly (saved with checkpoints and models). */
 	default JsonObject state() {
 		return new JsonObject();
+	}
+
+	/**
+	 * Why a checkpoint whose recorded {@link #parameters()} are {@code saved} cannot be resumed
+	 * by this method as configured now (words after "was trained with"), or null when it can.
+	 */
+	default String resumeConflict(final JsonObject saved) {
+		return null;
 	}
 
 	/** Restores what {@link #state()} returned. */

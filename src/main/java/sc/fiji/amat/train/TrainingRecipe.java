@@ -37,11 +37,24 @@ public final class TrainingRecipe {
 	/** AMAT's largest margin, rms per value; 0 or less for none. */
 	public double amatMaxMargin = 0;
 	public boolean bisection;
+	/**
+	 * AMAT's boundary (docs/amat-boundaries.md): the statistic of the clean per-sample quantities
+	 * its thresholds are (mean: the spec's; median; robust; quantile; joint; relative, a named
+	 * deviation: amounts of worsening from the sample's own clean value) or USER values.
+	 */
 	public Thresholds.Statistic statistic = Thresholds.Statistic.MEAN;
+	/** ROBUST: the number of robust spreads. */
 	public double robustZ = 1;
+	/** QUANTILE and RELATIVE: the tail quantile; JOINT: the fraction of samples over at zero noise. */
+	public double boundaryLevel = 0.1;
+	/** AMAT's thresholds follow the model: recalibrated after every epoch on its clean training quantities. */
+	public boolean followModel;
 	/** Thresholds given by the user (with statistic USER). */
 	public float[] userThresholds;
-	/** AMAT's boundary thresholds, calibrated already (null: calibrate as {@link #statistic} says). */
+	/**
+	 * AMAT's boundary thresholds, calibrated already (null: calibrate as {@link #statistic} says);
+	 * they follow the model from there when {@link #followModel} is set and the statistic is not USER.
+	 */
 	public Thresholds thresholds;
 	/** The standard model to calibrate on; null trains one first. */
 	public Path standardModel;
@@ -58,6 +71,11 @@ public final class TrainingRecipe {
 	/** The recipe of a method with that method's defaults. */
 	public static TrainingRecipe defaults(final String method) {
 		return TrainingMethods.get(method).defaults();
+	}
+
+	/** AMAT's boundary rule of this recipe. */
+	public BoundaryRule boundaryRule() {
+		return new BoundaryRule(statistic, robustZ, boundaryLevel, followModel && statistic != Thresholds.Statistic.USER);
 	}
 
 	/** The type of the method this recipe names. */

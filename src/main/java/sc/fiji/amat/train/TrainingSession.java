@@ -83,8 +83,9 @@ final class TrainingSession<L> {
 		NDArray loss(final int batchSize, final boolean replay) {
 			NDArray loss = null;
 			if (method.cleanWeight() > 0) {
-				loss = Scalars.mul(task.loss(trainer.forward(new NDList(batch.x)), batch.y).sum(), method.cleanWeight() /
-					batchSize);
+				final NDList cleanOut = trainer.forward(new NDList(batch.x));
+				if (!replay && adversarial != null) method.cleanOutput(batch, cleanOut);
+				loss = Scalars.mul(task.loss(cleanOut, batch.y).sum(), method.cleanWeight() / batchSize);
 			}
 			if (adversarial != null) {
 				final NDList advOut = trainer.forward(new NDList(adversarial));

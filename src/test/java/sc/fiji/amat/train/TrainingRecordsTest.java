@@ -64,6 +64,27 @@ class TrainingRecordsTest {
 	}
 
 	@Test
+	void amatDiagnosticsReadBack() {
+		final String state = "{\"ids\":[0,1],\"margins\":[2.56,5.12],\"times_expanded\":[0,1],\"history\":[" +
+			"{\"epoch\":1,\"min_rms\":0.04,\"q10_rms\":0.044,\"median_rms\":0.06,\"q90_rms\":0.076,\"max_rms\":0.08," +
+			"\"fraction_expanded\":0.5,\"fraction_expanded_twice\":0.0,\"fraction_over_clean\":0.25," +
+			"\"fraction_over_at_start\":0.5,\"fraction_over_only_after_steps\":0.125,\"thresholds\":[0.8]}]}";
+		final ModelInfo.Training t = record("amat", AMAT_PARAMETERS, state);
+		final AmatEpoch e = AmatEpoch.history(t).get(0);
+		assertTrue(e.hasDiagnostics());
+		assertEquals(0.125, e.fractionOverOnlyAfterSteps);
+		assertEquals(0.076, TrainingMethods.epochValues(t).get(0).get("margin q90 (rms)"));
+		assertEquals("over the boundary: 25% clean, 50% at the random start, 13% only after PGD steps", TrainingMethods
+			.summary(t).get("AMAT boundary in the last epoch"));
+		assertTrue(TrainingMethods.summary(t).get("AMAT margins").contains("10% 0.0440, median 0.0600, 90% 0.0760"));
+		// margins in absolute L2 (delta 2.56 = 0.04 rms) read back as rms
+		final double[] rms = AmatEpoch.finalMarginsRms(t);
+		assertEquals(0.04, rms[0], 1e-9);
+		assertEquals(0.08, rms[1], 1e-9);
+		assertEquals(0, AmatEpoch.finalMarginsRms(record("sat", "{}", null)).length);
+	}
+
+	@Test
 	void satRecordsReadBackTyped() {
 		final ModelInfo.Training l2 = record("sat", "{\"norm\":\"L2\",\"eps\":9.6,\"eps_unit\":\"absolute\"," +
 			"\"eps_rms\":0.15,\"steps\":5,\"alpha\":4.0,\"loss\":\"adversarial\",\"beta\":1.0}", null);

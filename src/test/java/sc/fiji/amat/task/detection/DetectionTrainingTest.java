@@ -127,11 +127,14 @@ class DetectionTrainingTest {
 			final double loss = m.info().training.history.getAsJsonArray("loss").get(0).getAsDouble();
 			assertTrue(Double.isFinite(loss) && loss > 0, "loss " + loss);
 		}
-		// every margin is delta or delta grown by delta (expanded where the attack never crossed)
+		// the samples that grew are exactly those never over at any check: 1 - (over at the start or only later)
+		final sc.fiji.amat.train.AmatEpoch e = amat.epochs().get(0);
+		int grew = 0;
 		for (int id = 0; id < 8; id++) {
-			final float m = amat.margin(id);
-			assertTrue(Math.abs(m - amat.delta()) < 1e-4 || Math.abs(m - 2 * amat.delta()) < 1e-4, "margin " + m);
+			if (amat.timesExpanded(id) == 1) grew++;
 		}
+		assertEquals(grew / 8.0, e.fractionExpanded, 1e-9);
+		assertEquals(1 - e.fractionOverAtStart - e.fractionOverOnlyAfterSteps, e.fractionExpanded, 1e-9);
 	}
 
 	/**

@@ -107,10 +107,18 @@ class LandmarkTrainingTest {
 		final LabeledData<Landmarks> eight = data.subset(new int[] { 0, 1, 2, 3, 4, 5, 6, 7 });
 		run(grow, eight, 1, 1e-3f).close();
 		run(stay, eight, 1, 1e-3f).close();
-		for (int id = 0; id < 8; id++) {
-			assertEquals(2 * delta, grow.margin(id), 1e-5, "sample " + id + " never crossed: delta more per epoch");
-			assertEquals(delta, stay.margin(id), 1e-4, "sample " + id + " always crossed");
-		}
+		// two components: one over is enough; the diagnostics say where the samples were over
+		final sc.fiji.amat.train.AmatEpoch g = grow.epochs().get(0), a = stay.epochs().get(0);
+		assertEquals(1.0, g.fractionExpanded, 1e-9);
+		assertEquals(0.0, g.fractionOverClean + g.fractionOverAtStart + g.fractionOverOnlyAfterSteps, 1e-9);
+		assertEquals(0.0, a.fractionExpanded, 1e-9);
+		assertEquals(1.0, a.fractionOverClean, 1e-9);
+		assertEquals(1.0, a.fractionOverAtStart, 1e-9);
+		assertEquals(0.0, a.fractionOverOnlyAfterSteps, 1e-9);
+		final Thresholds offsetOnly = new Thresholds(task.boundarySpec(), new float[] { 1e9f, -1f }, "offset always over");
+		final AmatTraining second = amat(offsetOnly, delta);
+		run(second, eight, 1, 1e-3f).close();
+		assertEquals(1.0, second.epochs().get(0).fractionOverAtStart, 1e-9, "the second component alone puts all over");
 		try (AmatModel sat = run(new SatTraining(Norm.L2, 0.1f * SIZE, 2, 4, SatTraining.LossMode.MIXED, 0.5f, SIZE *
 			SIZE), eight, 1, 1e-3f))
 		{
