@@ -12,6 +12,7 @@ import java.util.Locale;
 import sc.fiji.amat.AmatException;
 import sc.fiji.amat.report.ModelResult;
 import sc.fiji.amat.report.WorstCase;
+import sc.fiji.amat.train.AmatEpoch;
 import sc.fiji.amat.train.AmatTraining;
 import sc.fiji.amat.train.StandardTraining;
 
@@ -39,7 +40,8 @@ final class ComparisonSummary {
 	}
 
 	final List<Column> columns = new ArrayList<>();
-	final List<String> margins = new ArrayList<>();
+	/** AMAT's last epoch per seed: its margin distribution and how many samples grew. */
+	final List<AmatEpoch> amatLast = new ArrayList<>();
 	final String metric;
 	final int seeds;
 
@@ -57,7 +59,8 @@ final class ComparisonSummary {
 				final Double t = r.trainSeconds.get(names.get(m));
 				c.seconds[s] = t == null ? Double.NaN : t;
 				if (names.get(m).equals(AmatTraining.KEY)) {
-					margins.add("seed " + r.seed + ": " + AmatTraining.statistics(mr.info.training));
+					final List<AmatEpoch> h = AmatEpoch.history(mr.info.training);
+					if (!h.isEmpty()) amatLast.add(h.get(h.size() - 1));
 				}
 			}
 		}
@@ -112,7 +115,17 @@ final class ComparisonSummary {
 		out.printf(Locale.ROOT, "  AMAT's clean %s drop from standard at most half that of the SAT model of closest " +
 			"robustness (%s): %s (drops %.4f vs %.4f)%n", metric, closest.name, amatDrop <= 0.5 * Math.max(0, satDrop) ||
 				amatDrop <= 0 ? "yes" : "no", amatDrop, satDrop);
-		for (final String m : margins) out.println("  AMAT margins, " + m);
+		if (!amatLast.isEmpty()) {
+			final double[] twice = new double[amatLast.size()], ratio = new double[amatLast.size()];
+			for (int s = 0; s < twice.length; s++) {
+				twice[s] = amatLast.get(s).fractionExpandedTwice;
+				ratio[s] = amatLast.get(s).q90 / amatLast.get(s).q10;
+			}
+			out.printf(Locale.ROOT, "  AMAT's margins differ across samples (a third or more expanded twice or more, " +
+				"90th percentile at least 3x the 10th): %s (expanded twice or more: %s; q90/q10: %s)%n", mean(twice) >= 1 /
+					3.0 && mean(ratio) >= 3 ? "yes" : "no", ms(twice), ms(ratio));
+			for (final AmatEpoch e : amatLast) out.println("    last epoch: " + e.line());
+		}
 	}
 
 	/** yes, no, or a tie, from paired differences (positive: AMAT better). */

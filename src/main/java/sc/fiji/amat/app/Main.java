@@ -22,6 +22,9 @@ public final class Main {
 				case "demo":
 					Demo.run(new Args(args, 1));
 					break;
+				case "compare":
+					Compare.run(new Args(args, 1));
+					break;
 				case "bench":
 					Bench.run(new Args(args, 1));
 					break;
@@ -59,21 +62,26 @@ public final class Main {
 			.pytorch() + ")\n" + //
 			"usage: scripts/amat COMMAND [--option value ...]\n" + //
 			"  demo      train on sample-data/TASK, save and reload the model, print the metric, time, memory;\n" + //
-			"            then SAT at two eps, AMAT, and the robustness report of all four (target/demo/report)\n" + //
+			"            then one seed of the comparison below (target/demo/report)\n" + //
 			"            --task segmentation (default; or another task type: " + sc.fiji.amat.task.Tasks.names() + ")\n" + //
-			"            --epochs 25 --threads (all cores) --out target/demo --seed 42 --adv-epochs 8 --adv-steps 5\n" + //
-			"            --sat-eps 0.05,0.15 --amat-delta 0.04 --amat-threshold mean --report-steps 10 --no-report\n" + //
+			"            --epochs 25 --threads (all cores) --out target/demo --seed 42 --no-report\n" + //
+			"  compare   standard, SAT (AMAT's loss mix, and adversarial loss only) and AMAT, from scratch, several\n" + //
+			"            seeds, strong evaluation; mean ± sd, paired AMAT - best SAT; prints its expected time first\n" + //
+			"            --task segmentation --seeds 3 --on test|validation (choose defaults on validation only)\n" + //
+			"            --out target/compare-TASK --epochs 25 (standard) --adv-epochs 15 --adv-steps 5\n" + //
+			"            --sat-eps 0.05,0.15 --no-sat-adversarial --amat-delta (2 x largest SAT eps / adv-epochs)\n" + //
 			"            --amat-threshold mean|median|robust|quantile|joint|relative --amat-z 2 --amat-level 0.1\n" + //
-			"            --amat-follow (AMAT's thresholds recalibrated every epoch on the model as it trains)\n" + //
-			"            --adv-lr-factor 0.5 (adversarial fine-tuning rate / standard rate; 1 with --cold)\n" + //
+			"            --amat-follow (thresholds recalibrated every epoch on the model as it trains) --warm\n" + //
+			"            --evaluation strong|standard|quick [--attacks pgd,fgsm --report-steps 10] [--eps 0,0.1]\n" + //
 			"  bench     time a training step of every training method and a PGD-T attack on one U-Net and batch\n" + //
 			"            --size 128 --depth 3 --width 16 --norm batch --batch 8 --steps 20 --threads 1 --repeats 5\n" + //
 			"            --attacks pgd (attacks to time, T steps each)\n" + //
 			"  generate  write the sample data of every task (or --task NAME): --out sample-data --seed 1\n" + //
 			"  report    robustness report of models on a labelled test set (HTML, CSV, PNG plots and examples)\n" + //
 			"            --models a.amat.zip,b.amat.zip --images test-images.tif --labels test-labels.tif --out DIR\n" + //
-			"            [--attacks pgd,ifgsm,fgsm,noise] [--norm L2] [--eps 0,0.05,0.1] [--unit rms] [--steps 20]\n" + //
-			"            [--restarts 1] [--schedule constant|halve] [--examples 3] [--example-eps E] [--seed 1]\n" + //
+			"            [--evaluation strong|standard|quick] or [--attacks pgd,apgd:masked-ce,fgsm,noise] (custom)\n" + //
+			"            [--norm L2] [--eps 0,0.05,0.1] [--unit rms] [--steps 20] [--apgd-steps 12] [--restarts 1]\n" + //
+			"            [--no-extra-checks] [--examples 3] [--example-eps E] [--seed 1]\n" + //
 			"            models may be TorchScript (.pt) or ONNX (.onnx) with a JSON description beside them;\n" + //
 			"            [--transfer-source MODEL]: gradient attacks on ONNX models are crafted on it (transfer)\n" + //
 			"            split into jobs: [--slice K/N] [--only-models a,b] [--only-attacks pgd,clean] [--only-eps 0.1]\n" + //
