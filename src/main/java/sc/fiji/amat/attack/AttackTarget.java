@@ -8,11 +8,12 @@ import ai.djl.training.ParameterStore;
 
 import java.util.List;
 
+import sc.fiji.amat.task.AttackLoss;
 import sc.fiji.amat.task.Task;
 
 /**
- * What an attack needs of a model: the network, the task whose per-sample loss it maximises,
- * whether the network runs in training mode (batch statistics; training-time attacks) or
+ * What an attack needs of a model: the network, the task and the per-sample loss of it the
+ * attack maximises (the training loss unless {@link #withLoss} chose another), whether the network runs in training mode (batch statistics; training-time attacks) or
  * evaluation mode (evaluation attacks), and the valid intensity range to clamp to, if any.
  */
 public final class AttackTarget<L> {
@@ -22,15 +23,33 @@ public final class AttackTarget<L> {
 	private final Task<L> task;
 	private final boolean trainingMode;
 	private final float[] validRange;
+	private final AttackLoss attackLoss;
 
 	public AttackTarget(final Block block, final ParameterStore parameterStore, final Task<L> task,
 		final boolean trainingMode, final float[] validRange)
+	{
+		this(block, parameterStore, task, trainingMode, validRange, null);
+	}
+
+	private AttackTarget(final Block block, final ParameterStore parameterStore, final Task<L> task,
+		final boolean trainingMode, final float[] validRange, final AttackLoss attackLoss)
 	{
 		this.block = block;
 		this.parameterStore = parameterStore;
 		this.task = task;
 		this.trainingMode = trainingMode;
 		this.validRange = validRange == null ? null : validRange.clone();
+		this.attackLoss = attackLoss;
+	}
+
+	/** A copy whose attacks maximise {@code loss} (one of the task's {@link Task#attackLosses()}); null: the training loss. */
+	public AttackTarget<L> withLoss(final AttackLoss loss) {
+		return new AttackTarget<>(block, parameterStore, task, trainingMode, validRange, loss);
+	}
+
+	/** The loss attacks maximise; null for the task's training loss. */
+	public AttackLoss attackLoss() {
+		return attackLoss;
 	}
 
 	public Task<L> task() {
@@ -49,9 +68,17 @@ public final class AttackTarget<L> {
 		return block.forward(parameterStore, new NDList(x), trainingMode);
 	}
 
-	/** Per-sample loss, shape (N). */
+	/** Per-sample loss attacks maximise, shape (N), at the end of an attack (progress 1). */
 	public NDArray loss(final NDList output, final NDList target) {
-		return task.loss(output, target);
+		return loss(output, target, 1);
+	}
+
+	/**
+	 * Per-sample loss attacks maximise, shape (N), at iteration t of T (progress t / T): the
+	 * chosen {@link AttackLoss}, or the task's training loss.
+	 */
+	public NDArray loss(final NDList output, final NDList target, final double progress) {
+		return attackLoss == null ? task.loss(output, target) : attackLoss.loss(output, target, progress);
 	}
 
 	public float[][] boundaryQuantities(final NDList output, final List<L> labels) {

@@ -266,7 +266,7 @@ public final class Pgd implements Attack {
 					final NDArray grad;
 					try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
 						final NDList out = target.forward(xa);
-						final NDArray loss = target.loss(out, y);
+						final NDArray loss = target.loss(out, y, (double) t / steps);
 						if (observer != null) observer.observe(t, xa, out);
 						gc.backward(loss.sum());
 					}
@@ -324,7 +324,7 @@ public final class Pgd implements Attack {
 					}
 					else {
 						try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-							final NDArray l = target.loss(target.forward(xa), y);
+							final NDArray l = target.loss(target.forward(xa), y, (double) t / steps);
 							loss = l.toFloatArray();
 							gc.backward(l.sum());
 						}

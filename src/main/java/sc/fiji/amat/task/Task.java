@@ -7,8 +7,12 @@ import ai.djl.nn.Block;
 
 import com.google.gson.JsonObject;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 
+import sc.fiji.amat.AmatException;
 import sc.fiji.amat.data.LabeledData;
 import sc.fiji.amat.nn.NetworkConfig;
 
@@ -79,6 +83,37 @@ public interface Task<L> {
 	 * attacks maximise. Must be differentiable with respect to the network's output.
 	 */
 	NDArray loss(NDList output, NDList target);
+
+	/**
+	 * The objectives an attack may maximise on this task, the training loss ({@link #loss}, key
+	 * {@value AttackLoss#TRAINING}) first.
+	 */
+	default List<AttackLoss> attackLosses() {
+		return Collections.singletonList(trainingAttackLoss());
+	}
+
+	/** The training loss as an {@link AttackLoss} of key {@value AttackLoss#TRAINING}. */
+	default AttackLoss trainingAttackLoss() {
+		return AttackLoss.of(AttackLoss.TRAINING, "the task's training loss", (output, target, progress) -> loss(output,
+			target));
+	}
+
+	/**
+	 * The attack loss of that key (any case; null or blank: the training loss); an
+	 * {@code AmatException} naming the keys this task offers when it has none of that key.
+	 */
+	default AttackLoss attackLoss(final String key) {
+		final List<AttackLoss> all = attackLosses();
+		if (key == null || key.trim().isEmpty()) return all.get(0);
+		final String k = key.trim().toLowerCase(Locale.ROOT).replace('_', '-');
+		final List<String> keys = new ArrayList<>();
+		for (final AttackLoss l : all) {
+			if (l.key().equals(k)) return l;
+			keys.add(l.key());
+		}
+		throw new AmatException("Unknown attack loss '" + key + "' for " + type() + ": use one of " + String.join(", ",
+			keys) + ".");
+	}
 
 	/**
 	 * Whether labels and outputs of {@code other} mean the same as this task's, so that attacks
