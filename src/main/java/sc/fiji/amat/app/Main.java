@@ -71,7 +71,7 @@ public final class Main {
 			"  report    robustness report of models on a labelled test set (HTML, CSV, PNG plots and examples)\n" + //
 			"            --models a.amat.zip,b.amat.zip --images test-images.tif --labels test-labels.tif --out DIR\n" + //
 			"            [--attacks pgd,ifgsm,fgsm,noise] [--norm L2] [--eps 0,0.05,0.1] [--unit rms] [--steps 20]\n" + //
-			"            [--restarts 1] [--schedule constant|halve] [--examples 3] [--example-eps E] [--seed 1]\n" + //
+			"            [--restarts 1] [--examples 3] [--example-eps E] [--seed 1]\n" + //
 			"            models may be TorchScript (.pt) or ONNX (.onnx) with a JSON description beside them;\n" + //
 			"            [--transfer-source MODEL]: gradient attacks on ONNX models are crafted on it (transfer)\n" + //
 			"            split into jobs: [--slice K/N] [--only-models a,b] [--only-attacks pgd,clean] [--only-eps 0.1]\n" + //

@@ -14,7 +14,6 @@ import sc.fiji.amat.attack.EpsUnit;
 import sc.fiji.amat.attack.IfgsmType;
 import sc.fiji.amat.attack.NoiseBudget;
 import sc.fiji.amat.attack.Norm;
-import sc.fiji.amat.attack.Pgd;
 import sc.fiji.amat.attack.PgdType;
 import sc.fiji.amat.attack.WhiteNoiseType;
 
@@ -41,8 +40,6 @@ public final class ReportSettings {
 	public float pgdAlpha = PgdType.ALPHA;
 	/** PGD restarts; per sample the restart with the highest loss is kept. */
 	public int restarts = 1;
-	/** PGD's step-size schedule: constant, or halving when the loss stops improving. */
-	public Pgd.StepSchedule schedule = Pgd.StepSchedule.CONSTANT;
 	/** IFGSM steps (the paper uses 10). */
 	public int ifgsmSteps = IfgsmType.STEPS;
 	/** White noise: draws per image, the worst one kept. */
@@ -82,7 +79,7 @@ public final class ReportSettings {
 		final AttackType type = AttackTypes.get(attack);
 		switch (type.key()) {
 			case PgdType.KEY:
-				return AttackSettings.DEFAULTS.iterations(pgdSteps).alpha(pgdAlpha).restarts(restarts).schedule(schedule);
+				return AttackSettings.DEFAULTS.iterations(pgdSteps).alpha(pgdAlpha).restarts(restarts);
 			case IfgsmType.KEY:
 				return AttackSettings.DEFAULTS.iterations(ifgsmSteps);
 			case WhiteNoiseType.KEY:
