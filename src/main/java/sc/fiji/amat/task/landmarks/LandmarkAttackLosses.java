@@ -40,8 +40,11 @@ final class LandmarkAttackLosses {
 	/** Per landmark the cosine similarity of softmax map and target Gaussian, (N, K), without gradient. */
 	static NDArray cosineWeight(final NDArray logp, final NDArray gauss) {
 		final NDArray p = logp.stopGradient().exp();
-		final NDArray dot = p.mul(gauss).sum(new int[] { 2 });
-		return dot.div(p.square().sum(new int[] { 2 }).sqrt().mul(gauss.square().sum(new int[] { 2 }).sqrt()));
+		// a copy of the target on the output's (per-iteration) manager, so nothing lands on the labels'
+		final NDArray g = gauss.duplicate();
+		g.attach(p.getManager());
+		final NDArray dot = p.mul(g).sum(new int[] { 2 });
+		return dot.div(p.square().sum(new int[] { 2 }).sqrt().mul(g.square().sum(new int[] { 2 }).sqrt()));
 	}
 
 	static NDArray cosPgd(final NDList output, final NDList target) {

@@ -16,7 +16,8 @@ import sc.fiji.amat.task.AttackLoss;
  * (N, K, H, W), the target the one-hot map {@link SegmentationTask#encodeLabels} makes. A pixel
  * is "correct" when its true class has the largest logit (ties count as correct); the
  * correctness masks and the CosPGD weights are read from the current output's values and carry
- * no gradient.
+ * no gradient. Every result is computed from the output first, so it belongs to the output's
+ * (per-iteration) manager, not to the labels'.
  * <ul>
  * <li>"ce": pixel-mean cross-entropy.</li>
  * <li>"masked-ce" (SEA, Croce et al. ECCV 2024): the cross-entropy averaged over the pixels the
@@ -61,7 +62,7 @@ final class SegmentationAttackLosses {
 	static NDArray correct(final NDArray logits, final NDArray y) {
 		final NDArray z = logits.stopGradient();
 		final NDArray isMax = z.eq(z.max(new int[] { 1 }, true)).toType(DataType.FLOAT32, false);
-		return isMax.mul(y).sum(new int[] { 1 }).minimum(y.sum(new int[] { 1 }));
+		return isMax.mul(y).sum(new int[] { 1 });
 	}
 
 	static NDArray ce(final NDList output, final NDList target) {
