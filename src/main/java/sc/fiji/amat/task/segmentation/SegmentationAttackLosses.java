@@ -58,6 +58,11 @@ final class SegmentationAttackLosses {
 		return logp.mul(y).sum(new int[] { 1 }).neg();
 	}
 
+	/** The mean over each sample's pixels, (N, H, W) to (N). */
+	private static NDArray pixelMean(final NDArray perPixel) {
+		return perPixel.reshape(perPixel.getShape().get(0), -1).mean(new int[] { 1 });
+	}
+
 	/** 1 where the true class has the largest logit, else 0, (N, H, W), without gradient. */
 	static NDArray correct(final NDArray logits, final NDArray y) {
 		final NDArray z = logits.stopGradient();
@@ -67,7 +72,7 @@ final class SegmentationAttackLosses {
 
 	static NDArray ce(final NDList output, final NDList target) {
 		final NDArray logits = output.singletonOrThrow();
-		return pixelCe(logits.logSoftmax(1), target.singletonOrThrow()).mean(new int[] { 1, 2 });
+		return pixelMean(pixelCe(logits.logSoftmax(1), target.singletonOrThrow()));
 	}
 
 	static NDArray maskedCe(final NDList output, final NDList target) {
@@ -83,7 +88,7 @@ final class SegmentationAttackLosses {
 		final NDArray mask = correct(logits, y);
 		// weight: (1 - lambda) on correct pixels, lambda on wrong ones = lambda + (1 - 2 lambda) mask
 		final NDArray weight = Scalars.mul(mask, 1 - 2 * lambda).add(Scalars.of(mask, lambda));
-		return pixelCe(logits.logSoftmax(1), y).mul(weight).mean(new int[] { 1, 2 });
+		return pixelMean(pixelCe(logits.logSoftmax(1), y).mul(weight));
 	}
 
 	/** The CosPGD weight of each pixel, (N, H, W), without gradient: cos(softmax, one-hot) = p_true / ||p||_2. */
@@ -94,7 +99,7 @@ final class SegmentationAttackLosses {
 
 	static NDArray cosPgd(final NDList output, final NDList target) {
 		final NDArray logits = output.singletonOrThrow(), y = target.singletonOrThrow();
-		return pixelCe(logits.logSoftmax(1), y).mul(cosineWeight(logits, y)).mean(new int[] { 1, 2 });
+		return pixelMean(pixelCe(logits.logSoftmax(1), y).mul(cosineWeight(logits, y)));
 	}
 
 	/**
@@ -109,6 +114,6 @@ final class SegmentationAttackLosses {
 		final NDArray ptLogPt = p.mul(logp).mul(y).sum(new int[] { 1 });
 		final NDArray onePlus = pt.add(Scalars.of(pt, 1f));
 		final NDArray js = ptLogPt.sub(onePlus.mul(onePlus.log())).add(Scalars.of(pt, (float) (2 * Math.log(2))));
-		return Scalars.mul(js, 0.5f).mean(new int[] { 1, 2 });
+		return pixelMean(Scalars.mul(js, 0.5f));
 	}
 }
