@@ -17,6 +17,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import sc.fiji.amat.AmatException;
 import sc.fiji.amat.TinyData;
 import sc.fiji.amat.data.LabeledData;
 import sc.fiji.amat.engine.Engines;
@@ -24,6 +25,9 @@ import sc.fiji.amat.eval.Evaluator;
 import sc.fiji.amat.model.AmatModel;
 import sc.fiji.amat.task.segmentation.Mask;
 import sc.fiji.amat.task.segmentation.SegmentationTask;
+import sc.fiji.amat.data.Normalization;
+import sc.fiji.amat.train.TrainingRecipe;
+import sc.fiji.amat.train.TrainingSettings;
 
 /** APGD against PGD of the same budget, its ball, its best iterate, its checkpoints, its memory. */
 class ApgdTest {
@@ -190,5 +194,25 @@ class ApgdTest {
 					one[i]);
 			}
 		}
+	}
+
+	@Test
+	void satTrainsWithApgdWhenTheRecipeSaysSo() {
+		final TrainingRecipe recipe = TrainingRecipe.defaults("sat");
+		recipe.satAttack = "APGD";
+		recipe.steps = 2;
+		final TrainingSettings s = new TrainingSettings();
+		s.epochs = 1;
+		s.validationFraction = 0;
+		final LabeledData<Mask> few = TinyData.squares(8, 2);
+		try (AmatModel m = recipe.train(TinyData.task(), few, Normalization.zscore(), s, null)) {
+			assertEquals("apgd", m.info().training.parameters.get("attack").getAsString());
+			assertTrue(!m.info().training.parameters.has("alpha"), "APGD has no alpha");
+			assertEquals(2, m.info().training.parameters.get("steps").getAsInt());
+		}
+		recipe.satAttack = "fgsm";
+		final AmatException e = assertThrows(AmatException.class, () -> recipe.train(TinyData.task(), few,
+			Normalization.zscore(), s, null));
+		assertTrue(e.getMessage().contains("PGD or APGD"), e.getMessage());
 	}
 }
