@@ -9,7 +9,6 @@ import java.util.Locale;
 import sc.fiji.amat.AmatException;
 import sc.fiji.amat.attack.EpsUnit;
 import sc.fiji.amat.attack.Norm;
-import sc.fiji.amat.attack.Pgd;
 import sc.fiji.amat.engine.Engines;
 import sc.fiji.amat.model.AmatModel;
 import sc.fiji.amat.report.EvaluationPreset;
@@ -53,7 +52,6 @@ final class Report {
 		s.pgdSteps = args.getInt("steps", s.pgdSteps);
 		s.pgdAlpha = (float) args.getDouble("alpha", s.pgdAlpha);
 		s.restarts = args.getInt("restarts", s.restarts);
-		s.schedule = Pgd.StepSchedule.parse(args.get("schedule", "constant"));
 		s.ifgsmSteps = args.getInt("ifgsm-steps", s.ifgsmSteps);
 		s.apgdSteps = args.getInt("apgd-steps", s.apgdSteps);
 		s.extraChecks = !args.flag("no-extra-checks");

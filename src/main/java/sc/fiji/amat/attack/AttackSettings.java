@@ -4,54 +4,45 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * The options of one attack as a report or a command sets them: iterations (PGD and IFGSM
- * steps, white-noise draws), PGD's step factor alpha, restarts and step schedule. An option left
- * unset (null) takes the attack's default ({@link AttackType#defaults()}); each attack reads only
- * the options it has.
+ * The options of one attack as a report or a command sets them: iterations (PGD, APGD and IFGSM
+ * steps, white-noise draws), PGD's step factor alpha and restarts. An option left unset (null)
+ * takes the attack's default ({@link AttackType#defaults()}); each attack reads only the options
+ * it has.
  */
 public final class AttackSettings {
 
 	/** Every option unset: the attack's defaults. */
-	public static final AttackSettings DEFAULTS = new AttackSettings(null, null, null, null);
+	public static final AttackSettings DEFAULTS = new AttackSettings(null, null, null);
 
 	private final Integer iterations;
 	private final Float alpha;
 	private final Integer restarts;
-	private final Pgd.StepSchedule schedule;
 
-	private AttackSettings(final Integer iterations, final Float alpha, final Integer restarts,
-		final Pgd.StepSchedule schedule)
-	{
+	private AttackSettings(final Integer iterations, final Float alpha, final Integer restarts) {
 		this.iterations = iterations;
 		this.alpha = alpha;
 		this.restarts = restarts;
-		this.schedule = schedule;
 	}
 
 	public AttackSettings iterations(final int n) {
-		return new AttackSettings(n, alpha, restarts, schedule);
+		return new AttackSettings(n, alpha, restarts);
 	}
 
 	public AttackSettings alpha(final float a) {
-		return new AttackSettings(iterations, a, restarts, schedule);
+		return new AttackSettings(iterations, a, restarts);
 	}
 
 	public AttackSettings restarts(final int r) {
-		return new AttackSettings(iterations, alpha, r, schedule);
-	}
-
-	public AttackSettings schedule(final Pgd.StepSchedule s) {
-		return new AttackSettings(iterations, alpha, restarts, s);
+		return new AttackSettings(iterations, alpha, r);
 	}
 
 	/** These settings with every unset option taken from {@code defaults}. */
 	public AttackSettings orElse(final AttackSettings defaults) {
 		return new AttackSettings(iterations != null ? iterations : defaults.iterations, alpha != null ? alpha
-			: defaults.alpha, restarts != null ? restarts : defaults.restarts, schedule != null ? schedule
-				: defaults.schedule);
+			: defaults.alpha, restarts != null ? restarts : defaults.restarts);
 	}
 
-	/** PGD and IFGSM steps, white-noise draws; null when unset. */
+	/** PGD, APGD and IFGSM steps, white-noise draws; null when unset. */
 	public Integer iterations() {
 		return iterations;
 	}
@@ -65,26 +56,21 @@ public final class AttackSettings {
 		return restarts;
 	}
 
-	public Pgd.StepSchedule schedule() {
-		return schedule;
-	}
-
 	@Override
 	public boolean equals(final Object o) {
 		if (!(o instanceof AttackSettings)) return false;
 		final AttackSettings s = (AttackSettings) o;
 		return Objects.equals(iterations, s.iterations) && Objects.equals(alpha, s.alpha) && Objects.equals(restarts,
-			s.restarts) && schedule == s.schedule;
+			s.restarts);
 	}
 
 	@Override
 	public int hashCode() {
-		return Objects.hash(iterations, alpha, restarts, schedule);
+		return Objects.hash(iterations, alpha, restarts);
 	}
 
 	@Override
 	public String toString() {
-		return String.format(Locale.ROOT, "iterations %s, alpha %s, restarts %s, schedule %s", iterations, alpha,
-			restarts, schedule);
+		return String.format(Locale.ROOT, "iterations %s, alpha %s, restarts %s", iterations, alpha, restarts);
 	}
 }

@@ -12,8 +12,8 @@ import sc.fiji.amat.task.AttackLoss;
 import sc.fiji.amat.task.Task;
 
 /**
- * What an attack needs of a model: the network, the task whose per-sample loss it maximises,
- * whether the network runs in training mode (batch statistics; training-time attacks) or
+ * What an attack needs of a model: the network, the task and the per-sample loss of it the
+ * attack maximises (the training loss unless {@link #withLoss} chose another), whether the network runs in training mode (batch statistics; training-time attacks) or
  * evaluation mode (evaluation attacks), and the valid intensity range to clamp to, if any.
  */
 public final class AttackTarget<L> {
@@ -42,12 +42,12 @@ public final class AttackTarget<L> {
 		this.attackLoss = attackLoss;
 	}
 
-	/** This target with another objective for attacks to maximise (null: the task's training loss). */
+	/** A copy whose attacks maximise {@code loss} (one of the task's {@link Task#attackLosses()}); null: the training loss. */
 	public AttackTarget<L> withLoss(final AttackLoss loss) {
 		return new AttackTarget<>(block, parameterStore, task, trainingMode, validRange, loss);
 	}
 
-	/** The objective attacks maximise; null for the task's training loss. */
+	/** The loss attacks maximise; null for the task's training loss. */
 	public AttackLoss attackLoss() {
 		return attackLoss;
 	}
@@ -68,12 +68,15 @@ public final class AttackTarget<L> {
 		return block.forward(parameterStore, new NDList(x), trainingMode);
 	}
 
-	/** Per-sample objective, shape (N), at the end of an attack (progress 1). */
+	/** Per-sample loss attacks maximise, shape (N), at the end of an attack (progress 1). */
 	public NDArray loss(final NDList output, final NDList target) {
 		return loss(output, target, 1);
 	}
 
-	/** Per-sample objective, shape (N): the chosen attack loss (the training loss by default) at progress t / T. */
+	/**
+	 * Per-sample loss attacks maximise, shape (N), at iteration t of T (progress t / T): the
+	 * chosen {@link AttackLoss}, or the task's training loss.
+	 */
 	public NDArray loss(final NDList output, final NDList target, final double progress) {
 		return attackLoss == null ? task.loss(output, target) : attackLoss.loss(output, target, progress);
 	}

@@ -11,7 +11,7 @@ public final class AttackTypes {
 
 	private AttackTypes() {}
 
-	/** Every attack type, in the order users see them (PGD, IFGSM, FGSM, white noise, then others). */
+	/** Every attack type, in the order users see them (PGD, APGD, IFGSM, FGSM, white noise, then others). */
 	public static List<AttackType> all() {
 		return REGISTRY.all();
 	}

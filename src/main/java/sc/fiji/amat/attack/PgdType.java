@@ -7,7 +7,7 @@ import org.scijava.plugin.Plugin;
 import sc.fiji.amat.AmatException;
 
 /**
- * PGD: random start, T steps of alpha * eps / T, restarts and step schedule as set. Its default
+ * PGD: random start, T steps of alpha * eps / T, restarts as set. Its default
  * alpha, 2.5, is the evaluation attack's everywhere (report, command, command line); training's
  * PGD (SAT, AMAT) takes its own alpha from the training recipe (the paper's 4).
  */
@@ -30,7 +30,7 @@ public final class PgdType implements AttackType {
 
 	@Override
 	public AttackSettings defaults() {
-		return AttackSettings.DEFAULTS.iterations(STEPS).alpha(ALPHA).restarts(1).schedule(Pgd.StepSchedule.CONSTANT);
+		return AttackSettings.DEFAULTS.iterations(STEPS).alpha(ALPHA).restarts(1);
 	}
 
 	@Override
@@ -46,7 +46,7 @@ public final class PgdType implements AttackType {
 
 	@Override
 	public Attack create(final Norm norm, final AttackSettings s) {
-		return Pgd.pgd(norm, s.iterations(), s.alpha()).withRestarts(s.restarts()).withSchedule(s.schedule());
+		return Pgd.pgd(norm, s.iterations(), s.alpha()).withRestarts(s.restarts());
 	}
 
 	@Override
@@ -61,7 +61,7 @@ public final class PgdType implements AttackType {
 
 	@Override
 	public String describe(final AttackSettings s) {
-		return String.format(Locale.ROOT, "PGD %d steps, alpha %s, %d restart(s), %s step", s.iterations(), s.alpha(), s
-			.restarts(), s.schedule() == Pgd.StepSchedule.CONSTANT ? "constant" : "halving");
+		return String.format(Locale.ROOT, "PGD %d steps, alpha %s, %d restart(s)", s.iterations(), s.alpha(), s
+			.restarts());
 	}
 }

@@ -11,7 +11,8 @@ import java.util.Locale;
  * Random noise, the baseline every gradient attack must beat: {@code draws} independent noise
  * images per sample (uniform or Gaussian values), each scaled so that its norm is exactly eps
  * (L2: divided by its L2 norm; Linf: by its largest absolute value), and per sample the draw
- * with the highest loss is kept.
+ * with the highest loss is kept: the target's attack loss at progress 1 (all draws are compared
+ * on the same objective).
  */
 public final class WhiteNoise implements Attack {
 
@@ -64,7 +65,7 @@ public final class WhiteNoise implements Attack {
 					final NDArray unit = norm.normalize(raw);
 					final NDArray noise = unit.mul(Norm.broadcast(it.create(eps), unit));
 					final NDArray xa = target.clamp(noise.add(x));
-					final NDArray loss = target.loss(target.forward(xa), y);
+					final NDArray loss = target.loss(target.forward(xa), y, 1);
 					final NDArray keep;
 					if (bestLoss == null) {
 						keep = xa;

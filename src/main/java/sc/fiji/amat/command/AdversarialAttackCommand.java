@@ -75,7 +75,7 @@ public class AdversarialAttackCommand extends CommandSupport {
 			"absolute: normalised-input units")
 	private String noise_unit = "rms";
 
-	@Parameter(label = "Iterations (PGD/IFGSM steps, white-noise draws)", min = "1")
+	@Parameter(label = "Iterations (PGD/APGD/IFGSM steps, white-noise draws)", min = "1")
 	private int iterations = 20;
 
 	@Parameter(label = "Random seed")

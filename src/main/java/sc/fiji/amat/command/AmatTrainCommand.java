@@ -120,6 +120,9 @@ public class AmatTrainCommand extends CommandSupport {
 	@Parameter(label = "SAT loss", choices = { "mixed", "adversarial" })
 	private String sat_loss = "mixed";
 
+	@Parameter(label = "SAT attack (APGD: T iterations, its own step size)", choices = { "PGD", "APGD" })
+	private String sat_attack = "PGD";
+
 	@Parameter(label = "AMAT delta (rms per value)", min = "0")
 	private double amat_delta = 0.01;
 
@@ -184,6 +187,7 @@ public class AmatTrainCommand extends CommandSupport {
 		recipe.satNorm = Norm.parse(sat_norm);
 		recipe.satEps = sat_eps;
 		recipe.satLoss = SatTraining.LossMode.parse(sat_loss);
+		recipe.satAttack = SatTraining.attackKey(sat_attack);
 		recipe.amatDelta = amat_delta;
 		recipe.amatMaxMargin = amat_max_margin;
 		recipe.statistic = Thresholds.Statistic.parse(threshold_statistic);

@@ -14,7 +14,6 @@ import sc.fiji.amat.attack.EpsUnit;
 import sc.fiji.amat.attack.IfgsmType;
 import sc.fiji.amat.attack.NoiseBudget;
 import sc.fiji.amat.attack.Norm;
-import sc.fiji.amat.attack.Pgd;
 import sc.fiji.amat.attack.PgdType;
 import sc.fiji.amat.attack.WhiteNoiseType;
 import sc.fiji.amat.task.Task;
@@ -56,8 +55,6 @@ public final class ReportSettings {
 	 * ("pgd#2"); per image the run with the worst metric counts.
 	 */
 	public int restarts = 1;
-	/** PGD's step-size schedule: constant, or halving when the loss stops improving. */
-	public Pgd.StepSchedule schedule = Pgd.StepSchedule.CONSTANT;
 	/** IFGSM steps (the paper uses 10). */
 	public int ifgsmSteps = IfgsmType.STEPS;
 	/** White noise: draws per image, the worst one kept. */
@@ -117,7 +114,7 @@ public final class ReportSettings {
 		final AttackType type = AttackSpec.parse(member).attackType();
 		switch (type.key()) {
 			case PgdType.KEY:
-				return AttackSettings.DEFAULTS.iterations(pgdSteps).alpha(pgdAlpha).restarts(1).schedule(schedule);
+				return AttackSettings.DEFAULTS.iterations(pgdSteps).alpha(pgdAlpha).restarts(1);
 			case EvaluationPreset.APGD:
 				return AttackSettings.DEFAULTS.iterations(apgdSteps).restarts(1);
 			case IfgsmType.KEY:

@@ -7,8 +7,12 @@ import ai.djl.nn.Block;
 
 import com.google.gson.JsonObject;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 
+import sc.fiji.amat.AmatException;
 import sc.fiji.amat.data.LabeledData;
 import sc.fiji.amat.nn.NetworkConfig;
 
@@ -81,47 +85,43 @@ public interface Task<L> {
 	NDArray loss(NDList output, NDList target);
 
 	/**
+	 * The objectives an attack may maximise on this task, the training loss ({@link #loss}, key
+	 * {@value AttackLoss#TRAINING}) first.
+	 */
+	default List<AttackLoss> attackLosses() {
+		return Collections.singletonList(trainingAttackLoss());
+	}
+
+	/** The training loss as an {@link AttackLoss} of key {@value AttackLoss#TRAINING}. */
+	default AttackLoss trainingAttackLoss() {
+		return AttackLoss.of(AttackLoss.TRAINING, "the task's training loss", (output, target, progress) -> loss(output,
+			target));
+	}
+
+	/**
+	 * The attack loss of that key (any case; null or blank: the training loss); an
+	 * {@code AmatException} naming the keys this task offers when it has none of that key.
+	 */
+	default AttackLoss attackLoss(final String key) {
+		final List<AttackLoss> all = attackLosses();
+		if (key == null || key.trim().isEmpty()) return all.get(0);
+		final String k = key.trim().toLowerCase(Locale.ROOT).replace('_', '-');
+		final List<String> keys = new ArrayList<>();
+		for (final AttackLoss l : all) {
+			if (l.key().equals(k)) return l;
+			keys.add(l.key());
+		}
+		throw new AmatException("Unknown attack loss '" + key + "' for " + type() + ": use one of " + String.join(", ",
+			keys) + ".");
+	}
+
+	/**
 	 * Whether labels and outputs of {@code other} mean the same as this task's, so that attacks
 	 * crafted on a model of {@code other} can be fed to a model of this task (transfer attacks):
 	 * by default, the same type and the same spec (classes, landmarks).
 	 */
 	default boolean accepts(final Task<?> other) {
 		return type().equals(other.type()) && spec().equals(other.spec());
-	}
-
-	/**
-	 * The objectives attacks on this task may maximise, the training loss ({@link AttackLoss#TRAINING})
-	 * first: one, the training loss, unless the task offers more.
-	 */
-	default List<AttackLoss> attackLosses() {
-		return java.util.Collections.singletonList(new AttackLoss() {
-
-			@Override
-			public String key() {
-				return AttackLoss.TRAINING;
-			}
-
-			@Override
-			public String description() {
-				return "the task's training loss";
-			}
-
-			@Override
-			public NDArray loss(final NDList output, final NDList target, final double progress) {
-				return Task.this.loss(output, target);
-			}
-		});
-	}
-
-	/** The attack loss of a key; an {@code AmatException} naming the keys this task offers when unknown. */
-	default AttackLoss attackLoss(final String key) {
-		final List<String> keys = new java.util.ArrayList<>();
-		for (final AttackLoss l : attackLosses()) {
-			if (l.key().equals(key)) return l;
-			keys.add(l.key());
-		}
-		throw new sc.fiji.amat.AmatException("The " + type() + " task offers no attack loss '" + key + "': choose one of " +
-			keys + ".");
 	}
 
 	/** Names and directions of the quantities AMAT's boundary test reads. */

@@ -8,15 +8,21 @@ import java.util.Arrays;
 import java.util.Locale;
 
 import sc.fiji.amat.AmatException;
+import sc.fiji.amat.attack.Apgd;
+import sc.fiji.amat.attack.ApgdType;
+import sc.fiji.amat.attack.Attack;
+import sc.fiji.amat.attack.AttackTypes;
 import sc.fiji.amat.attack.EpsUnit;
 import sc.fiji.amat.attack.NoiseBudget;
 import sc.fiji.amat.attack.Norm;
 import sc.fiji.amat.attack.Pgd;
+import sc.fiji.amat.attack.PgdType;
 import sc.fiji.amat.model.ModelInfo;
 
 /**
  * Standard adversarial training (SAT): every training sample gets PGD noise of one fixed size
- * eps (random start, T steps of alpha * eps / T, in training mode). The loss is either the
+ * eps (random start, T steps of alpha * eps / T, in training mode), or APGD noise of that size
+ * (T iterations, its own step size; model files record "attack": "apgd"). The loss is either the
  * adversarial loss alone (as the research code trains segmentation) or
  * (1 - beta) * clean + beta * adversarial (as it trains landmarks and detection).
  * <p>
@@ -45,7 +51,10 @@ public final class SatTraining implements TrainingMethod {
 		}
 	}
 
-	private final Pgd pgd;
+	private final Attack attack;
+	private final Norm norm;
+	private final int steps;
+	private final float alpha;
 	private final float eps;
 	private final float epsPerValueRms;
 	private final LossMode mode;
@@ -58,14 +67,36 @@ public final class SatTraining implements TrainingMethod {
 	public SatTraining(final Norm norm, final float eps, final int steps, final float alpha, final LossMode mode,
 		final float beta, final int valuesPerSample)
 	{
+		this(PgdType.KEY, norm, eps, steps, alpha, mode, beta, valuesPerSample);
+	}
+
+	/**
+	 * @param attack "pgd" (T steps of alpha * eps / T) or "apgd" (T iterations; alpha unused)
+	 */
+	public SatTraining(final String attack, final Norm norm, final float eps, final int steps, final float alpha,
+		final LossMode mode, final float beta, final int valuesPerSample)
+	{
 		if (!(eps > 0)) throw new AmatException("SAT needs an eps > 0, got " + eps + ".");
 		if (!(beta > 0 && beta <= 1)) throw new AmatException("beta must be in (0, 1], got " + beta + ".");
-		this.pgd = Pgd.pgd(norm, steps, alpha);
+		final String key = attackKey(attack);
+		this.attack = key.equals(ApgdType.KEY) ? new Apgd(norm, steps, 1) : Pgd.pgd(norm, steps, alpha);
+		this.norm = norm;
+		this.steps = steps;
+		this.alpha = alpha;
 		this.eps = eps;
 		this.epsPerValueRms = norm == Norm.L2 ? (float) NoiseBudget.valueOf(eps, EpsUnit.RMS, valuesPerSample,
 			Double.NaN) : eps;
 		this.mode = mode;
 		this.beta = beta;
+	}
+
+	/** The key of SAT's attack a name stands for: pgd or apgd; an error for any other attack. */
+	public static String attackKey(final String name) {
+		final String key = AttackTypes.canonical(name == null ? PgdType.KEY : name);
+		if (!key.equals(PgdType.KEY) && !key.equals(ApgdType.KEY)) {
+			throw new AmatException("SAT trains with PGD or APGD, not " + name + ".");
+		}
+		return key;
 	}
 
 	@Override
@@ -76,12 +107,13 @@ public final class SatTraining implements TrainingMethod {
 	@Override
 	public JsonObject parameters() {
 		final JsonObject o = new JsonObject();
-		o.addProperty("norm", pgd.norm().name());
+		if (!attack.name().equals(PgdType.KEY)) o.addProperty("attack", attack.name());
+		o.addProperty("norm", norm.name());
 		o.addProperty("eps", eps);
 		o.addProperty("eps_unit", "absolute");
-		if (pgd.norm() == Norm.L2) o.addProperty("eps_rms", epsPerValueRms);
-		o.addProperty("steps", pgd.steps());
-		o.addProperty("alpha", pgd.alpha());
+		if (norm == Norm.L2) o.addProperty("eps_rms", epsPerValueRms);
+		o.addProperty("steps", steps);
+		if (attack instanceof Pgd) o.addProperty("alpha", alpha);
 		o.addProperty("loss", mode.name().toLowerCase(Locale.ROOT));
 		o.addProperty("beta", mode == LossMode.MIXED ? beta : 1f);
 		return o;
@@ -101,7 +133,7 @@ public final class SatTraining implements TrainingMethod {
 	public <L> NDArray adversarial(final Batch<L> batch) {
 		final float[] e = new float[batch.ids.length];
 		Arrays.fill(e, eps);
-		return pgd.perturb(batch.target, batch.x, batch.y, e);
+		return attack.perturb(batch.target, batch.x, batch.y, e);
 	}
 
 	/**

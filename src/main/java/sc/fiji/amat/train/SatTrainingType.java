@@ -9,7 +9,8 @@ import sc.fiji.amat.model.ModelInfo;
 /**
  * Registers {@link SatTraining}: PGD of the recipe's SAT eps (in the SAT norm's user unit: rms
  * per value for L2, fraction of the intensity range for Linf, whose absolute size is the mean
- * over the training images), T steps, alpha, adversarial or mixed loss.
+ * over the training images), T steps, alpha, adversarial or mixed loss; or APGD of that eps and
+ * T iterations when the recipe's {@code satAttack} says "apgd".
  */
 @Plugin(type = TrainingMethodType.class, name = SatTraining.KEY, priority = 200)
 public final class SatTrainingType implements TrainingMethodType {
@@ -27,6 +28,7 @@ public final class SatTrainingType implements TrainingMethodType {
 	@Override
 	public void check(final TrainingRecipe recipe) {
 		if (!(eps(recipe).value() > 0)) throw new AmatException("SAT needs an eps > 0, got " + recipe.satEps + ".");
+		SatTraining.attackKey(recipe.satAttack);
 	}
 
 	private static NoiseBudget eps(final TrainingRecipe recipe) {
@@ -36,7 +38,7 @@ public final class SatTrainingType implements TrainingMethodType {
 	@Override
 	public <L> TrainingMethod create(final TrainingRecipe r, final TrainingRun<L> run) {
 		final NoiseBudget eps = eps(r);
-		return new SatTraining(eps.norm(), (float) eps.meanAbsolute(run.data, run.normalization.validRange()), r.steps,
+		return new SatTraining(r.satAttack, eps.norm(), (float) eps.meanAbsolute(run.data, run.normalization.validRange()), r.steps,
 			r.alpha, r.satLoss, r.beta, run.data.sampleSize());
 	}
 

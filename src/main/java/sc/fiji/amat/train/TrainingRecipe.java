@@ -27,6 +27,8 @@ public final class TrainingRecipe {
 	/** Weight of the adversarial loss (AMAT, and SAT's mixed loss). */
 	public float beta = 0.5f;
 
+	/** SAT's attack: "pgd" (T steps of alpha * eps / T) or "apgd" (T iterations of APGD, no alpha). */
+	public String satAttack = "pgd";
 	public Norm satNorm = Norm.L2;
 	/** SAT eps in the norm's user unit: rms per value for L2, fraction of the intensity range for Linf. */
 	public double satEps = 0.1;

@@ -85,9 +85,9 @@ class PluginFamiliesTest {
 
 	@Test
 	void theRegistriesAndTheCommandsChoicesListThem() {
-		assertEquals(Arrays.asList("pgd", "ifgsm", "fgsm", "noise", ShiftAttackType.KEY), AttackTypes.keys());
+		assertEquals(Arrays.asList("pgd", "apgd", "ifgsm", "fgsm", "noise", ShiftAttackType.KEY), AttackTypes.keys());
 		assertEquals(Arrays.asList("standard", "sat", "amat", ShiftTrainingType.KEY), TrainingMethods.keys());
-		assertEquals(Arrays.asList("PGD", "IFGSM", "FGSM", "White noise", ShiftAttackType.NAME), AmatCommands.choices(
+		assertEquals(Arrays.asList("PGD", "APGD", "IFGSM", "FGSM", "White noise", ShiftAttackType.NAME), AmatCommands.choices(
 			AdversarialAttackCommand.class, "attack"));
 		assertEquals(Arrays.asList("Standard", "SAT", "AMAT", ShiftTrainingType.NAME), AmatCommands.choices(
 			AmatTrainCommand.class, "method"));

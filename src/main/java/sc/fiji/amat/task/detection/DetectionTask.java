@@ -9,6 +9,7 @@ import ai.djl.nn.Block;
 import com.google.gson.JsonObject;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 
@@ -18,6 +19,7 @@ import sc.fiji.amat.data.LabeledData;
 import sc.fiji.amat.nn.NetworkConfig;
 import sc.fiji.amat.nn.UNet;
 import sc.fiji.amat.task.AbstractTask;
+import sc.fiji.amat.task.AttackLoss;
 import sc.fiji.amat.task.BoundarySpec;
 import sc.fiji.amat.task.DatasetMetrics;
 import sc.fiji.amat.task.MetricTable;
@@ -224,6 +226,17 @@ public final class DetectionTask extends AbstractTask<Boxes> {
 	public NDArray loss(final NDList output, final NDList target) {
 		final NDList c = components(output, target);
 		return c.get(0).add(c.get(1)).add(c.get(2));
+	}
+
+	/** The training loss (the sum), then each of its components alone: box, centre, class. */
+	@Override
+	public List<AttackLoss> attackLosses() {
+		return Arrays.asList(AttackLoss.of(AttackLoss.TRAINING, "the training loss: box + centre + class", (o, t,
+			p) -> loss(o, t)), AttackLoss.of("box", "the box component: L1 of centre offset and log size at the " +
+				"object centres", (o, t, p) -> components(o, t).get(0)), AttackLoss.of("centre", "the centre " +
+					"(objectness) component: focal loss of the centre heatmap", (o, t, p) -> components(o, t).get(1)),
+			AttackLoss.of("class", "the class component: cross-entropy of the class logits at the object centres", (o,
+				t, p) -> components(o, t).get(2)));
 	}
 
 	@Override

@@ -21,6 +21,7 @@ import sc.fiji.amat.data.LabeledData;
 import sc.fiji.amat.nn.NetworkConfig;
 import sc.fiji.amat.nn.UNet;
 import sc.fiji.amat.task.AbstractTask;
+import sc.fiji.amat.task.AttackLoss;
 import sc.fiji.amat.task.BoundarySpec;
 import sc.fiji.amat.task.MetricTable;
 import sc.fiji.amat.task.Task;
@@ -262,6 +263,12 @@ public final class LandmarkTask extends AbstractTask<Landmarks> {
 		final NDArray dy = p.mul(target.get(5)).sum(new int[] { 2 }).sub(target.get(3));
 		final NDArray dist = dx.square().add(dy.square()).add(1e-4f).sqrt();
 		return new NDArray[] { kl.mean(new int[] { 1 }), dist.mean(new int[] { 1 }) };
+	}
+
+	/** The training loss, then heatmap, coordinate and cospgd ({@link LandmarkAttackLosses}). */
+	@Override
+	public List<AttackLoss> attackLosses() {
+		return LandmarkAttackLosses.of(this);
 	}
 
 	@Override

@@ -19,6 +19,7 @@ import sc.fiji.amat.data.LabeledData;
 import sc.fiji.amat.nn.NetworkConfig;
 import sc.fiji.amat.nn.UNet;
 import sc.fiji.amat.task.AbstractTask;
+import sc.fiji.amat.task.AttackLoss;
 import sc.fiji.amat.task.BoundarySpec;
 import sc.fiji.amat.task.DatasetMetrics;
 import sc.fiji.amat.task.MetricTable;
@@ -147,10 +148,19 @@ public final class SegmentationTask extends AbstractTask<Mask> {
 		final NDArray ce = Scalars.div(logp.mul(y).sum(new int[] { 1, 2, 3 }), -(float) (h * w));
 		final NDArray p = logp.exp();
 		final NDArray inter = p.mul(y).sum(new int[] { 2, 3 });
-		final NDArray denom = p.sum(new int[] { 2, 3 }).add(y.sum(new int[] { 2, 3 }));
+		// the label's pixel counts belong to the output's (per-iteration) manager, not to the labels'
+		final NDArray truth = y.sum(new int[] { 2, 3 });
+		truth.attach(p.getManager());
+		final NDArray denom = p.sum(new int[] { 2, 3 }).add(truth);
 		final NDArray dice = Scalars.mul(inter, 2).add(1).div(denom.add(1));
 		final NDArray foregroundDice = dice.get(":, 1:").mean(new int[] { 1 });
 		return ce.add(foregroundDice.neg().add(1));
+	}
+
+	/** The training loss, then ce, masked-ce, segpgd, cospgd and js ({@link SegmentationAttackLosses}). */
+	@Override
+	public List<AttackLoss> attackLosses() {
+		return SegmentationAttackLosses.of(this);
 	}
 
 	@Override
