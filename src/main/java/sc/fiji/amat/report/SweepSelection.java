@@ -8,7 +8,7 @@ import java.util.Locale;
 import java.util.Set;
 
 import sc.fiji.amat.AmatException;
-import sc.fiji.amat.attack.AttackTypes;
+import sc.fiji.amat.attack.AttackSpec;
 
 /**
  * Which units of a report's sweep one job evaluates: optionally only some models, attacks
@@ -37,6 +37,9 @@ public final class SweepSelection {
 	}
 
 	/** The whole sweep. */
+	/** The name that selects the sanity checks' extra attacks. */
+	public static final String CHECKS = "checks";
+
 	public static SweepSelection all() {
 		return new SweepSelection(1, 1, null, null, null);
 	}
@@ -59,11 +62,15 @@ public final class SweepSelection {
 		return new SweepSelection(slice, slices, new LinkedHashSet<>(Arrays.asList(names)), attacks, eps);
 	}
 
-	/** Only these attacks (any spelling {@link AttackTypes#canonical} reads, or "clean"). */
+	/**
+	 * Only these attacks: members in any spelling {@link AttackSpec#canonical} reads, "clean", or
+	 * "checks" (the sanity checks' extra attacks).
+	 */
 	public SweepSelection attacks(final String... names) {
 		final Set<String> a = new LinkedHashSet<>();
 		for (final String n : names) {
-			a.add(n.trim().toLowerCase(Locale.ROOT).equals(SweepUnit.CLEAN) ? SweepUnit.CLEAN : AttackTypes.canonical(n));
+			final String t = n.trim().toLowerCase(Locale.ROOT);
+			a.add(t.equals(SweepUnit.CLEAN) || t.equals(CHECKS) ? t : AttackSpec.canonical(n));
 		}
 		return new SweepSelection(slice, slices, models, a, eps);
 	}
@@ -100,7 +107,7 @@ public final class SweepSelection {
 		}
 		if (attacks != null) {
 			for (final String a : attacks) {
-				if (!knownAttacks.contains(a)) {
+				if (!knownAttacks.contains(a) && !a.equals(CHECKS)) {
 					throw new AmatException("The attack '" + a + "' is not in this report: choose from " + knownAttacks + ".");
 				}
 			}
@@ -115,7 +122,8 @@ public final class SweepSelection {
 		final List<SweepUnit> filtered = new ArrayList<>();
 		for (final SweepUnit u : sweep) {
 			if (models != null && !models.contains(u.modelName)) continue;
-			if (attacks != null && !attacks.contains(u.attack)) continue;
+			if (attacks != null && !attacks.contains(u.attack) && !(attacks.contains(CHECKS) && ReportPlan.isCheck(
+				u.attack))) continue;
 			if (eps != null && !containsLevel(eps, u.eps)) continue;
 			filtered.add(u);
 		}

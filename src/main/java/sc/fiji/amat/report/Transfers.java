@@ -4,7 +4,7 @@ import java.nio.file.Paths;
 import java.util.List;
 
 import sc.fiji.amat.AmatException;
-import sc.fiji.amat.attack.AttackTypes;
+import sc.fiji.amat.attack.AttackSpec;
 import sc.fiji.amat.data.LabeledData;
 import sc.fiji.amat.eval.Evaluator;
 import sc.fiji.amat.model.AmatModel;
@@ -22,7 +22,7 @@ final class Transfers {
 
 	/** True for attacks that follow the input gradient (all but white noise). */
 	static boolean followsGradient(final String attack) {
-		return AttackTypes.get(attack).followsGradient();
+		return AttackSpec.parse(attack).attackType().followsGradient();
 	}
 
 	/** Whether a model gives input gradients (all but ONNX models), so that its gradient attacks are white-box. */
