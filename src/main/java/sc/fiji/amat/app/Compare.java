@@ -53,7 +53,7 @@ final class Compare {
 		settings.device = args.get("device", "cpu");
 		final NetworkConfig network = new NetworkConfig(args.getInt("depth", 3), args.getInt("width", 16),
 			NetworkConfig.Norm.parse(args.get("norm", "batch")));
-		final Comparison comparison = new Comparison(args, 15);
+		final Comparison comparison = new Comparison(args, 15, "0.05,0.15");
 		args.done();
 		if (seeds < 1) throw new sc.fiji.amat.AmatException("--seeds must be at least 1.");
 		Engines.setThreads(threads, 1);

@@ -47,15 +47,21 @@ final class Comparison {
 	final Thresholds.Statistic statistic;
 	final EvaluationPreset evaluation;
 	final List<String> customAttacks;
+	/**
+	 * AMAT's boundaries to train, one model each ("mean", "quantile+follow", "relative:0.2"): the
+	 * statistic, optionally its level after a colon, and "+follow" for thresholds that follow the
+	 * model; one entry trains one model named "amat".
+	 */
+	final List<String> amatVariants = new ArrayList<>();
 	final int reportSteps;
 	/** The report's noise levels; null: derived from the first seed's models, then kept for every seed. */
 	double[] eps;
 
 	/** Reads the options the demo and {@code compare} share. */
-	Comparison(final Args args, final int defaultEpochs) {
+	Comparison(final Args args, final int defaultEpochs, final String defaultSatEps) {
 		epochs = args.getInt("adv-epochs", defaultEpochs);
 		steps = args.getInt("adv-steps", 5);
-		satEps = ReportSettings.parseEps(args.get("sat-eps", "0.05,0.15"));
+		satEps = ReportSettings.parseEps(args.get("sat-eps", defaultSatEps));
 		satAdversarialOnly = !args.flag("no-sat-adversarial");
 		warm = args.flag("warm");
 		advLrFactor = args.getDouble("adv-lr-factor", warm ? 0.5 : 1);
@@ -64,6 +70,12 @@ final class Comparison {
 		// margins grow by at most delta per epoch: delta x epochs spans twice the largest SAT eps
 		amatDelta = args.getDouble("amat-delta", roundDown(2 * largest / Math.max(1, epochs)));
 		statistic = Thresholds.Statistic.parse(args.get("amat-threshold", "mean"));
+		final String variants = args.get("amat-variants", null);
+		if (variants != null) {
+			for (final String v : variants.split("[;,\\s]+")) {
+				if (!v.isEmpty()) amatVariants.add(v.trim());
+			}
+		}
 		z = args.getDouble("amat-z", 2);
 		level = args.getDouble("amat-level", 0.1);
 		follow = args.flag("amat-follow");
@@ -81,7 +93,8 @@ final class Comparison {
 		names.add(StandardTraining.KEY);
 		for (final double e : satEps) names.add(SatTraining.KEY + "-" + Story.trim(e));
 		if (satAdversarialOnly) for (final double e : satEps) names.add(SatTraining.KEY + "-adv-" + Story.trim(e));
-		names.add(AmatTraining.KEY);
+		if (amatVariants.size() < 2) names.add(AmatTraining.KEY);
+		else for (final String v : amatVariants) names.add(AmatTraining.KEY + "-" + v.replace('+', '-').replace(":", ""));
 		return names;
 	}
 
@@ -142,9 +155,16 @@ final class Comparison {
 		final List<Path> files = new ArrayList<>();
 		files.add(standardFile);
 		final List<String> names = names();
-		for (final String name : names.subList(1, names.size())) {
-			final boolean amat = name.equals(AmatTraining.KEY);
+		for (int n = 1; n < names.size(); n++) {
+			final String name = names.get(n);
+			final boolean amat = name.startsWith(AmatTraining.KEY);
 			recipe.method = amat ? AmatTraining.KEY : SatTraining.KEY;
+			if (amat && !amatVariants.isEmpty()) {
+				variant(recipe, amatVariants.get(amatVariants.size() < 2 ? 0 : n - (names.size() - amatVariants.size())));
+				recipe.thresholds = Calibration.calibrate(standardFile, task, train, recipe.boundaryRule(), adv.batchSize,
+					adv.device, "the standard model");
+				System.out.println("  " + name + " boundary: " + recipe.thresholds);
+			}
 			if (!amat) {
 				recipe.satLoss = name.startsWith(SatTraining.KEY + "-adv-") ? SatTraining.LossMode.ADVERSARIAL
 					: SatTraining.LossMode.MIXED;
@@ -182,9 +202,22 @@ final class Comparison {
 		return rs;
 	}
 
+	/** Sets a recipe's boundary from a variant: "quantile", "quantile:0.2", "relative+follow". */
+	static void variant(final TrainingRecipe recipe, final String v) {
+		String t = v;
+		recipe.followModel = t.endsWith("+follow");
+		if (recipe.followModel) t = t.substring(0, t.length() - "+follow".length());
+		final int colon = t.indexOf(':');
+		if (colon >= 0) {
+			recipe.boundaryLevel = Double.parseDouble(t.substring(colon + 1));
+			t = t.substring(0, colon);
+		}
+		recipe.statistic = Thresholds.Statistic.parse(t);
+	}
+
 	static double roundDown(final double v) {
 		final double p = Math.pow(10, Math.floor(Math.log10(v)) - 1);
-		return Math.floor(v / p) * p;
+		return Math.floor(v / p + 1e-9) * p;
 	}
 
 	/** A copy of training settings (TrainingRecipe's copy is the library's own). */

@@ -32,7 +32,7 @@ final class Story {
 
 	Story(final Args args) {
 		skip = args.flag("no-report");
-		comparison = new Comparison(args, 6);
+		comparison = new Comparison(args, 6, "0.1");
 	}
 
 	<L> void run(final Task<L> task, final ImageJTaskType type, final LabeledData<L> train, final LabeledData<L> testData,

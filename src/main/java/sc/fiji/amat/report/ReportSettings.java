@@ -139,6 +139,7 @@ public final class ReportSettings {
 			base.addAll(preset.members(task));
 		}
 		else {
+			r.preset = null; // a custom evaluation, whatever preset set the strengths
 			for (final String a : attacks) base.add(AttackSpec.canonical(a));
 		}
 		r.attacks = new ArrayList<>();

@@ -105,8 +105,8 @@ class AttackLossesTest {
 
 	@Test
 	void eachTaskOffersItsLossesTrainingLossFirst() {
-		assertEquals(Arrays.asList("loss", "masked-ce", "js", "segpgd", "cospgd", "ce"), keys(SEG));
-		assertEquals(Arrays.asList("loss", "heatmap", "coordinate", "cospgd"), keys(new LandmarkTask(Arrays.asList("A"),
+		assertEquals(Arrays.asList("loss", "js", "masked-ce", "segpgd", "cospgd", "ce"), keys(SEG));
+		assertEquals(Arrays.asList("loss", "coordinate", "heatmap", "cospgd"), keys(new LandmarkTask(Arrays.asList("A"),
 			Double.NaN, 1, null)));
 		assertEquals(Arrays.asList("loss", "box", "centre", "class"), keys(new DetectionTask(Arrays.asList("a"), 1,
 			null)));
