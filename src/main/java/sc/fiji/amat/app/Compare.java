@@ -12,6 +12,7 @@ import sc.fiji.amat.data.Normalization;
 import sc.fiji.amat.engine.Engines;
 import sc.fiji.amat.model.AmatModel;
 import sc.fiji.amat.nn.NetworkConfig;
+import sc.fiji.amat.report.EvaluationPreset;
 import sc.fiji.amat.report.TestSet;
 import sc.fiji.amat.task.Labeled;
 import sc.fiji.amat.task.Task;
@@ -53,7 +54,7 @@ final class Compare {
 		settings.device = args.get("device", "cpu");
 		final NetworkConfig network = new NetworkConfig(args.getInt("depth", 3), args.getInt("width", 16),
 			NetworkConfig.Norm.parse(args.get("norm", "batch")));
-		final Comparison comparison = new Comparison(args, 15, "0.05,0.15");
+		final Comparison comparison = new Comparison(args, 8, 3, "0.1", true, "0,0.1,0.2,0.3");
 		args.done();
 		if (seeds < 1) throw new sc.fiji.amat.AmatException("--seeds must be at least 1.");
 		Engines.setThreads(threads, 1);
@@ -106,30 +107,39 @@ final class Compare {
 	}
 
 	/**
-	 * The expected time, from one timed standard epoch: an adversarial step costs about (T + 2) / 2
-	 * standard steps, an attack step about two thirds of a standard step per batch.
+	 * The expected time, from a timed standard epoch (the second of two, after warm-up): an
+	 * adversarial step costs about (T + 2) / 2 standard steps, an attack step about two thirds of
+	 * a standard step per batch; the report as the preset's cost per level says.
 	 */
 	static <L> String estimate(final Task<L> task, final LabeledData<L> train, final Normalization normalization,
 		final TrainingSettings settings, final Comparison c, final int seeds, final int evaluationImages)
 	{
-		final TrainingSettings one = Comparison.TrainingRecipeCopy.of(settings);
-		one.epochs = 1;
-		one.validationFraction = 0;
-		final long s0 = System.nanoTime();
-		try (AmatModel m = new ModelTrainer<>(task, train, normalization, one, new StandardTraining(),
-			new TrainingListener() {}).train())
+		final TrainingSettings two = Comparison.TrainingRecipeCopy.of(settings);
+		two.epochs = 2;
+		two.validationFraction = 0;
+		final double[] epoch = new double[1];
+		try (AmatModel m = new ModelTrainer<>(task, train, normalization, two, new StandardTraining(),
+			new TrainingListener() {
+
+				@Override
+				public void epochEnded(final EpochSummary s) {
+					epoch[0] = s.seconds;
+				}
+			}).train())
 		{
 			// timed only
 		}
-		final double epoch = (System.nanoTime() - s0) / 1e9;
 		final int models = c.names().size();
-		final double training = settings.epochs * epoch + (models - 1) * c.epochs * epoch * (c.steps + 2) / 2.0;
+		final double training = settings.epochs * epoch[0] + (models - 1) * c.epochs * epoch[0] * (c.steps + 2) / 2.0;
 		final int stepsPerEpoch = (train.size() + settings.batchSize - 1) / settings.batchSize;
-		final double pass = epoch / stepsPerEpoch / 1.5;
-		final double perLevel = c.evaluation == sc.fiji.amat.report.EvaluationPreset.STRONG ? 60 : 25;
-		final double report = models * 5 * perLevel * Math.ceil(evaluationImages / (double) settings.batchSize) * pass;
+		final double pass = epoch[0] / stepsPerEpoch / 1.5;
+		final double perLevel = c.evaluation == EvaluationPreset.STRONG ? 60 : c.evaluation == EvaluationPreset.STANDARD
+			? 40 : 17;
+		final int levels = c.eps == null ? 5 : c.eps.length - 1;
+		final double report = models * levels * perLevel * Math.ceil(evaluationImages / (double) settings.batchSize) *
+			pass;
 		return String.format(Locale.ROOT, "expected time: about %.0f min (%d seed(s) x (training %.0f s + report %.0f " +
-			"s), from one timed standard epoch of %.1f s; within a factor of 1.5 or so)", seeds * (training + report) /
-				60, seeds, training, report, epoch);
+			"s), from a timed standard epoch of %.1f s; within a factor of 1.5 or so)", seeds * (training + report) / 60,
+			seeds, training, report, epoch[0]);
 	}
 }

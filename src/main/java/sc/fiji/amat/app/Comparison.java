@@ -41,7 +41,7 @@ final class Comparison {
 
 	final int epochs, steps;
 	final double[] satEps;
-	final boolean satAdversarialOnly, warm;
+	final boolean satAdversarialOnly, warm, extraChecks;
 	final double amatDelta, advLrFactor, z, level;
 	final boolean follow;
 	final Thresholds.Statistic statistic;
@@ -58,18 +58,22 @@ final class Comparison {
 	double[] eps;
 
 	/** Reads the options the demo and {@code compare} share. */
-	Comparison(final Args args, final int defaultEpochs, final String defaultSatEps) {
+	Comparison(final Args args, final int defaultEpochs, final int defaultSteps, final String defaultSatEps,
+		final boolean adversarialOnlyByDefault, final String defaultEps)
+	{
 		epochs = args.getInt("adv-epochs", defaultEpochs);
-		steps = args.getInt("adv-steps", 5);
+		steps = args.getInt("adv-steps", defaultSteps);
 		satEps = ReportSettings.parseEps(args.get("sat-eps", defaultSatEps));
-		satAdversarialOnly = !args.flag("no-sat-adversarial");
+		satAdversarialOnly = adversarialOnlyByDefault ? !args.flag("no-sat-adversarial") : args.flag("sat-adversarial");
+		extraChecks = !args.flag("no-extra-checks");
 		warm = args.flag("warm");
 		advLrFactor = args.getDouble("adv-lr-factor", warm ? 0.5 : 1);
 		double largest = 0;
 		for (final double e : satEps) largest = Math.max(largest, e);
 		// margins grow by at most delta per epoch: delta x epochs spans twice the largest SAT eps
 		amatDelta = args.getDouble("amat-delta", roundDown(2 * largest / Math.max(1, epochs)));
-		statistic = Thresholds.Statistic.parse(args.get("amat-threshold", "mean"));
+		final TrainingRecipe defaults = TrainingRecipe.defaults(AmatTraining.KEY);
+		statistic = Thresholds.Statistic.parse(args.get("amat-threshold", defaults.statistic.name()));
 		final String variants = args.get("amat-variants", null);
 		if (variants != null) {
 			for (final String v : variants.split("[;,\\s]+")) {
@@ -77,13 +81,13 @@ final class Comparison {
 			}
 		}
 		z = args.getDouble("amat-z", 2);
-		level = args.getDouble("amat-level", 0.1);
-		follow = args.flag("amat-follow");
+		level = args.getDouble("amat-level", defaults.boundaryLevel);
+		follow = defaults.followModel ? !args.flag("amat-fixed") : args.flag("amat-follow");
 		evaluation = EvaluationPreset.parse(args.get("evaluation", EvaluationPreset.STRONG.key()));
 		final String custom = args.get("attacks", null);
 		customAttacks = custom == null ? null : ReportSettings.parseAttacks(custom);
 		reportSteps = args.getInt("report-steps", 10);
-		final String e = args.get("eps", null);
+		final String e = args.get("eps", defaultEps);
 		eps = e == null ? null : ReportSettings.parseEps(e);
 	}
 
@@ -197,6 +201,7 @@ final class Comparison {
 			rs.pgdSteps = reportSteps;
 		}
 		rs.eps = eps;
+		rs.extraChecks = extraChecks;
 		rs.batchSize = adv.batchSize;
 		rs.device = adv.device;
 		return rs;

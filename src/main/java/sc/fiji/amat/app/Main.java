@@ -62,16 +62,19 @@ public final class Main {
 			.pytorch() + ")\n" + //
 			"usage: scripts/amat COMMAND [--option value ...]\n" + //
 			"  demo      train on sample-data/TASK, save and reload the model, print the metric, time, memory;\n" + //
-			"            then one seed of the comparison below (target/demo/report)\n" + //
+			"            then one seed of the comparison below (target/demo/report): SAT and AMAT, 6 epochs, T = 3,\n" + //
+			"            strong evaluation at 0, 0.1, 0.2, 0.3 rms (the compare options apply; --sat-adversarial adds\n" + //
+			"            SAT on the adversarial loss alone)\n" + //
 			"            --task segmentation (default; or another task type: " + sc.fiji.amat.task.Tasks.names() + ")\n" + //
 			"            --epochs 25 --threads (all cores) --out target/demo --seed 42 --no-report\n" + //
 			"  compare   standard, SAT (AMAT's loss mix, and adversarial loss only) and AMAT, from scratch, several\n" + //
 			"            seeds, strong evaluation; mean ± sd, paired AMAT - best SAT; prints its expected time first\n" + //
 			"            --task segmentation --seeds 3 --on test|validation (choose defaults on validation only)\n" + //
-			"            --out target/compare-TASK --epochs 25 (standard) --adv-epochs 15 --adv-steps 5\n" + //
-			"            --sat-eps 0.05,0.15 --no-sat-adversarial --amat-delta (2 x largest SAT eps / adv-epochs)\n" + //
-			"            --amat-threshold mean|median|robust|quantile|joint|relative --amat-z 2 --amat-level 0.1\n" + //
-			"            --amat-follow (thresholds recalibrated every epoch on the model as it trains) --warm\n" + //
+			"            --out target/compare-TASK --epochs 25 (standard) --adv-epochs 8 --adv-steps 3 --eps 0,0.1,0.2,0.3\n" + //
+			"            --sat-eps 0.1 --no-sat-adversarial --amat-delta (2 x largest SAT eps / adv-epochs)\n" + //
+			"            --amat-variants \"mean;quantile+follow;relative+follow\" (several AMAT boundaries) --no-extra-checks\n" + //
+			"            --amat-threshold quantile|joint|relative|mean|median|robust --amat-z 2 --amat-level 0.1\n" + //
+			"            --amat-fixed (thresholds from the standard model, not following the model) --warm\n" + //
 			"            --evaluation strong|standard|quick [--attacks pgd,fgsm --report-steps 10] [--eps 0,0.1]\n" + //
 			"  bench     time a training step of every training method and a PGD-T attack on one U-Net and batch\n" + //
 			"            --size 128 --depth 3 --width 16 --norm batch --batch 8 --steps 20 --threads 1 --repeats 5\n" + //

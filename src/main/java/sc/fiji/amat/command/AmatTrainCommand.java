@@ -130,8 +130,9 @@ public class AmatTrainCommand extends CommandSupport {
 	private double amat_max_margin = 0;
 
 	@Parameter(label = "AMAT boundary (threshold statistic)", choices = { "mean", "median", "robust", "quantile",
-		"joint", "relative" }, description = "mean: the spec's; quantile, joint, relative: see docs/amat-boundaries.md")
-	private String threshold_statistic = "mean";
+		"joint", "relative" }, description = "quantile (default, chosen on validation data), joint, relative: see " +
+			"docs/amat-boundaries.md; mean: the spec's, whose margins did not grow from scratch")
+	private String threshold_statistic = "quantile";
 
 	@Parameter(label = "AMAT boundary tail level (quantile, joint, relative)", min = "0", max = "1", stepSize = "0.01",
 		description = "quantile, relative: the tail quantile; joint: the fraction of samples over at zero noise")
@@ -139,7 +140,7 @@ public class AmatTrainCommand extends CommandSupport {
 
 	@Parameter(label = "AMAT thresholds follow the model (recalibrated every epoch)",
 		description = "Recalibrate the boundary after every epoch on the current model's clean training quantities")
-	private boolean follow_model = false;
+	private boolean follow_model = true;
 
 	@Parameter(label = "Standard model (AMAT calibrates on it; empty: AMAT trains one first)", required = false,
 		style = FileWidget.OPEN_STYLE, persist = false)

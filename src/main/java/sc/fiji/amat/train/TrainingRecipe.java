@@ -42,15 +42,17 @@ public final class TrainingRecipe {
 	/**
 	 * AMAT's boundary (docs/amat-boundaries.md): the statistic of the clean per-sample quantities
 	 * its thresholds are (mean: the spec's; median; robust; quantile; joint; relative, a named
-	 * deviation: amounts of worsening from the sample's own clean value) or USER values.
+	 * deviation: amounts of worsening from the sample's own clean value) or USER values. The
+	 * default, the 0.1 tail quantile following the model, was chosen on validation data
+	 * (docs/amat-boundaries.md); the spec's mean let no margin grow from scratch.
 	 */
-	public Thresholds.Statistic statistic = Thresholds.Statistic.MEAN;
+	public Thresholds.Statistic statistic = Thresholds.Statistic.QUANTILE;
 	/** ROBUST: the number of robust spreads. */
 	public double robustZ = 1;
 	/** QUANTILE and RELATIVE: the tail quantile; JOINT: the fraction of samples over at zero noise. */
 	public double boundaryLevel = 0.1;
 	/** AMAT's thresholds follow the model: recalibrated after every epoch on its clean training quantities. */
-	public boolean followModel;
+	public boolean followModel = true;
 	/** Thresholds given by the user (with statistic USER). */
 	public float[] userThresholds;
 	/**
