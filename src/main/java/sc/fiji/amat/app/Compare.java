@@ -54,7 +54,7 @@ final class Compare {
 		settings.device = args.get("device", "cpu");
 		final NetworkConfig network = new NetworkConfig(args.getInt("depth", 3), args.getInt("width", 16),
 			NetworkConfig.Norm.parse(args.get("norm", "batch")));
-		final Comparison comparison = new Comparison(args, 8, 3, "0.1", true, "0,0.1,0.2,0.3");
+		final Comparison comparison = new Comparison(args, 8, 3, "0.1", true, "0,0.1,0.2,0.3", true);
 		args.done();
 		if (seeds < 1) throw new sc.fiji.amat.AmatException("--seeds must be at least 1.");
 		Engines.setThreads(threads, 1);
@@ -87,7 +87,7 @@ final class Compare {
 
 		final List<Comparison.SeedResult> results = new ArrayList<>();
 		for (int s = 0; s < seeds; s++) {
-			final TrainingSettings seeded = Comparison.TrainingRecipeCopy.of(settings);
+			final TrainingSettings seeded = settings.copy();
 			seeded.seed = firstSeed + s;
 			System.out.printf(Locale.ROOT, "%nseed %d (%d of %d), %.0f s so far%n", seeded.seed, s + 1, seeds, (System
 				.nanoTime() - t0) / 1e9);
@@ -107,23 +107,25 @@ final class Compare {
 	}
 
 	/**
-	 * The expected time, from a timed standard epoch (the second of two, after warm-up): an
+	 * The expected time, from a timed standard epoch (the faster of the second and third, after
+	 * warm-up: a cold first epoch made the estimate 1.8 times the 1599 s the segmentation default
+	 * took): an
 	 * adversarial step costs about (T + 2) / 2 standard steps, an attack step about two thirds of
 	 * a standard step per batch; the report as the preset's cost per level says.
 	 */
 	static <L> String estimate(final Task<L> task, final LabeledData<L> train, final Normalization normalization,
 		final TrainingSettings settings, final Comparison c, final int seeds, final int evaluationImages)
 	{
-		final TrainingSettings two = Comparison.TrainingRecipeCopy.of(settings);
-		two.epochs = 2;
+		final TrainingSettings two = settings.copy();
+		two.epochs = 3;
 		two.validationFraction = 0;
-		final double[] epoch = new double[1];
+		final double[] epoch = { Double.POSITIVE_INFINITY };
 		try (AmatModel m = new ModelTrainer<>(task, train, normalization, two, new StandardTraining(),
 			new TrainingListener() {
 
 				@Override
 				public void epochEnded(final EpochSummary s) {
-					epoch[0] = s.seconds;
+					if (s.epoch > 1) epoch[0] = Math.min(epoch[0], s.seconds); // after warm-up
 				}
 			}).train())
 		{

@@ -59,13 +59,13 @@ final class Comparison {
 
 	/** Reads the options the demo and {@code compare} share. */
 	Comparison(final Args args, final int defaultEpochs, final int defaultSteps, final String defaultSatEps,
-		final boolean adversarialOnlyByDefault, final String defaultEps)
+		final boolean adversarialOnlyByDefault, final String defaultEps, final boolean extraChecksByDefault)
 	{
 		epochs = args.getInt("adv-epochs", defaultEpochs);
 		steps = args.getInt("adv-steps", defaultSteps);
 		satEps = ReportSettings.parseEps(args.get("sat-eps", defaultSatEps));
 		satAdversarialOnly = adversarialOnlyByDefault ? !args.flag("no-sat-adversarial") : args.flag("sat-adversarial");
-		extraChecks = !args.flag("no-extra-checks");
+		extraChecks = extraChecksByDefault ? !args.flag("no-extra-checks") : args.flag("extra-checks");
 		warm = args.flag("warm");
 		advLrFactor = args.getDouble("adv-lr-factor", warm ? 0.5 : 1);
 		double largest = 0;
@@ -130,7 +130,7 @@ final class Comparison {
 		final Map<String, Double> seconds = new LinkedHashMap<>();
 		if (trainStandard) {
 			final long s0 = System.nanoTime();
-			final TrainingSettings s = TrainingRecipeCopy.of(standardSettings);
+			final TrainingSettings s = standardSettings.copy();
 			s.validationFraction = 0;
 			try (AmatModel m = new ModelTrainer<>(task, train, normalization, s, new StandardTraining(),
 				new ConsoleProgress(System.out, "  standard ")).train())
@@ -139,7 +139,7 @@ final class Comparison {
 			}
 			seconds.put(StandardTraining.KEY, (System.nanoTime() - s0) / 1e9);
 		}
-		final TrainingSettings adv = TrainingRecipeCopy.of(standardSettings);
+		final TrainingSettings adv = standardSettings.copy();
 		adv.epochs = epochs;
 		adv.learningRate = (float) (standardSettings.learningRate * advLrFactor);
 		adv.validationFraction = 0;
@@ -223,23 +223,5 @@ final class Comparison {
 	static double roundDown(final double v) {
 		final double p = Math.pow(10, Math.floor(Math.log10(v)) - 1);
 		return Math.floor(v / p + 1e-9) * p;
-	}
-
-	/** A copy of training settings (TrainingRecipe's copy is the library's own). */
-	static final class TrainingRecipeCopy {
-
-		private TrainingRecipeCopy() {}
-
-		static TrainingSettings of(final TrainingSettings s) {
-			final TrainingSettings c = new TrainingSettings();
-			c.epochs = s.epochs;
-			c.batchSize = s.batchSize;
-			c.optimizer = s.optimizer;
-			c.learningRate = s.learningRate;
-			c.seed = s.seed;
-			c.validationFraction = s.validationFraction;
-			c.device = s.device;
-			return c;
-		}
 	}
 }

@@ -62,9 +62,9 @@ public final class Main {
 			.pytorch() + ")\n" + //
 			"usage: scripts/amat COMMAND [--option value ...]\n" + //
 			"  demo      train on sample-data/TASK, save and reload the model, print the metric, time, memory;\n" + //
-			"            then one seed of the comparison below (target/demo/report): SAT and AMAT, 6 epochs, T = 3,\n" + //
+			"            then one seed of the comparison below (target/demo/report): SAT and AMAT, 5 epochs, T = 3,\n" + //
 			"            strong evaluation at 0, 0.1, 0.2, 0.3 rms (the compare options apply; --sat-adversarial adds\n" + //
-			"            SAT on the adversarial loss alone)\n" + //
+			"            SAT on the adversarial loss alone, --extra-checks the two sanity checks that cost attacks)\n" + //
 			"            --task segmentation (default; or another task type: " + sc.fiji.amat.task.Tasks.names() + ")\n" + //
 			"            --epochs 25 --threads (all cores) --out target/demo --seed 42 --no-report\n" + //
 			"  compare   standard, SAT (AMAT's loss mix, and adversarial loss only) and AMAT, from scratch, several\n" + //

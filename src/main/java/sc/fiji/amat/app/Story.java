@@ -32,7 +32,7 @@ final class Story {
 
 	Story(final Args args) {
 		skip = args.flag("no-report");
-		comparison = new Comparison(args, 6, 3, "0.1", false, "0,0.1,0.2,0.3");
+		comparison = new Comparison(args, 5, 3, "0.1", false, "0,0.1,0.2,0.3", false);
 	}
 
 	<L> void run(final Task<L> task, final ImageJTaskType type, final LabeledData<L> train, final LabeledData<L> testData,

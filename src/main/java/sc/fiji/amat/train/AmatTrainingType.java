@@ -79,7 +79,7 @@ public final class AmatTrainingType implements TrainingMethodType {
 	/** Step 1 of 2: a standard model with the run's settings, saved when the recipe says where. */
 	private static <L> Thresholds calibrateOnANewStandardModel(final TrainingRecipe r, final TrainingRun<L> run) {
 		run.listener.message("AMAT step 1 of 2: training a standard model to calibrate the boundary thresholds on");
-		final TrainingSettings plain = TrainingRecipe.copy(run.settings);
+		final TrainingSettings plain = run.settings.copy();
 		plain.checkpoint = null;
 		final Thresholds thresholds;
 		try (AmatModel standard = new ModelTrainer<>(run.task, run.data, run.normalization, plain,

@@ -96,28 +96,12 @@ public final class TrainingRecipe {
 	{
 		final TrainingMethodType type = type();
 		type.check(this);
-		final TrainingSettings settings = copy(given);
+		final TrainingSettings settings = given.copy();
 		if (warmStart && standardModel != null) settings.warmStart = standardModel;
 		// adversarial models keep their last epoch (as the paper trains them), unless asked otherwise
 		if (type.adversarial() && keepLastAdversarialEpoch) settings.keepLastEpoch = true;
 		final TrainingRun<L> run = new TrainingRun<>(task, data, normalization, settings, listener);
 		final TrainingMethod m = type.create(this, run);
 		return new ModelTrainer<>(task, data, normalization, run.settings, m, run.listener).train();
-	}
-
-	static TrainingSettings copy(final TrainingSettings s) {
-		final TrainingSettings c = new TrainingSettings();
-		c.epochs = s.epochs;
-		c.batchSize = s.batchSize;
-		c.optimizer = s.optimizer;
-		c.learningRate = s.learningRate;
-		c.seed = s.seed;
-		c.validationFraction = s.validationFraction;
-		c.device = s.device;
-		c.splits = s.splits;
-		c.checkpoint = s.checkpoint;
-		c.warmStart = s.warmStart;
-		c.keepLastEpoch = s.keepLastEpoch;
-		return c;
 	}
 }

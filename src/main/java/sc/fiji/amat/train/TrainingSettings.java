@@ -33,6 +33,23 @@ public final class TrainingSettings {
 	 * Adversarial training wants this: the clean metric favours the least robust epoch.
 	 */
 	public boolean keepLastEpoch;
+	/** A copy of these settings. */
+	public TrainingSettings copy() {
+		final TrainingSettings c = new TrainingSettings();
+		c.epochs = epochs;
+		c.batchSize = batchSize;
+		c.optimizer = optimizer;
+		c.learningRate = learningRate;
+		c.seed = seed;
+		c.validationFraction = validationFraction;
+		c.device = device;
+		c.splits = splits;
+		c.checkpoint = checkpoint;
+		c.warmStart = warmStart;
+		c.keepLastEpoch = keepLastEpoch;
+		return c;
+	}
+
 	/** Initial weights from this model file (same task and network) when set. */
 	public Path warmStart;
 
