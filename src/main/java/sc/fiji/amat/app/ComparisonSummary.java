@@ -97,7 +97,9 @@ final class ComparisonSummary {
 		out.printf(Locale.ROOT, "%-22s %22s %26s %14s%n", "model", "clean " + metric + " (mean ± sd)",
 			"worst-case score (mean ± sd)", "train time");
 		for (final Column c : columns) {
-			out.printf(Locale.ROOT, "%-22s %22s %26s %12.0f s%n", c.name, ms(c.clean), ms(c.score), mean(c.seconds));
+			final double t = mean(c.seconds);
+			out.printf(Locale.ROOT, "%-22s %22s %26s %14s%n", c.name, ms(c.clean), ms(c.score), Double.isNaN(t) ? "(part 1)"
+				: String.format(Locale.ROOT, "%.0f s", t));
 		}
 		out.printf(Locale.ROOT, "over %d seed(s); the score is the report's worst case over every attack, loss and run%n",
 			seeds);
