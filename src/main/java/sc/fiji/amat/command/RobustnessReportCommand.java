@@ -64,9 +64,9 @@ public class RobustnessReportCommand extends CommandSupport {
 	private ImagePlus test_labels;
 
 	@Parameter(label = "Evaluation", choices = { "strong", "standard", "quick", "custom" }, description =
-		"strong: APGD on four of the task's attack losses, FGSM and white noise, worst case per image (trustworthy, " +
-			"about 3x standard); standard: PGD-20, IFGSM-10, FGSM, noise; quick: PGD-10, FGSM, noise; custom: the " +
-			"attacks below")
+		"Cost in forward + backward passes per image and noise level. strong (about 60 with its sanity checks): APGD-20 " +
+			"on two of the task's attack losses, FGSM and white noise, worst case per image; standard (38): PGD-20, " +
+			"IFGSM-10, FGSM, noise; quick (15): PGD-10, FGSM, noise; custom: the attacks below")
 	private String evaluation = "strong";
 
 	@Parameter(label = "Attacks (custom evaluation): pgd, apgd:masked-ce, ifgsm, fgsm, noise, ...", required = false)

@@ -13,8 +13,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import sc.fiji.amat.AmatException;
@@ -24,38 +22,14 @@ import sc.fiji.amat.engine.Engines;
 import sc.fiji.amat.eval.Evaluator;
 import sc.fiji.amat.model.AmatModel;
 import sc.fiji.amat.task.segmentation.Mask;
-import sc.fiji.amat.task.segmentation.SegmentationTask;
 import sc.fiji.amat.data.Normalization;
 import sc.fiji.amat.train.TrainingRecipe;
 import sc.fiji.amat.train.TrainingSettings;
 
 /** APGD against PGD of the same budget, its ball, its best iterate, its checkpoints, its memory. */
-class ApgdTest {
+class ApgdTest extends TinyModelFixture {
 
-	private static AmatModel model;
-	private static LabeledData<Mask> data;
-	private static final int[] POS = { 0, 1, 2, 3, 4, 5, 6, 7 };
-
-	@BeforeAll
-	static void trainTinyModel() {
-		data = TinyData.squares(32, 5);
-		model = TinyData.trainStandard(data, 8);
-	}
-
-	@AfterAll
-	static void close() {
-		model.close();
-	}
-
-	private static SegmentationTask task() {
-		return (SegmentationTask) model.task();
-	}
-
-	private static AttackTarget<Mask> target(final float[] range) {
-		return new AttackTarget<>(model.block(), model.parameterStore(), task(), false, range);
-	}
-
-	private static double dice(final Attack attack, final double eps, final EpsUnit unit) {
+	private double dice(final Attack attack, final double eps, final EpsUnit unit) {
 		Engines.pytorch().setRandomSeed(3);
 		return Evaluator.evaluate(model, data, 8, attack, eps, unit).primaryMean();
 	}

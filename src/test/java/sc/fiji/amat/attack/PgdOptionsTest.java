@@ -10,45 +10,21 @@ import ai.djl.ndarray.NDManager;
 
 import java.util.Arrays;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import sc.fiji.amat.TinyData;
-import sc.fiji.amat.data.LabeledData;
-import sc.fiji.amat.data.Normalization;
 import sc.fiji.amat.engine.Engines;
-import sc.fiji.amat.model.AmatModel;
 import sc.fiji.amat.task.segmentation.Mask;
 import sc.fiji.amat.task.segmentation.SegmentationTask;
-import sc.fiji.amat.train.ModelTrainer;
-import sc.fiji.amat.train.StandardTraining;
-import sc.fiji.amat.train.TrainingSettings;
 
 /** PGD's restarts. */
-class PgdOptionsTest {
+class PgdOptionsTest extends TinyModelFixture {
 
-	private static AmatModel model;
-	private static LabeledData<Mask> data;
-	private static final int[] POS = { 0, 1, 2, 3, 4, 5, 6, 7 };
-
-	@BeforeAll
-	static void trainTinyModel() {
-		data = TinyData.squares(32, 5);
-		model = TinyData.trainStandard(data, 8);
-	}
-
-	@AfterAll
-	static void close() {
-		model.close();
-	}
-
-	private static AttackTarget<Mask> target() {
-		return new AttackTarget<>(model.block(), model.parameterStore(), (SegmentationTask) model.task(), false, null);
+	private AttackTarget<Mask> target() {
+		return target(null);
 	}
 
 	/** Per-sample loss of the attack's result, the engine seeded first. */
-	private static float[] lossAfter(final Attack attack, final float eps, final int seed) {
+	private float[] lossAfter(final Attack attack, final float eps, final int seed) {
 		try (NDManager m = model.manager().newSubManager()) {
 			final NDArray x = data.batch(m, POS);
 			final NDList y = ((SegmentationTask) model.task()).encodeLabels(m, data.labels(POS), 16, 16);
