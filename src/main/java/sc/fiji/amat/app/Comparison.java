@@ -159,12 +159,13 @@ final class Comparison {
 		final List<Path> files = new ArrayList<>();
 		files.add(standardFile);
 		final List<String> names = names();
+		int amatModels = 0; // AMAT's models come last, one per variant, in the variants' order
 		for (int n = 1; n < names.size(); n++) {
 			final String name = names.get(n);
 			final boolean amat = name.startsWith(AmatTraining.KEY);
 			recipe.method = amat ? AmatTraining.KEY : SatTraining.KEY;
 			if (amat && !amatVariants.isEmpty()) {
-				variant(recipe, amatVariants.get(amatVariants.size() < 2 ? 0 : n - (names.size() - amatVariants.size())));
+				variant(recipe, amatVariants.get(amatModels++));
 				recipe.thresholds = Calibration.calibrate(standardFile, task, train, recipe.boundaryRule(), adv.batchSize,
 					adv.device, "the standard model");
 				System.out.println("  " + name + " boundary: " + recipe.thresholds);

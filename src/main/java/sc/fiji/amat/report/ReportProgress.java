@@ -32,12 +32,8 @@ final class ReportProgress {
 	{
 		this.listener = listener;
 		this.total = Math.max(cost(plan, units), 1e-9) * batches(images, plan.settings.batchSize);
-		int a = 0;
-		for (int j = 0; j < units.size(); j++) {
-			if (j + 1 == units.size() || !units.get(j + 1).attack.equals(units.get(j).attack) || units.get(j + 1).model != units
-				.get(j).model) a++;
-		}
-		this.attacks = a;
+		// one line per model and attack: the clean unit and the attacks' levels are counted once
+		this.attacks = (int) units.stream().map(u -> u.model + "\u0000" + u.attack).distinct().count();
 	}
 
 	/** The cost of units per batch, in forward + backward passes. */
@@ -56,9 +52,10 @@ final class ReportProgress {
 		for (final String a : plan.attacks.keySet()) perLevel += plan.settings.cost(a);
 		final double all = cost(plan, units) * images;
 		return String.format(Locale.ROOT, "cost: %.0f forward + backward passes per image and noise level (%s), " +
-			"%.0f in all for %d unit(s) incl. sanity checks; the time left shows after the first batches", perLevel,
+			"%.0f in all for %d unit(s)%s; the time left shows after the first batches", perLevel,
 			plan.requested.attacks == null && plan.requested.preset != null ? plan.requested.preset.key() + " preset"
-				: "custom attacks", all, units.size());
+				: "custom attacks", all, units.size(), plan.checkedMember == null ? ""
+					: " incl. the sanity checks' extra attacks");
 	}
 
 	/** One model's attack is done at every level: a line with the time left, for consoles and batch-mode logs. */
