@@ -122,6 +122,25 @@ class TrainCliTest {
 	}
 
 	@Test
+	void amatResumesOnTheStandardModelItSaved() {
+		final Path[] data = stacks(8);
+		final Path out = dir.resolve("amat.amat.zip");
+		final String[] a = { "--images", data[0].toString(), "--labels", data[1].toString(), "--out", out.toString(),
+			"--method", "AMAT", "--pgd-steps", "1" };
+		final String first = run(args(concat(a, "--epochs", "1", "--keep-checkpoint")));
+		assertTrue(first.contains("step 1 of 2"), first);
+		final Path standard = TrainOptions.standardModelOut(out);
+		assertTrue(Files.exists(standard));
+		final String resumed = run(args(concat(a, "--epochs", "2")));
+		assertTrue(resumed.contains("after epoch 1"), resumed);
+		assertFalse(resumed.contains("step 1 of 2"), "the standard model is not trained again: " + resumed);
+		try (AmatModel m = AmatModel.load(out, Device.cpu())) {
+			assertEquals(2, m.info().training.epochsCompleted);
+			assertEquals(2, m.info().training.history.getAsJsonArray("loss").size());
+		}
+	}
+
+	@Test
 	void patchesFromImagesOfAnySize() throws Exception {
 		final Path images = Files.createDirectory(dir.resolve("img")), labels = Files.createDirectory(dir.resolve("lab"));
 		final int[][] sizes = { { 24, 20 }, { 32, 40 }, { 20, 28 }, { 36, 24 }, { 28, 28 } };
