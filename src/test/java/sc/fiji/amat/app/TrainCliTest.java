@@ -77,6 +77,42 @@ class TrainCliTest {
 		assertTrue(Train.usage().contains("--threshold-statistic quantile"), Train.usage());
 	}
 
+	/** The CLI's options are the command's parameters (but the data, the model file and the patches), same defaults. */
+	@Test
+	void theCommandAndTheCommandLineShareTheirOptions() throws Exception {
+		final java.util.Set<String> command = new java.util.TreeSet<>(), options = new java.util.TreeSet<>();
+		final sc.fiji.amat.command.AmatTrainCommand c = new sc.fiji.amat.command.AmatTrainCommand();
+		final TrainOptions d = new TrainOptions();
+		for (final java.lang.reflect.Field f : c.getClass().getDeclaredFields()) {
+			final org.scijava.plugin.Parameter p = f.getAnnotation(org.scijava.plugin.Parameter.class);
+			if (p == null || p.type() != org.scijava.ItemIO.INPUT) continue;
+			if (Arrays.asList("image_stack", "label_stack", "image_folder", "label_folder", "label_file", "model_file")
+				.contains(f.getName())) continue;
+			command.add(f.getName());
+			final java.lang.reflect.Field o = TrainOptions.class.getField(toCamel(f.getName()));
+			f.setAccessible(true);
+			assertEquals(String.valueOf(o.get(d)), String.valueOf(f.get(c)), f.getName());
+		}
+		for (final java.lang.reflect.Field f : TrainOptions.class.getFields()) {
+			if (!java.lang.reflect.Modifier.isStatic(f.getModifiers()) && !f.getName().equals("patchSize")) options.add(
+				Train.option(f.getName()).replace('-', '_'));
+		}
+		assertEquals(options, command);
+	}
+
+	private static String toCamel(final String snake) {
+		final StringBuilder b = new StringBuilder();
+		boolean up = false;
+		for (final char ch : snake.toCharArray()) {
+			if (ch == '_') up = true;
+			else {
+				b.append(up ? Character.toUpperCase(ch) : ch);
+				up = false;
+			}
+		}
+		return b.toString();
+	}
+
 	@Test
 	void oneEpochWritesAModelThatLoads() {
 		final Path[] data = stacks(8);
