@@ -140,6 +140,33 @@ class TiledInferenceTest {
 	}
 
 	@Test
+	void perImageMetricsOnImagesOfAnySize() {
+		final sc.fiji.amat.data.LabeledData<Mask> fits = TinyData.squares(6, 11);
+		final sc.fiji.amat.task.MetricTable untiled = Evaluator.evaluate(model, fits, 4);
+		final sc.fiji.amat.task.MetricTable one = TiledEvaluation.evaluate(model, java.util.Collections.singletonList(
+			fits), new Tiling(32, 8, 4, 4), null, 0, 0);
+		assertEquals(6, one.size());
+		for (int i = 0; i < 6; i++) assertEquals(untiled.value(i, 0), one.value(i, 0), 1e-6, "image " + i);
+		// two sizes, clean and attacked
+		final List<sc.fiji.amat.data.LabeledData<Mask>> sets = java.util.Arrays.asList(fits, bigSet(96, 80));
+		final Tiling t = new Tiling(32, 16, 4, 4);
+		final sc.fiji.amat.task.MetricTable clean = TiledEvaluation.evaluate(model, sets, t, null, 0, 0);
+		final sc.fiji.amat.task.MetricTable attacked = TiledEvaluation.evaluate(model, sets, t, NoiseBudget.of(0.3,
+			EpsUnit.RMS, Norm.L2), 3, 2.5f);
+		assertEquals(8, clean.size());
+		assertEquals(8, attacked.size());
+		assertTrue(attacked.primaryMean() < clean.primaryMean(), clean.primaryMean() + " -> " + attacked.primaryMean());
+	}
+
+	private static sc.fiji.amat.data.LabeledData<Mask> bigSet(final int h, final int w) {
+		try (NDManager m = model.manager().newSubManager()) {
+			final List<Mask> masks = new ArrayList<>();
+			final float[] v = images(m, h, w, masks).toFloatArray();
+			return new sc.fiji.amat.data.LabeledData<>(v, 1, h, w, masks);
+		}
+	}
+
+	@Test
 	void badTilesAreRefused() {
 		assertThrows(AmatException.class, () -> new Tiling(30, 8, 4, 4));
 		assertThrows(AmatException.class, () -> new Tiling(32, 32, 4, 4));
