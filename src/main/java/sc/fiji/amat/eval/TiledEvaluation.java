@@ -15,7 +15,7 @@ import sc.fiji.amat.task.Task;
 
 /**
  * Per-image metrics of a model on labelled images of any size, clean or under a whole-image
- * PGD attack, by {@link TiledInference}: one image at a time, so memory is bounded by a tile
+ * PGD attack (one budget per image or per tile-sized block), by {@link TiledInference}: one image at a time, so memory is bounded by a tile
  * and one image's input and output. The rows are in the order of the sets and their images, as
  * {@link Evaluator}'s are for one set; the table carries the task's dataset metrics.
  */
@@ -25,13 +25,14 @@ public final class TiledEvaluation {
 
 	/**
 	 * @param sets labelled images, each set of one size (any size the tiling takes)
-	 * @param budget the attack's per-image budget; null for clean metrics
+	 * @param budget the attack's budget; null for clean metrics
+	 * @param scope what the budget bounds: each image's noise, or each tile-sized block's
 	 * @param steps PGD steps (with a budget)
 	 * @param alpha PGD's step factor: steps of {@code alpha eps / steps}
 	 */
 	@SuppressWarnings("unchecked")
 	public static <L> MetricTable evaluate(final AmatModel model, final List<LabeledData<L>> sets, final Tiling tiling,
-		final NoiseBudget budget, final int steps, final float alpha)
+		final NoiseBudget budget, final TiledInference.Scope scope, final int steps, final float alpha)
 	{
 		Engines.prepareThread();
 		final Task<L> task = (Task<L>) model.task();
@@ -44,7 +45,8 @@ public final class TiledEvaluation {
 					NDArray x = set.batch(m, pos);
 					final List<L> labels = set.labels(pos);
 					if (budget != null && budget.value() > 0) {
-						x = tiled.attack(x, task.encodeLabels(m, labels, set.height(), set.width()), budget, steps, alpha);
+						x = tiled.attack(x, task.encodeLabels(m, labels, set.height(), set.width()), budget, scope, steps,
+							alpha);
 					}
 					final MetricTable rows = task.metrics(new NDList(tiled.predict(x)), labels);
 					if (table == null) table = rows;

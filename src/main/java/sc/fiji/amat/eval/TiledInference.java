@@ -8,6 +8,9 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import sc.fiji.amat.AmatException;
 import sc.fiji.amat.attack.AttackTarget;
 import sc.fiji.amat.attack.NoiseBudget;
@@ -126,25 +129,44 @@ public final class TiledInference<L> {
 		return gradient;
 	}
 
-	/**
-	 * PGD on whole images under one budget per image ({@code steps} steps of
-	 * {@code alpha eps / steps}, from the clean image): the budget's unit is per image (rms over
-	 * all of the image's values, or a fraction of its range); returns the adversarial images.
-	 */
-	public NDArray attack(final NDArray x, final NDList labels, final NoiseBudget budget, final int steps,
-		final float alpha)
-	{
-		final int n = (int) x.getShape().get(0);
-		final int values = (int) (x.size() / n);
-		final float[] eps = budget.toAbsolute(x.toFloatArray(), values, target.validRange());
-		return attack(x, labels, budget.norm(), eps, steps, alpha);
+	/** What a budget bounds: the whole image's noise, or the noise of each tile-sized block of it. */
+	public enum Scope {
+		/** One budget per image: its unit's rms or range over all of the image's values. */
+		IMAGE,
+		/**
+		 * One budget per block of the image's grid of tile-sized blocks (disjoint, from the
+		 * image's origin; the last ones smaller): each block's noise within the budget in the
+		 * unit's terms over that block's values, so no part of a large image takes all the noise.
+		 */
+		TILE
 	}
 
-	/** PGD within absolute per-image budgets {@code eps} (one per sample) of that norm. */
-	public NDArray attack(final NDArray x, final NDList labels, final Norm norm, final float[] eps, final int steps,
-		final float alpha)
+	/**
+	 * PGD on whole images ({@code steps} steps of {@code alpha eps / steps}, from the clean image)
+	 * under a budget per image or per tile-sized block ({@link Scope}); returns the adversarial
+	 * images. With one block (an image no larger than a tile) both scopes are the same.
+	 */
+	public NDArray attack(final NDArray x, final NDList labels, final NoiseBudget budget, final Scope scope,
+		final int steps, final float alpha)
 	{
+		final int n = (int) x.getShape().get(0), c = (int) x.getShape().get(1);
+		final int h = (int) x.getShape().get(2), w = (int) x.getShape().get(3);
+		final int bh = scope == Scope.IMAGE ? h : tiling.length(h), bw = scope == Scope.IMAGE ? w : tiling.length(w);
+		final List<NDIndex> blocks = new ArrayList<>();
+		final List<float[]> eps = new ArrayList<>();
+		try (NDManager sub = x.getManager().newSubManager()) {
+			for (int y0 = 0; y0 < h; y0 += bh) {
+				for (int x0 = 0; x0 < w; x0 += bw) {
+					final NDIndex at = at(y0, x0, Math.min(bh, h - y0), Math.min(bw, w - x0));
+					final NDArray block = x.get(at);
+					block.attach(sub);
+					blocks.add(at);
+					eps.add(budget.toAbsolute(block.toFloatArray(), (int) (block.size() / n), target.validRange()));
+				}
+			}
+		}
 		if (steps < 1) throw new AmatException("A tiled attack needs at least 1 step, got " + steps + ".");
+		final Norm norm = budget.norm();
 		final NDManager m = x.getManager();
 		NDArray delta = x.zerosLike();
 		for (int t = 0; t < steps; t++) {
@@ -153,18 +175,32 @@ public final class TiledInference<L> {
 				xa.attach(it);
 				final NDArray grad = inputGradient(xa, labels);
 				grad.attach(it);
-				final NDArray e = it.create(eps);
-				final NDArray step = norm.direction(grad).mul(Norm.broadcast(e.mul(alpha / steps), grad));
-				NDArray next = norm.project(delta.add(step), e);
-				if (target.validRange() != null) next = target.clamp(next.add(x)).sub(x);
-				next.attach(m);
+				final NDArray next = delta.duplicate();
+				next.attach(it);
+				for (int b = 0; b < blocks.size(); b++) {
+					final NDArray e = it.create(eps.get(b));
+					final NDArray g = grad.get(blocks.get(b)), d = delta.get(blocks.get(b));
+					g.attach(it);
+					d.attach(it);
+					final NDArray step = norm.direction(g).mul(Norm.broadcast(e.mul(alpha / steps), g));
+					next.set(blocks.get(b), norm.project(d.add(step), e));
+				}
+				final NDArray clamped = target.validRange() == null ? next : target.clamp(next.add(x)).sub(x);
+				clamped.attach(m);
 				delta.close();
-				delta = next;
+				delta = clamped;
 			}
 		}
 		final NDArray adversarial = x.add(delta);
 		delta.close();
 		return adversarial;
+	}
+
+	/** {@link #attack(NDArray, NDList, NoiseBudget, Scope, int, float)} with one budget per image. */
+	public NDArray attack(final NDArray x, final NDList labels, final NoiseBudget budget, final int steps,
+		final float alpha)
+	{
+		return attack(x, labels, budget, Scope.IMAGE, steps, alpha);
 	}
 
 	private NDArray forward(final NDArray tile, final int th, final int tw) {

@@ -133,9 +133,24 @@ class TiledInferenceTest {
 			final float clean = target.loss(new NDList(t.predict(x)), y).sum().getFloat();
 			final float attacked = target.loss(new NDList(t.predict(adv)), y).sum().getFloat();
 			assertTrue(attacked > clean, clean + " -> " + attacked);
-			final NDArray linf = t.attack(x, y, Norm.LINF, new float[] { 0.05f, 0.1f }, 2, 2f);
-			final float[] box = Norm.LINF.of(linf.sub(x)).toFloatArray();
-			assertTrue(box[0] <= 0.05f + 1e-6f && box[1] <= 0.1f + 1e-6f && box[1] > 0.05f, box[0] + ", " + box[1]);
+			final NDArray linf = t.attack(x, y, NoiseBudget.absolute(0.05, Norm.LINF), 2, 2f);
+			for (final float b : Norm.LINF.of(linf.sub(x)).toFloatArray()) assertTrue(b <= 0.05f + 1e-6f && b > 0.025f, "" + b);
+			// per tile: every 32x32 block (the last column 32x16) within 0.2 rms of its own values
+			final NDArray perTile = t.attack(x, y, l2, TiledInference.Scope.TILE, 4, 2.5f).sub(x);
+			float fullest = 0;
+			for (int y0 = 0; y0 < 96; y0 += 32) {
+				for (int x0 = 0; x0 < 80; x0 += 32) {
+					final int bw = Math.min(32, 80 - x0);
+					final float blockLimit = (float) (0.2 * Math.sqrt(32 * bw));
+					final NDArray block = perTile.get(new ai.djl.ndarray.index.NDIndex(":, :, {}:{}, {}:{}", y0, y0 + 32, x0,
+						x0 + bw));
+					for (final float n : Norm.L2.of(block).toFloatArray()) {
+						assertTrue(n <= blockLimit * 1.0001f, n + " of " + blockLimit + " at " + x0 + "," + y0);
+						fullest = Math.max(fullest, n / blockLimit);
+					}
+				}
+			}
+			assertTrue(fullest > 0.9f, "the blocks' budgets are used: " + fullest);
 		}
 	}
 
@@ -144,15 +159,15 @@ class TiledInferenceTest {
 		final sc.fiji.amat.data.LabeledData<Mask> fits = TinyData.squares(6, 11);
 		final sc.fiji.amat.task.MetricTable untiled = Evaluator.evaluate(model, fits, 4);
 		final sc.fiji.amat.task.MetricTable one = TiledEvaluation.evaluate(model, java.util.Collections.singletonList(
-			fits), new Tiling(32, 8, 4, 4), null, 0, 0);
+			fits), new Tiling(32, 8, 4, 4), null, null, 0, 0);
 		assertEquals(6, one.size());
 		for (int i = 0; i < 6; i++) assertEquals(untiled.value(i, 0), one.value(i, 0), 1e-6, "image " + i);
 		// two sizes, clean and attacked
 		final List<sc.fiji.amat.data.LabeledData<Mask>> sets = java.util.Arrays.asList(fits, bigSet(96, 80));
 		final Tiling t = new Tiling(32, 16, 4, 4);
-		final sc.fiji.amat.task.MetricTable clean = TiledEvaluation.evaluate(model, sets, t, null, 0, 0);
+		final sc.fiji.amat.task.MetricTable clean = TiledEvaluation.evaluate(model, sets, t, null, null, 0, 0);
 		final sc.fiji.amat.task.MetricTable attacked = TiledEvaluation.evaluate(model, sets, t, NoiseBudget.of(0.3,
-			EpsUnit.RMS, Norm.L2), 3, 2.5f);
+			EpsUnit.RMS, Norm.L2), TiledInference.Scope.IMAGE, 3, 2.5f);
 		assertEquals(8, clean.size());
 		assertEquals(8, attacked.size());
 		assertTrue(attacked.primaryMean() < clean.primaryMean(), clean.primaryMean() + " -> " + attacked.primaryMean());
