@@ -203,6 +203,24 @@ class TrainCliTest {
 	}
 
 	@Test
+	void amatOnPatchesKeepsOneMarginPerImage() throws Exception {
+		final Path images = Files.createDirectory(dir.resolve("img")), labels = Files.createDirectory(dir.resolve("lab"));
+		for (int i = 0; i < 6; i++) write(images, labels, "im" + i + ".tif", 20 + 4 * i, 28 - 2 * i, 20 + i);
+		final Path out = dir.resolve("amat-patches.amat.zip");
+		run(args("--images", images.toString(), "--labels", labels.toString(), "--out", out.toString(), "--epochs", "2",
+			"--patch-size", "16", "--method", "AMAT", "--pgd-steps", "1", "--batch-size", "2"));
+		try (AmatModel m = AmatModel.load(out, Device.cpu())) {
+			final JsonArray ids = m.info().training.methodState.getAsJsonArray("ids");
+			assertEquals(m.info().training.trainingSize, ids.size(), "one margin per training image");
+			final java.util.Set<Integer> seen = new java.util.HashSet<>();
+			for (int k = 0; k < ids.size(); k++) {
+				final int id = ids.get(k).getAsInt();
+				assertTrue(id >= 0 && id < 6 && seen.add(id), "image ids, each once: " + ids);
+			}
+		}
+	}
+
+	@Test
 	void clearErrors() {
 		final AmatException noData = assertThrows(AmatException.class, () -> run(args("--out", dir.resolve("x.amat.zip")
 			.toString())));
