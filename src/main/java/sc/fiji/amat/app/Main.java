@@ -65,8 +65,8 @@ public final class Main {
 			.pytorch() + ")\n" + //
 			"usage: scripts/amat COMMAND [--option value ...]\n" + //
 			"  train     AMAT Train from the command line: --images FOLDER|STACK --labels FOLDER|FILE --out M.amat.zip\n" + //
-			"            [--patch-size P] [--threads N] [--fresh] [--keep-checkpoint]; resumes from M-checkpoint.amat.zip when it exists;\n" + //
-			"            the command's options and defaults: " + Train.usage() + "\n" + //
+			"            [--patch-size P] [--threads N] [--fresh] [--keep-checkpoint]; resumes from its checkpoint\n" + //
+			"            AMAT Train's options and defaults:\n            " + Train.usage("            ") + "\n" + //
 			"  demo      train on sample-data/TASK, save and reload the model, print the metric, time, memory;\n" + //
 			"            then one seed of the comparison below (target/demo/report): SAT and AMAT, 5 epochs, T = 3,\n" + //
 			"            strong evaluation at 0, 0.1, 0.2, 0.3 rms (the compare options apply; --sat-adversarial adds\n" + //

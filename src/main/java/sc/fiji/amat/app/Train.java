@@ -161,20 +161,32 @@ public final class Train {
 		return field.replaceAll("([A-Z])", "-$1").toLowerCase(Locale.ROOT);
 	}
 
-	/** The options and their defaults, for the usage text. */
-	static String usage() {
+	/** The options and their defaults, for the usage text: lines of at most 100 characters after {@code indent}. */
+	static String usage(final String indent) {
 		final StringBuilder b = new StringBuilder();
 		final TrainOptions o = new TrainOptions();
+		int line = 0;
 		for (final Field f : TrainOptions.class.getFields()) {
 			if (Modifier.isStatic(f.getModifiers())) continue;
 			try {
-				b.append(" --").append(option(f.getName())).append(' ').append(f.get(o));
+				final Object v = f.get(o);
+				final String item = "--" + option(f.getName()) + " " + (v == null ? "(none)" : v);
+				if (line > 0 && line + 1 + item.length() > 100 - indent.length()) {
+					b.append('\n').append(indent);
+					line = 0;
+				}
+				else if (line > 0) {
+					b.append(' ');
+					line++;
+				}
+				b.append(item);
+				line += item.length();
 			}
 			catch (final IllegalAccessException e) {
 				throw new IllegalStateException(e);
 			}
 		}
-		return b.toString().trim();
+		return b.toString();
 	}
 
 	private static boolean bool(final String key, final String v) {

@@ -74,7 +74,9 @@ class TrainCliTest {
 		final TrainOptions d = Train.options(new Args(new String[0], 0));
 		assertEquals(new TrainOptions().learningRate, d.learningRate);
 		assertEquals("AMAT", d.method);
-		assertTrue(Train.usage().contains("--threshold-statistic quantile"), Train.usage());
+		final String usage = Train.usage("  ");
+		assertTrue(usage.contains("--threshold-statistic quantile"), usage);
+		for (final String line : usage.split("\n")) assertTrue(line.length() <= 100, line);
 	}
 
 	/** The CLI's options are the command's parameters (but the data, the model file and the patches), same defaults. */
