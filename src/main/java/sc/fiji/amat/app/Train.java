@@ -67,11 +67,13 @@ public final class Train {
 		final Path out = path(args.get("out", null));
 		final int threads = args.getInt("threads", Runtime.getRuntime().availableProcessors());
 		final boolean fresh = args.flag("fresh"), keep = args.flag("keep-checkpoint");
+		final List<TrainingSource> sources = TrainingSource.all();
+		for (final TrainingSource s : sources) s.options(args);
 		args.done();
 		if (out == null) throw new AmatException("Give the model file to write: --out NAME.amat.zip.");
 		TrainOptions.checkWritable(out);
 		o.checkPatchSize();
-		final TrainingSource source = TrainingSource.find(images, labels);
+		final TrainingSource source = TrainingSource.find(sources, images, labels);
 		final ImageJTaskType type = ImageJTasks.type(o.task);
 		Engines.setThreads(threads, 1);
 

@@ -15,18 +15,27 @@ import sc.fiji.amat.task.Labeled;
 import sc.fiji.amat.task.ij.ImageJTaskType;
 
 /**
- * Where {@code scripts/amat train} reads its training data from. {@link #ALL} is asked in order;
- * the first source that {@link #accepts} the {@code --images} and {@code --labels} paths reads
- * them. A new kind of data (e.g. an MSD folder of NIfTI volumes) is one more implementation put
- * first in {@link #ALL}.
+ * Where {@code scripts/amat train} reads its training data from. The sources of {@link #all()}
+ * (new instances for each run) first read their own options, then are asked in order; the first
+ * that {@link #accepts} the {@code --images} and {@code --labels} paths reads them. A new kind of
+ * data (e.g. an MSD folder of NIfTI volumes, with {@code --axis}) is one more implementation put
+ * first in {@link #all()}.
  */
 interface TrainingSource {
 
-	/** The sources {@code scripts/amat train} knows, asked in this order. */
-	List<TrainingSource> ALL = Collections.unmodifiableList(Arrays.asList(new FolderPairs(), new StackAndLabels()));
+	/** The sources {@code scripts/amat train} knows, asked in this order; new instances. */
+	static List<TrainingSource> all() {
+		return Collections.unmodifiableList(Arrays.asList(new FolderPairs(), new StackAndLabels()));
+	}
 
 	/** What this source reads, for the usage text and messages. */
 	String describe();
+
+	/**
+	 * Reads this source's own options (e.g. {@code --axis}) from the command line, each once,
+	 * before the unknown ones are refused; by default none.
+	 */
+	default void options(final Args args) {}
 
 	/** Whether this source reads these paths; {@code labels} may be null (a source that finds its own). */
 	boolean accepts(Path images, Path labels);
@@ -48,18 +57,18 @@ interface TrainingSource {
 		return Collections.singletonList(read(type, images, labels, normalization, network));
 	}
 
-	/** The source that reads these paths, or a one-sentence error. */
-	static TrainingSource find(final Path images, final Path labels) {
+	/** The first of the sources that reads these paths, or a one-sentence error. */
+	static TrainingSource find(final List<TrainingSource> sources, final Path images, final Path labels) {
 		if (images == null) throw new AmatException("No training data: give --images (a folder or a stack) and --labels " +
 			"(a folder or a label file).");
 		if (!Files.exists(images)) throw new AmatException("The training images " + images + " do not exist.");
 		if (labels != null && !Files.exists(labels)) throw new AmatException("The training labels " + labels +
 			" do not exist.");
-		for (final TrainingSource s : ALL) {
+		for (final TrainingSource s : sources) {
 			if (s.accepts(images, labels)) return s;
 		}
 		final List<String> known = new ArrayList<>();
-		for (final TrainingSource s : ALL) known.add(s.describe());
+		for (final TrainingSource s : sources) known.add(s.describe());
 		throw new AmatException("No training source reads --images " + images + (labels == null ? " without --labels"
 			: " with --labels " + labels) + ": give " + String.join("; or ", known) + ".");
 	}
