@@ -12,17 +12,15 @@ import java.util.List;
 import java.util.Locale;
 
 import sc.fiji.amat.AmatException;
-import sc.fiji.amat.data.LabeledData;
 import sc.fiji.amat.data.Normalization;
-import sc.fiji.amat.data.PatchSampler;
 import sc.fiji.amat.engine.Engines;
 import sc.fiji.amat.model.AmatModel;
 import sc.fiji.amat.nn.NetworkConfig;
 import sc.fiji.amat.task.Labeled;
-import sc.fiji.amat.task.Task;
 import sc.fiji.amat.task.ij.ImageJTaskType;
 import sc.fiji.amat.task.ij.ImageJTasks;
 import sc.fiji.amat.train.ConsoleProgress;
+import sc.fiji.amat.train.PatchTraining;
 import sc.fiji.amat.train.TrainOptions;
 import sc.fiji.amat.train.TrainingListener;
 import sc.fiji.amat.train.TrainingRecipe;
@@ -111,29 +109,14 @@ public final class Train {
 		return recipe.train(labeled.task, labeled.data, n, s, listener);
 	}
 
-	/**
-	 * The images read one set per file (or size), a {@link PatchSampler} over them in the
-	 * settings, and the task with its fixed patches (one per image) to validate and calibrate on.
-	 */
-	@SuppressWarnings({ "unchecked", "rawtypes" })
+	/** The images read one set per file (or size), then {@link PatchTraining#prepare}. */
 	private static Labeled<?> patches(final TrainingSource source, final ImageJTaskType type, final Path images,
 		final Path labels, final Normalization n, final NetworkConfig network, final int patch,
 		final TrainingSettings settings)
 	{
 		final List<String> names = new ArrayList<>();
 		final List<Labeled<?>> each = source.readEach(type, images, labels, n, network, names);
-		// the task of the set that knows the most classes (a file may lack the last class)
-		Task task = each.get(0).task;
-		for (final Labeled<?> l : each) {
-			if (l.task.outputChannels() > task.outputChannels()) task = l.task;
-		}
-		final List<LabeledData> sets = new ArrayList<>();
-		for (final Labeled<?> l : each) sets.add(l.data);
-		final Task t = task;
-		final PatchSampler sampler = new PatchSampler(sets, names, patch, (label, x, y, w, h) -> t.cropLabel(label, x, y,
-			w, h));
-		settings.patches = sampler;
-		return new Labeled(task, sampler.fixed(settings.seed));
+		return PatchTraining.prepare(each, names, patch, settings);
 	}
 
 	/** The options of {@link TrainOptions}, each field {@code fooBar} read from {@code --foo-bar}. */

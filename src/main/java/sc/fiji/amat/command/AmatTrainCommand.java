@@ -9,6 +9,7 @@ import ij.measure.ResultsTable;
 
 import java.io.File;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -19,12 +20,14 @@ import org.scijava.plugin.Plugin;
 import org.scijava.widget.FileWidget;
 
 import sc.fiji.amat.AmatException;
+import sc.fiji.amat.data.ImageFolders;
 import sc.fiji.amat.data.Normalization;
 import sc.fiji.amat.model.AmatModel;
 import sc.fiji.amat.nn.NetworkConfig;
 import sc.fiji.amat.task.Labeled;
 import sc.fiji.amat.task.ij.ImageJTaskType;
 import sc.fiji.amat.task.ij.ImageJTasks;
+import sc.fiji.amat.train.PatchTraining;
 import sc.fiji.amat.train.TrainOptions;
 import sc.fiji.amat.train.TrainingMethods;
 import sc.fiji.amat.train.TrainingRecipe;
@@ -96,6 +99,11 @@ public class AmatTrainCommand extends CommandSupport {
 
 	@Parameter(label = "Network width (channels)", min = "1", max = "256")
 	private int network_width = D.networkWidth;
+
+	@Parameter(label = "Patch size (0 = whole images)", min = "0",
+		description = "Train on random square patches of this side (a multiple of 2^depth), a new one of every image " +
+			"each epoch; the images (a label folder: each file on its own) may then have any size at least the patch")
+	private int patch_size = D.patchSize;
 
 	@Parameter(label = "Normalisation layer", choices = { "batch", "instance" })
 	private String norm_layer = D.normLayer;
@@ -169,8 +177,10 @@ public class AmatTrainCommand extends CommandSupport {
 		final ImageJTaskType type = ImageJTasks.type(task);
 		final NetworkConfig network = o.network();
 		final Normalization normalization = o.normalization();
-		final Labeled<?> labeled = read(type, normalization, network);
+		o.checkPatchSize();
 		final TrainingSettings settings = o.settings();
+		final Labeled<?> labeled = patch_size > 0 ? PatchTraining.prepare(readEach(type, normalization, network),
+			names, patch_size, settings) : read(type, normalization, network);
 		final TrainingRecipe recipe = o.recipe(out);
 		final CommandProgress progress = new CommandProgress(LABEL, this::isCanceled);
 		try (AmatModel model = train(recipe, labeled, normalization, settings, progress)) {
@@ -185,6 +195,25 @@ public class AmatTrainCommand extends CommandSupport {
 		IJ.showStatus(LABEL + ": done");
 	}
 
+	/** The files of the sets {@link #readEach} read, for messages. */
+	private final List<String> names = new ArrayList<>();
+
+	/** For patches: a label folder's pairs each on its own (any sizes), else the one set {@link #read} gives. */
+	private List<Labeled<?>> readEach(final ImageJTaskType type, final Normalization n, final NetworkConfig network) {
+		final Path images = path(image_folder), labels = path(label_folder);
+		final List<Labeled<?>> each = new ArrayList<>();
+		if (image_stack == null && label_stack == null && path(label_file) == null && images != null && labels != null) {
+			for (final Path[] pair : ImageFolders.pairs(images, labels)) {
+				names.add(pair[0].getFileName().toString());
+				each.add(type.fromFiles(pair[0], pair[1], n, network));
+			}
+			return each;
+		}
+		names.add(image_stack != null ? image_stack.getTitle() : String.valueOf(images));
+		each.add(read(type, n, network));
+		return each;
+	}
+
 	/** This command's parameters as the library's options. */
 	private TrainOptions options() {
 		final TrainOptions o = new TrainOptions();
@@ -197,6 +226,7 @@ public class AmatTrainCommand extends CommandSupport {
 		o.seed = seed;
 		o.networkDepth = network_depth;
 		o.networkWidth = network_width;
+		o.patchSize = patch_size;
 		o.normLayer = norm_layer;
 		o.intensityNormalization = intensity_normalization;
 		o.pgdSteps = pgd_steps;

@@ -79,7 +79,7 @@ class TrainCliTest {
 		for (final String line : usage.split("\n")) assertTrue(line.length() <= 100, line);
 	}
 
-	/** The CLI's options are the command's parameters (but the data, the model file and the patches), same defaults. */
+	/** The CLI's options are the command's parameters (but the data and the model file), with the same defaults. */
 	@Test
 	void theCommandAndTheCommandLineShareTheirOptions() throws Exception {
 		final java.util.Set<String> command = new java.util.TreeSet<>(), options = new java.util.TreeSet<>();
@@ -96,7 +96,7 @@ class TrainCliTest {
 			assertEquals(String.valueOf(o.get(d)), String.valueOf(f.get(c)), f.getName());
 		}
 		for (final java.lang.reflect.Field f : TrainOptions.class.getFields()) {
-			if (!java.lang.reflect.Modifier.isStatic(f.getModifiers()) && !f.getName().equals("patchSize")) options.add(
+			if (!java.lang.reflect.Modifier.isStatic(f.getModifiers())) options.add(
 				Train.option(f.getName()).replace('-', '_'));
 		}
 		assertEquals(options, command);
@@ -219,6 +219,37 @@ class TrainCliTest {
 				final int id = ids.get(k).getAsInt();
 				assertTrue(id >= 0 && id < 6 && seen.add(id), "image ids, each once: " + ids);
 			}
+		}
+	}
+
+	@Test
+	void theFijiCommandTrainsOnPatchesToo() throws Exception {
+		final Path images = Files.createDirectory(dir.resolve("img")), labels = Files.createDirectory(dir.resolve("lab"));
+		for (int i = 0; i < 4; i++) write(images, labels, "im" + i + ".tif", 20 + 4 * i, 24, 40 + i);
+		final Path out = dir.resolve("cmd.amat.zip");
+		final org.scijava.Context context = new org.scijava.Context(org.scijava.command.CommandService.class);
+		try {
+			final java.util.Map<String, Object> in = new java.util.HashMap<>();
+			in.put("image_folder", images.toFile());
+			in.put("label_folder", labels.toFile());
+			in.put("model_file", out.toFile());
+			in.put("method", "standard");
+			in.put("epochs", 1);
+			in.put("batch_size", 2);
+			in.put("network_depth", 2);
+			in.put("network_width", 4);
+			in.put("device", "cpu");
+			in.put("patch_size", 16);
+			final org.scijava.command.CommandModule module = context.service(org.scijava.command.CommandService.class).run(
+				sc.fiji.amat.command.AmatTrainCommand.class, true, in).get();
+			assertFalse(module.isCanceled(), module.getCancelReason());
+		}
+		finally {
+			context.dispose();
+		}
+		try (AmatModel m = AmatModel.load(out, Device.cpu())) {
+			assertEquals(16, m.info().inputHeight);
+			assertEquals(4, m.info().training.trainingSize + m.info().training.validationSize);
 		}
 	}
 
