@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 
 import sc.fiji.amat.AmatException;
+import sc.fiji.amat.Durations;
 import sc.fiji.amat.data.Normalization;
 import sc.fiji.amat.engine.Engines;
 import sc.fiji.amat.model.AmatModel;
@@ -215,8 +216,8 @@ public final class Train {
 		public void step(final int epoch, final int step, final int steps, final float loss, final double secondsLeft) {
 			if (System.nanoTime() - lastStep < 30_000_000_000L) return;
 			lastStep = System.nanoTime();
-			out.printf(Locale.ROOT, "  epoch %d step %d/%d  loss %.4f  ~%.0f s left%n", epoch, step, steps, loss,
-				secondsLeft);
+			out.printf(Locale.ROOT, "  epoch %d step %d/%d  loss %.4f  ~%s left%n", epoch, step, steps, loss, Durations
+				.text(secondsLeft));
 		}
 
 		@Override
