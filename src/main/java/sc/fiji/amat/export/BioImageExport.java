@@ -63,6 +63,15 @@ public final class BioImageExport {
 		return export(model, out, settings, TestTensors.of(model, settings), weights);
 	}
 
+	/** The package file beside a model file: {@code m.amat.zip} -> {@code m.bioimageio.zip}. */
+	public static Path packageBeside(final Path modelFile) {
+		final String name = modelFile.getFileName().toString();
+		final String lower = name.toLowerCase(Locale.ROOT);
+		final String base = lower.endsWith(".amat.zip") ? name.substring(0, name.length() - 9) : lower.endsWith(".zip") ||
+			lower.endsWith(".onnx") ? name.substring(0, name.lastIndexOf('.')) : name;
+		return modelFile.resolveSibling(base + ".bioimageio.zip");
+	}
+
 	/** The ONNX model of an AMAT network. */
 	public static byte[] onnx(final AmatModel model) {
 		final Task<?> task = model.task();

@@ -1,6 +1,11 @@
 package sc.fiji.amat.export;
 
 import java.nio.file.Path;
+
+import net.imglib2.RandomAccessibleInterval;
+import net.imglib2.type.numeric.RealType;
+
+import sc.fiji.amat.data.NdImages;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -23,6 +28,17 @@ public final class ExportSettings {
 	public float[] image;
 	public int imageHeight;
 	public int imageWidth;
+
+	/**
+	 * Sets the test image to the first sample of an image of dimensions (X, Y, C[, N]) (as
+	 * {@code ImagePlusImages.wrap} gives), raw intensities.
+	 */
+	public ExportSettings image(final RandomAccessibleInterval<? extends RealType<?>> xycn) {
+		final int w = (int) xycn.dimension(0), h = (int) xycn.dimension(1);
+		final int c = xycn.numDimensions() > 2 ? (int) xycn.dimension(2) : 1;
+		final float[] all = NdImages.toFloats(xycn);
+		return image(java.util.Arrays.copyOf(all, c * h * w), h, w);
+	}
 
 	/** Sets the test image: raw intensities, channels x height x width. */
 	public ExportSettings image(final float[] raw, final int height, final int width) {

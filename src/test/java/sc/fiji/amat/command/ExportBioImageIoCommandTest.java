@@ -1,0 +1,75 @@
+package sc.fiji.amat.command;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.scijava.Context;
+import org.scijava.command.CommandModule;
+import org.scijava.command.CommandService;
+
+import sc.fiji.amat.export.BioImageExport;
+import sc.fiji.amat.model.AmatModel;
+import sc.fiji.amat.model.ModelInfoFixture;
+import sc.fiji.amat.nn.NetworkConfig;
+import sc.fiji.amat.task.segmentation.SegmentationTask;
+
+/** Export to BioImage.IO through SciJava's CommandService, headless: the package beside the model, or nothing. */
+class ExportBioImageIoCommandTest {
+
+	private static Context context;
+	private static CommandService commands;
+
+	@TempDir
+	Path dir;
+
+	@BeforeAll
+	static void start() {
+		context = new Context(CommandService.class);
+		commands = context.service(CommandService.class);
+	}
+
+	@AfterAll
+	static void stop() {
+		context.dispose();
+	}
+
+	private CommandModule run(final Object... keyValues) throws Exception {
+		final Map<String, Object> inputs = new HashMap<>();
+		for (int i = 0; i < keyValues.length; i += 2) inputs.put((String) keyValues[i], keyValues[i + 1]);
+		return commands.run(ExportBioImageIoCommand.class, true, inputs).get();
+	}
+
+	@Test
+	void writesThePackageBesideTheModelAndNothingForABadFile() throws Exception {
+		final SegmentationTask task = new SegmentationTask(Arrays.asList("background", "cell"), 1, new NetworkConfig(1,
+			2, NetworkConfig.Norm.BATCH));
+		final Path model = dir.resolve("cells.amat.zip");
+		try (AmatModel m = AmatModel.create(task, ModelInfoFixture.info(task), Device.cpu())) {
+			m.save(model);
+		}
+		CommandModule r = run("model_file", model.toFile(), "authors", "A, B");
+		assertFalse(r.isCanceled(), r.getCancelReason());
+		final Path expected = dir.resolve("cells.bioimageio.zip");
+		assertEquals(BioImageExport.packageBeside(model), expected);
+		assertEquals(expected.toAbsolutePath().toString(), r.getOutput("package_path"));
+		assertTrue(Files.size(expected) > 0);
+
+		final Path junk = Files.write(dir.resolve("junk.amat.zip"), new byte[] { 1, 2, 3 });
+		r = run("model_file", junk.toFile());
+		assertTrue(r.isCanceled());
+		assertFalse(Files.exists(dir.resolve("junk.bioimageio.zip")), r.getCancelReason());
+	}
+}
