@@ -105,8 +105,8 @@ public final class BioImageExport {
 		final String name = Rdf.name(s.name == null || s.name.trim().isEmpty() ? String.format(Locale.ROOT,
 			"AMAT %s (%s)", task.type(), info.training.method == null ? "imported" : info.training.method) : s.name);
 		final String description = s.description == null || s.description.trim().isEmpty() ? String.format(
-			Locale.ROOT, "A %s network trained with %s in AMAT for Fiji; it outputs %s.", task.type(), method, task
-				.outputDescription()) : s.description.trim();
+			Locale.ROOT, "A %s U-Net trained in AMAT for Fiji (training method: %s); it outputs %s.", task.type(),
+			method, task.outputDescription()) : s.description.trim();
 		final Normalization n = model.normalization();
 		final List<Object> pre = Rdf.preprocessing(n);
 		final String readme = ModelCard.readme(name, description, info, task.outputDescription(), describe(pre), s.report);

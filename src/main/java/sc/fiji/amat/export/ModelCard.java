@@ -47,7 +47,8 @@ final class ModelCard {
 		b.append("- Method: ").append(TrainingMethods.label(t)).append("\n");
 		b.append("- Network: U-Net, ").append(info.network).append("\n");
 		b.append(String.format(Locale.ROOT, "- %d of %d epochs, batch size %d, %s, learning rate %g, seed %d%n",
-			t.epochsCompleted, t.epochs, t.batchSize, t.optimizer, t.learningRate, t.seed));
+			t.epochsCompleted, t.epochs, t.batchSize, t.optimizer == null ? "optimizer not recorded" : t.optimizer,
+			t.learningRate, t.seed));
 		b.append("- Data: ").append(t.trainingSize).append(" training and ").append(t.validationSize).append(
 			" validation images\n");
 		if (t.validationMetric != null) {

@@ -80,7 +80,8 @@ final class Rdf {
 				break;
 			default:
 				final double gain = 1 / (n.high() - n.low());
-				out.add(map("id", "scale_linear", "kwargs", map("gain", gain, "offset", -n.low() * gain)));
+				out.add(map("id", "scale_linear", "kwargs", map("gain", gain, "offset", n.low() == 0 ? 0.0 : -n.low() *
+					gain)));
 		}
 		return out;
 	}

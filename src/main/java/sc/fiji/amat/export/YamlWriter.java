@@ -79,7 +79,8 @@ final class YamlWriter {
 		else if (v instanceof Number) {
 			final double d = ((Number) v).doubleValue();
 			if (Double.isNaN(d) || Double.isInfinite(d)) throw new IllegalArgumentException("not finite: " + d);
-			b.append(String.format(Locale.ROOT, "%s", Double.toString(d)));
+			// YAML 1.1 readers (PyYAML) read 1.0E10 as a string: give the exponent its sign
+			b.append(Double.toString(d).replaceFirst("E(\\d)", "E+$1"));
 		}
 		else quote(b, v.toString());
 	}

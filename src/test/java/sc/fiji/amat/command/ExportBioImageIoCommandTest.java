@@ -52,6 +52,13 @@ class ExportBioImageIoCommandTest {
 		return commands.run(ExportBioImageIoCommand.class, true, inputs).get();
 	}
 
+	private static byte[] readAll(final java.io.InputStream in) throws java.io.IOException {
+		final java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+		final byte[] buf = new byte[8192];
+		for (int r; (r = in.read(buf)) > 0;) b.write(buf, 0, r);
+		return b.toByteArray();
+	}
+
 	@Test
 	void writesThePackageBesideTheModelAndNothingForABadFile() throws Exception {
 		final SegmentationTask task = new SegmentationTask(Arrays.asList("background", "cell"), 1, new NetworkConfig(1,
@@ -65,7 +72,19 @@ class ExportBioImageIoCommandTest {
 		final Path expected = dir.resolve("cells.bioimageio.zip");
 		assertEquals(BioImageExport.packageBeside(model), expected);
 		assertEquals(expected.toAbsolutePath().toString(), r.getOutput("package_path"));
-		assertTrue(Files.size(expected) > 0);
+		// the sample tensor is a float TIFF that ImageJ reads as the test input's pixels
+		final Path tif = dir.resolve("sample_input.tif");
+		try (java.util.zip.ZipFile z = new java.util.zip.ZipFile(expected.toFile())) {
+			Files.copy(z.getInputStream(z.getEntry("sample_input.tif")), tif);
+			final byte[] npy = readAll(z.getInputStream(z.getEntry("test_input.npy")));
+			final ij.ImagePlus imp = ij.IJ.openImage(tif.toString());
+			assertEquals(ij.ImagePlus.GRAY32, imp.getType());
+			final float[] pixels = (float[]) imp.getProcessor().getPixels();
+			final float[] values = new float[pixels.length];
+			java.nio.ByteBuffer.wrap(npy, npy.length - 4 * values.length, 4 * values.length).order(
+				java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
+			org.junit.jupiter.api.Assertions.assertArrayEquals(values, pixels);
+		}
 
 		final Path junk = Files.write(dir.resolve("junk.amat.zip"), new byte[] { 1, 2, 3 });
 		r = run("model_file", junk.toFile());
