@@ -1,5 +1,6 @@
 package sc.fiji.amat.export;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -40,6 +41,13 @@ public final class BioImageExport {
 		if (model.isImported()) {
 			throw new AmatException("The model was brought from outside AMAT (" + model.info().importedFormat +
 				"): export it with its own weights, not as ONNX written by AMAT.");
+		}
+		if (model.device().isGpu()) {
+			// GPU convolutions may run in TF32: the reference output, and the check, are computed on the CPU
+			try (AmatModel cpu = AmatModel.create(model.task(), model.info(), Device.cpu())) {
+				cpu.loadWeights(model.weights());
+				return exportChecked(cpu, out, settings, onnx(cpu));
+			}
 		}
 		return exportChecked(model, out, settings, onnx(model));
 	}

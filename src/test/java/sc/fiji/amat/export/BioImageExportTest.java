@@ -177,4 +177,29 @@ class BioImageExportTest {
 			assertTrue(Files.isRegularFile(out));
 		}
 	}
+	@Test
+	void aReportGivesTheCoverAndTheScoresAndABadReportFolderWritesNothing() throws IOException {
+		try (AmatModel m = ExportFixtures.model("segmentation", 1, new NetworkConfig(1, 2, NetworkConfig.Norm.BATCH),
+			"zscore", 2))
+		{
+			final Path report = Files.createDirectories(dir.resolve("report"));
+			final ExportSettings s = new ExportSettings();
+			s.report = report;
+			final Path out = dir.resolve("m.zip");
+			final AmatException e = assertThrows(AmatException.class, () -> BioImageExport.export(m, out, s));
+			assertTrue(e.getMessage().contains("scores.csv"), e.getMessage());
+			assertFalse(Files.exists(out));
+
+			Files.write(report.resolve("scores.csv"), ("model,method,attack,metric,clean,normalised area,eps max," +
+				"eps unit,score,crafted on\n\"amat, seed 1\",amat,worst case,Dice,0.91,0.7,0.3,rms,0.77,\n")
+				.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+			final byte[] plot = { (byte) 0x89, 'P', 'N', 'G', 1, 2, 3 };
+			Files.write(report.resolve("plot-dice-worst-case.png"), plot);
+			Files.write(report.resolve("plot-dice-pgd.png"), new byte[] { 9 });
+			final Map<String, byte[]> files = unzip(BioImageExport.export(m, out, s));
+			assertArrayEquals(plot, files.get("cover.png"), "the worst-case plot is the cover");
+			final String readme = new String(files.get("README.md"), java.nio.charset.StandardCharsets.UTF_8);
+			assertTrue(readme.contains("| amat, seed 1 | worst case | Dice | 0.91 | 0.77 |"), readme);
+		}
+	}
 }
