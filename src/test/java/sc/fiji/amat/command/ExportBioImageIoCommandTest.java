@@ -47,9 +47,36 @@ class ExportBioImageIoCommandTest {
 	}
 
 	private CommandModule run(final Object... keyValues) throws Exception {
+		return run(ExportBioImageIoCommand.class, keyValues);
+	}
+
+	private static CommandModule run(final Class<? extends org.scijava.command.Command> type,
+		final Object... keyValues) throws Exception
+	{
 		final Map<String, Object> inputs = new HashMap<>();
 		for (int i = 0; i < keyValues.length; i += 2) inputs.put((String) keyValues[i], keyValues[i + 1]);
-		return commands.run(ExportBioImageIoCommand.class, true, inputs).get();
+		return commands.run(type, true, inputs).get();
+	}
+
+	@Test
+	void amatTrainsCheckboxWritesThePackageWithTheFirstTrainingImage() throws Exception {
+		final ij.ImagePlus images = CommandsTest.slices("train-images.tif", 4);
+		final Path model = dir.resolve("seg.amat.zip");
+		final java.util.List<Object> in = new java.util.ArrayList<>(Arrays.asList(CommandsTest.trainInputs(images,
+			CommandsTest.slices("train-labels.tif", 4), model, "Standard")));
+		in.addAll(Arrays.asList("epochs", 1, "network_depth", 1, "network_width", 2, "export_bioimageio", true));
+		final CommandModule r = run(AmatTrainCommand.class, in.toArray());
+		assertFalse(r.isCanceled(), r.getCancelReason());
+		final Path pkg = dir.resolve("seg.bioimageio.zip");
+		try (java.util.zip.ZipFile z = new java.util.zip.ZipFile(pkg.toFile())) {
+			final byte[] npy = readAll(z.getInputStream(z.getEntry("test_input.npy")));
+			final float[] first = sc.fiji.amat.data.NdImages.toFloats(sc.fiji.amat.data.ImagePlusImages.wrap(images));
+			final float[] values = new float[images.getWidth() * images.getHeight()];
+			java.nio.ByteBuffer.wrap(npy, npy.length - 4 * values.length, 4 * values.length).order(
+				java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
+			org.junit.jupiter.api.Assertions.assertArrayEquals(Arrays.copyOf(first, values.length), values);
+			assertEquals(4 * values.length + 128, npy.length, "one 1 x 1 x H x W image after a 128-byte header");
+		}
 	}
 
 	private static byte[] readAll(final java.io.InputStream in) throws java.io.IOException {
