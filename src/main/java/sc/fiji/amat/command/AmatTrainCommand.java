@@ -170,6 +170,8 @@ public class AmatTrainCommand extends CommandSupport {
 		if (out == null) throw new AmatException("Choose a model file to write.");
 		checkWritable(out);
 		requireEngine();
+		// before training, not after it: the export needs ONNX Runtime for its check
+		if (export_bioimageio) sc.fiji.amat.export.OnnxCheck.requireRuntime();
 		final ImageJTaskType type = ImageJTasks.type(task);
 		final NetworkConfig network = new NetworkConfig(network_depth, network_width, NetworkConfig.Norm.parse(
 			norm_layer));

@@ -18,6 +18,7 @@ import sc.fiji.amat.data.ImagePlusImages;
 import sc.fiji.amat.engine.Engines;
 import sc.fiji.amat.export.BioImageExport;
 import sc.fiji.amat.export.ExportSettings;
+import sc.fiji.amat.export.OnnxCheck;
 import sc.fiji.amat.model.AmatModel;
 
 /**
@@ -71,6 +72,7 @@ public final class ExportBioImageIoCommand extends CommandSupport {
 		if (model == null) throw new AmatException("Choose a model file to export.");
 		final Path out = path(package_file) != null ? path(package_file) : BioImageExport.packageBeside(model);
 		requireEngine();
+		OnnxCheck.requireRuntime();
 		final ExportSettings s = new ExportSettings();
 		s.name = model_name;
 		s.description = model_description;

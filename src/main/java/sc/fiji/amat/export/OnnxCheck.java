@@ -29,9 +29,23 @@ public final class OnnxCheck {
 
 	private OnnxCheck() {}
 
+	/**
+	 * Loads ONNX Runtime, which every export needs for its check; an {@code AmatException} that
+	 * says how to install it (in Fiji, the AMAT ONNX update site) when it is missing.
+	 */
+	public static void requireRuntime() {
+		try {
+			Engines.onnxRuntime();
+		}
+		catch (final AmatException e) {
+			throw new AmatException("A bioimage.io export checks its ONNX model with ONNX Runtime, which could not be " +
+				"loaded: install the 'AMAT ONNX' update site in Fiji (or put ONNX Runtime on the class path).", e);
+		}
+	}
+
 	/** ONNX Runtime's output for one float input of this shape. */
 	public static float[] run(final byte[] onnx, final float[] input, final long... shape) {
-		Engines.onnxRuntime();
+		requireRuntime();
 		Path tmp = null;
 		try (Model model = Model.newInstance("amat-export-check", Device.cpu(), Engines.ONNX_RUNTIME)) {
 			tmp = Files.createTempFile("amat-export-", ".onnx");
