@@ -202,4 +202,25 @@ class BioImageExportTest {
 			assertTrue(readme.contains("| amat, seed 1 | worst case | Dice | 0.91 | 0.77 |"), readme);
 		}
 	}
+	@Test
+	void theReadmeSummarisesAmatsMargins() throws IOException {
+		try (AmatModel m = ExportFixtures.model("segmentation", 1, new NetworkConfig(1, 2, NetworkConfig.Norm.BATCH),
+			"zscore", 2))
+		{
+			m.info().training.method = "amat";
+			final com.google.gson.JsonObject epoch = new com.google.gson.JsonObject();
+			epoch.addProperty("epoch", 3);
+			epoch.addProperty("min_rms", 0.01);
+			epoch.addProperty("median_rms", 0.05);
+			epoch.addProperty("max_rms", 0.1);
+			epoch.addProperty("fraction_expanded", 0.4);
+			final com.google.gson.JsonArray history = new com.google.gson.JsonArray();
+			history.add(epoch);
+			m.info().training.methodState.add("history", history);
+			final Map<String, byte[]> files = unzip(BioImageExport.export(m, dir.resolve("amat.zip"), new ExportSettings()));
+			final String readme = new String(files.get("README.md"), java.nio.charset.StandardCharsets.UTF_8);
+			assertTrue(readme.contains("- AMAT margins: after epoch 3: rms min 0.0100, median 0.0500, max 0.1000; 40% of " +
+				"the samples grew in that epoch"), readme);
+		}
+	}
 }
