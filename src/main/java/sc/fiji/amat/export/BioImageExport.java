@@ -188,8 +188,8 @@ public final class BioImageExport {
 				h = s.imageHeight;
 				w = s.imageWidth;
 				if ((long) c * h * w != s.image.length) {
-					throw new AmatException("The test image has " + s.image.length + " values, not " + c + " x " + h +
-						" x " + w + ".");
+					throw new AmatException(String.format(Locale.ROOT, "The test image has %.3g channel(s) of %dx%d " +
+						"pixels, but the model takes %d channel(s).", s.image.length / (double) (h * w), w, h, c));
 				}
 				raw = s.image.clone();
 			}
