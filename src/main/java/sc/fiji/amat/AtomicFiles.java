@@ -145,6 +145,9 @@ public final class AtomicFiles {
 			return "permission denied" + (file == null ? "" : " on " + file) + " (the folder is not writable)";
 		}
 		if (e instanceof NoSuchFileException) return "no such file or folder " + m;
+		if (e instanceof java.nio.file.FileAlreadyExistsException || e instanceof java.nio.file.NotDirectoryException) {
+			return m + " is a file, not a folder";
+		}
 		return m.endsWith(".") ? m.substring(0, m.length() - 1) : m;
 	}
 

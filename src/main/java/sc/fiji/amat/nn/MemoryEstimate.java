@@ -216,6 +216,8 @@ public final class MemoryEstimate {
 	/** Bytes in words: "3.1 GiB", "420 MiB". */
 	public static String size(final long bytes) {
 		if (bytes >= 1L << 30) return String.format(Locale.ROOT, "%.1f GiB", bytes / (double) (1L << 30));
-		return String.format(Locale.ROOT, "%d MiB", Math.max(1, Math.round(bytes / (double) (1L << 20))));
+		if (bytes >= 10L << 20) return String.format(Locale.ROOT, "%d MiB", Math.round(bytes / (double) (1L << 20)));
+		if (bytes >= 1L << 20) return String.format(Locale.ROOT, "%.1f MiB", bytes / (double) (1L << 20));
+		return String.format(Locale.ROOT, "%d KiB", Math.max(1, Math.round(bytes / 1024.0)));
 	}
 }

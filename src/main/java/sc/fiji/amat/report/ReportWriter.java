@@ -65,7 +65,13 @@ public final class ReportWriter {
 			return target.resolve(HTML);
 		}
 		catch (final IOException e) {
-			throw new AmatException("Cannot write the report into " + target + ": " + e.getMessage() + ".", e);
+			throw new AmatException("Cannot write the report into " + target + ": " + AtomicFiles.reason(e) + ".", e);
+		}
+		catch (final AmatException e) {
+			// a file inside the temporary folder: name the report folder, give the reason
+			if (!(e.getCause() instanceof IOException)) throw e;
+			throw new AmatException("Cannot write the report into " + target + ": " + AtomicFiles.reason((IOException) e
+				.getCause()) + ".", e);
 		}
 		finally {
 			if (tmp != null) ReportFiles.deleteTree(tmp);
