@@ -97,7 +97,11 @@ class BadInputTest {
 	// ---- the routes
 
 	static Path tif(final ImagePlus imp, final String name) {
-		final Path p = dir.resolve(name);
+		return tifIn(dir, imp, name);
+	}
+
+	static Path tifIn(final Path folder, final ImagePlus imp, final String name) {
+		final Path p = folder.resolve(name);
 		assertTrue(imp.getStackSize() > 1 ? new FileSaver(imp).saveAsTiffStack(p.toString()) : new FileSaver(imp)
 			.saveAsTiff(p.toString()));
 		return p;
@@ -148,6 +152,11 @@ class BadInputTest {
 		for (int i = 0; i < keyValues.length; i += 2) inputs.put((String) keyValues[i], keyValues[i + 1]);
 		final CommandModule m = commands.run(type, true, inputs).get();
 		return seen(row, "command", m.isCanceled() ? m.getCancelReason() : null);
+	}
+
+	/** A row another test class checks (printed with this class's rows when it runs in the same JVM). */
+	static void seenExternally(final String row, final String message) {
+		for (final String r : new String[] { "library", "cli", "command" }) seen(row, r, message);
 	}
 
 	private static String seen(final String row, final String route, final String m) {
