@@ -150,6 +150,19 @@ public final class MemoryEstimate {
 			network.sizeMultiple()) + " x " + Math.max(side, network.sizeMultiple()) + " pixels, or a smaller network.");
 	}
 
+	/**
+	 * The batch to use where the user has no batch size to choose (the Adversarial Attack command): the
+	 * wanted batch, or the largest that fits; refuses, suggesting patches, when not one image fits.
+	 */
+	public int fit(final Use use, final int batch, final int height, final int width, final Device device) {
+		if (!Boolean.parseBoolean(System.getProperty(CHECK, "true"))) return batch;
+		final long available = available(device);
+		if (available <= 0) return batch;
+		final int fits = largestBatch(use, height, width, available);
+		if (fits < 1) check(use, batch, height, width, available, device.toString(), "the batch size");
+		return Math.max(1, Math.min(batch, fits));
+	}
+
 	/** Bytes available for tensors on the device; 0 when unknown. */
 	public static long available(final Device device) {
 		final String set = System.getProperty(AVAILABLE);

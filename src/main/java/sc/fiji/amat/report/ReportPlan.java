@@ -104,7 +104,8 @@ final class ReportPlan {
 			final int outputs = sc.fiji.amat.task.Tasks.fromSpec(info.task, info.taskSpec, info.inputChannels, info.network)
 				.outputChannels();
 			new sc.fiji.amat.nn.MemoryEstimate(info.network, test.channels(), outputs).check(sc.fiji.amat.nn.MemoryEstimate
-				.Use.ATTACK, Math.min(settings.batchSize, test.size()), test.height(), test.width(), device, "the batch size");
+				.Use.ATTACK, Math.min(settings.batchSize, test.size()), test.height(), test.width(), device,
+				"the report's batch size (--batch)");
 		}
 	}
 

@@ -519,7 +519,7 @@ class BadInputTest {
 			refused(library("26 memory far over what is available", () -> new ModelTrainer<>(TinyData.task(), TinyData
 				.squares(16, 2), Normalization.zscore(), s, new StandardTraining(), null).train()), "set the batch size to 2 or less");
 			refused(cli("26 memory far over what is available", report(model, images, labels, out, "--batch", "64")),
-				"set the batch size to");
+				"set the report's batch size (--batch) to");
 			refused(command("26 memory far over what is available", AmatTrainCommand.class, train(open(images), open(labels),
 				m, "batch_size", 64)), "set the batch size to");
 		}

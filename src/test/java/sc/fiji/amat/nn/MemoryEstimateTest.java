@@ -62,6 +62,19 @@ class MemoryEstimateTest {
 	}
 
 	@Test
+	void whereTheBatchChangesNoResultItIsFittedToTheMemory() {
+		System.setProperty(MemoryEstimate.AVAILABLE, Long.toString(e.bytes(MemoryEstimate.Use.ATTACK, 3, 128, 128) + 1));
+		try {
+			assertEquals(3, e.fit(MemoryEstimate.Use.ATTACK, 16, 128, 128, Device.cpu()));
+			assertEquals(2, e.fit(MemoryEstimate.Use.ATTACK, 2, 128, 128, Device.cpu()));
+			assertThrows(AmatException.class, () -> e.fit(MemoryEstimate.Use.ATTACK, 1, 512, 512, Device.cpu()));
+		}
+		finally {
+			System.clearProperty(MemoryEstimate.AVAILABLE);
+		}
+	}
+
+	@Test
 	void whenNotOneImageFitsItSuggestsPatches() {
 		final long available = e.bytes(MemoryEstimate.Use.ATTACK, 1, 256, 256);
 		final String m = assertThrows(AmatException.class, () -> e.check(MemoryEstimate.Use.ATTACK, 4, 1024, 1024,
