@@ -134,6 +134,9 @@ class BadInputTest {
 				case "generate":
 					Generate.run(a);
 					break;
+				case "train":
+					Train.run(a, new java.io.PrintStream(new java.io.ByteArrayOutputStream(), true, "UTF-8"));
+					break;
 				default:
 					throw new IllegalArgumentException(args[0]);
 			}
@@ -141,7 +144,10 @@ class BadInputTest {
 		catch (final AmatException x) {
 			m = x.getMessage();
 		}
-		return seen(row, "cli", m);
+		catch (final java.io.UnsupportedEncodingException x) {
+			throw new AssertionError(x);
+		}
+		return seen(row, args[0].equals("train") ? "cli train" : "cli", m);
 	}
 
 	/** A command run headless: its cancel reason, or null when it ran. */
@@ -168,6 +174,16 @@ class BadInputTest {
 		final List<String> a = new ArrayList<>(Arrays.asList("report", "--models", models.toString(), "--images", imgs
 			.toString(), "--labels", lbls.toString(), "--out", out.toString(), "--attacks", "noise", "--eps", "0,0.1",
 			"--no-extra-checks", "--examples", "0", "--threads", "1", "--batch", "4"));
+		a.addAll(Arrays.asList(more));
+		return a.toArray(new String[0]);
+	}
+
+	/** {@code scripts/amat train} on tiny settings. */
+	static String[] trainCli(final Path imgs, final Path lbls, final Path out, final String... more) {
+		final List<String> a = new ArrayList<>(Arrays.asList("train", "--images", imgs.toString(), "--labels", lbls
+			.toString(), "--out", out.toString(), "--method", "Standard", "--epochs", "1", "--batch-size", "4",
+			"--network-depth", "2", "--network-width", "4", "--device", "cpu", "--threads", "1", "--validation-fraction",
+			"0.25"));
 		a.addAll(Arrays.asList(more));
 		return a.toArray(new String[0]);
 	}
@@ -228,6 +244,7 @@ class BadInputTest {
 		final Path lf = tif(small, "small-labels.tif"), out = dir.resolve("r1"), m = dir.resolve("r1.amat.zip");
 		refused(library("1 sizes", () -> TestSet.fromFiles("segmentation", images, lf)), "small-labels");
 		refused(cli("1 sizes", report(model, images, lf, out)), "small-labels");
+		refused(cli("1 sizes", trainCli(images, lf, m)), "small-labels");
 		refused(command("1 sizes", AmatTrainCommand.class, train(open(images), small, m)), "small-labels");
 		nothingWritten(out, m);
 	}
@@ -266,6 +283,7 @@ class BadInputTest {
 				sc.fiji.amat.nn.NetworkConfig.Norm.BATCH))), "empty");
 		// a test set without any object is refused too: no metric could tell a model from another
 		refused(cli("4 all background", report(model, images, lf, out)), "empty");
+		refused(cli("4 all background", trainCli(images, lf, m)), "empty");
 		refused(command("4 all background", AmatTrainCommand.class, train(open(images), empty, m)), "empty");
 		nothingWritten(m, out);
 	}
@@ -321,6 +339,7 @@ class BadInputTest {
 			refused(library(row, () -> TestSet.fromFiles("segmentation", f, labels)), "Slice 2", "bad-images", what,
 				"x 5, y 7");
 			refused(cli(row, report(model, f, labels, out)), "Slice 2", what);
+			refused(cli(row, trainCli(f, labels, m)), "Slice 2", what);
 			refused(command(row, AmatTrainCommand.class, train(imp, open(labels), m)), "Slice 2", what);
 			nothingWritten(out, m);
 		}
@@ -425,7 +444,7 @@ class BadInputTest {
 		final TrainingSettings s = new TrainingSettings();
 		s.epochs = 0;
 		refused(library("20 zero epochs", s::check), "Epochs", "0");
-		seen("20 zero epochs", "cli", "(no train command line yet)");
+		refused(cli("20 zero epochs", trainCli(images, labels, m, "--epochs", "0")), "Epochs", "0");
 		refused(command("20 zero epochs", AmatTrainCommand.class, train(open(images), open(labels), m, "epochs", 0)),
 			"Epochs", "0");
 		nothingWritten(m);
@@ -461,8 +480,10 @@ class BadInputTest {
 		refused(library("22 image smaller than the network", () -> RobustnessReport.evaluate(List.of(model), TestSet
 			.fromFiles("segmentation", f, lf), quick(), null)), "2x2", "4");
 		refused(cli("22 image smaller than the network", report(model, f, lf, out)), "2x2", "4");
+		refused(cli("22 image smaller than the network", trainCli(f, lf, m)), "2x2", "4");
+		// the command trains on patches (16 x 16 here): the image is smaller than a patch
 		refused(command("22 image smaller than the network", AmatTrainCommand.class, train(tiny, tinyLabels, m)), "2x2",
-			"4");
+			"tiny-images");
 		nothingWritten(out, m);
 	}
 
@@ -487,7 +508,8 @@ class BadInputTest {
 
 	@Test
 	void aFullDisk() throws Exception {
-		final Path m = dir.resolve("full.amat.zip"), out = dir.resolve("full-report"), m2 = dir.resolve("full2.amat.zip");
+		final Path m = dir.resolve("full.amat.zip"), out = dir.resolve("full-report"), m2 = dir.resolve("full2.amat.zip"),
+			m3 = dir.resolve("full3.amat.zip");
 		System.setProperty(AtomicFiles.DISK_FULL_AFTER, "200");
 		try {
 			refused(library("24 full disk (simulated)", () -> {
@@ -496,13 +518,15 @@ class BadInputTest {
 				}
 			}), "full.amat.zip", "the disk is full");
 			refused(cli("24 full disk (simulated)", report(model, images, labels, out)), "full-report", "the disk is full");
+			refused(cli("24 full disk (simulated)", trainCli(images, labels, m3)), "full3-checkpoint.amat.zip",
+				"the disk is full"); // its first file is the checkpoint after epoch 1
 			refused(command("24 full disk (simulated)", AmatTrainCommand.class, train(open(images), open(labels), m2)),
 				"full2.amat.zip", "the disk is full");
 		}
 		finally {
 			System.clearProperty(AtomicFiles.DISK_FULL_AFTER);
 		}
-		nothingWritten(m, out, m2);
+		nothingWritten(m, out, m2, m3, dir.resolve("full3-checkpoint.amat.zip"));
 	}
 
 	@Test
@@ -520,6 +544,8 @@ class BadInputTest {
 				.squares(16, 2), Normalization.zscore(), s, new StandardTraining(), null).train()), "set the batch size to 2 or less");
 			refused(cli("26 memory far over what is available", report(model, images, labels, out, "--batch", "64")),
 				"set the report's batch size (--batch) to");
+			refused(cli("26 memory far over what is available", trainCli(images, labels, m, "--batch-size", "64")),
+				"set the batch size to");
 			refused(command("26 memory far over what is available", AmatTrainCommand.class, train(open(images), open(labels),
 				m, "batch_size", 64)), "set the batch size to");
 		}
