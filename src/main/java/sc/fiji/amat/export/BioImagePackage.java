@@ -1,5 +1,6 @@
 package sc.fiji.amat.export;
 
+import sc.fiji.amat.AtomicFiles;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -64,35 +65,13 @@ public final class BioImagePackage {
 	public Path write(final Path out, final Map<String, Object> rdf) {
 		checkTarget(out);
 		final Path abs = out.toAbsolutePath();
-		Path tmp = null;
-		try {
-			tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName(), ".part");
-			try (OutputStream os = Files.newOutputStream(tmp); ZipOutputStream zip = new ZipOutputStream(os)) {
-				put(zip, RDF, YamlWriter.write(rdf).getBytes(StandardCharsets.UTF_8));
-				for (final Map.Entry<String, byte[]> e : files.entrySet()) put(zip, e.getKey(), e.getValue());
-			}
-			try {
-				Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-			}
-			catch (final AtomicMoveNotSupportedException e) {
-				Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
-			}
-			tmp = null;
-			return abs;
-		}
-		catch (final IOException e) {
-			throw new AmatException("Cannot write the package " + out + ": " + e.getMessage() + ".", e);
-		}
-		finally {
-			if (tmp != null) {
-				try {
-					Files.deleteIfExists(tmp);
-				}
-				catch (final IOException e) {
-					tmp.toFile().deleteOnExit();
-				}
-			}
-		}
+		AtomicFiles.write(abs, "the package", os -> {
+			final ZipOutputStream zip = new ZipOutputStream(os);
+			put(zip, RDF, YamlWriter.write(rdf).getBytes(StandardCharsets.UTF_8));
+			for (final Map.Entry<String, byte[]> e : files.entrySet()) put(zip, e.getKey(), e.getValue());
+			zip.finish();
+		});
+		return abs;
 	}
 
 	private static void put(final ZipOutputStream zip, final String name, final byte[] bytes) throws IOException {
