@@ -13,6 +13,7 @@ import java.util.Locale;
 import sc.fiji.amat.AmatVersion;
 import sc.fiji.amat.attack.Attack;
 import sc.fiji.amat.attack.AttackSettings;
+import sc.fiji.amat.attack.AttackType;
 import sc.fiji.amat.attack.AttackTypes;
 import sc.fiji.amat.attack.Norm;
 import sc.fiji.amat.attack.PgdType;
@@ -119,15 +120,20 @@ final class Bench {
 			members));
 		if (extra != null) {
 			for (final String a : ReportSettings.parseAttacks(extra)) {
-				out.add(new TrainingBenchmark.TimedAttack(a + " (T = " + c.steps + ")", Arrays.asList(AttackTypes.create(a,
-					Norm.L2, AttackSettings.DEFAULTS.iterations(c.steps)))));
+				final AttackType t = AttackTypes.get(a);
+				final String label = (t.defaults().iterations() == null ? t.displayName() : t.displayName() + "-" + c.steps) +
+					" attack";
+				if (out.stream().noneMatch(x -> x.label().equals(label))) {
+					out.add(new TrainingBenchmark.TimedAttack(label, Arrays.asList(AttackTypes.create(a, Norm.L2,
+						AttackSettings.DEFAULTS.iterations(c.steps)))));
+				}
 			}
 		}
 		return out;
 	}
 
 	private static TrainingBenchmark.TimedAttack pgd(final int steps) {
-		return new TrainingBenchmark.TimedAttack("PGD-" + steps, Arrays.asList(AttackTypes.create(PgdType.KEY, Norm.L2,
+		return new TrainingBenchmark.TimedAttack("PGD-" + steps + " attack", Arrays.asList(AttackTypes.create(PgdType.KEY, Norm.L2,
 			AttackSettings.DEFAULTS.iterations(steps))));
 	}
 

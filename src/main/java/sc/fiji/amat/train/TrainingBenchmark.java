@@ -58,6 +58,10 @@ public final class TrainingBenchmark {
 			this.label = label;
 			this.members = new ArrayList<>(members);
 		}
+
+		public String label() {
+			return label;
+		}
 	}
 
 	/** One task's medians, for a summary across tasks (ms; images per second for attacks). */
@@ -224,10 +228,10 @@ public final class TrainingBenchmark {
 		final StringBuilder sb = new StringBuilder();
 		for (int m = 0; m < types.size(); m++) {
 			final TrainingSession<L> s = sessions.get(m);
-			// at least 3 steps and 2 s of samples
+			// at least 3 steps and 0.5 s of samples
 			final long t0 = System.nanoTime();
 			try (NativeSampler sampler = NativeSampler.onCurrentThread(500)) {
-				for (int i = 0; i < 3 || System.nanoTime() - t0 < 2_000_000_000L; i++) s.step(data, pos);
+				for (int i = 0; i < 3 || System.nanoTime() - t0 < 500_000_000L; i++) s.step(data, pos);
 				result.outside.put(types.get(m).displayName(), sampler.outsideFraction());
 				sb.append(String.format(Locale.ROOT, "%s%s %.1f%% (%d samples)", sb.length() == 0 ? "" : ", ", types.get(m)
 					.displayName(), 100 * sampler.outsideFraction(), sampler.samples()));
