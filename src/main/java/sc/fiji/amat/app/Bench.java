@@ -63,14 +63,16 @@ final class Bench {
 		c.warmup = args.getInt("warmup", c.warmup);
 		c.attackRepeats = args.getInt("attack-repeats", c.attackRepeats);
 		c.overhead = !args.flag("no-overhead");
-		final List<String> tasks = Arrays.asList(args.get("tasks", String.join(",", TASKS)).split(","));
+		final String taskList = args.get("tasks", String.join(",", TASKS));
+		final List<String> tasks = taskList.equals("none") ? java.util.Collections.<String> emptyList() : Arrays.asList(
+			taskList.split(","));
 		final String extra = args.get("attacks", null);
 		final boolean report = args.flag("report"), longRun = args.flag("long");
 		final int longSteps = args.getInt("long-steps", 1000);
 		args.done();
 		for (final String t : tasks) {
 			if (!TASKS.contains(t)) throw new sc.fiji.amat.AmatException("Unknown task '" + t + "' in --tasks: use " +
-				String.join(", ", TASKS) + ".");
+				String.join(", ", TASKS) + " (comma-separated), or none.");
 		}
 		if (c.repeats < 1 || c.attackRepeats < 1 || c.warmup < 0) {
 			throw new sc.fiji.amat.AmatException("--repeats and --attack-repeats must be at least 1, --warmup at least 0.");
@@ -85,7 +87,7 @@ final class Bench {
 			final Task<?> task = task(t, c);
 			results.add(runTask(c, task, extra, out));
 		}
-		summary(results, out);
+		if (!results.isEmpty()) summary(results, out);
 		if (report || longRun) BenchReport.run(c, longRun, longSteps, out);
 		out.printf(Locale.ROOT, "%nbench finished in %.0f s; peak resident memory %.0f MiB%n", (System.nanoTime() - t0) /
 			1e9, ProcessMemory.mib(ProcessMemory.peakRss()));
