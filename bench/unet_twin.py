@@ -196,6 +196,12 @@ def main():
     print(f"  versions: PyTorch {torch.__version__}, Python {platform.python_version()}, {platform.system()}"
           f" {platform.machine()}; oneDNN (mkldnn) {torch.backends.mkldnn.is_available()}")
     print(f"  CPU: {cpu}")
+    config = torch.__config__.show()
+    blas = next((f.split("=", 1)[1] for f in config.replace(",", " ").split() if f.startswith("BLAS_INFO=")), "unknown")
+    capability = next((l.split(":", 1)[1].strip() for l in config.splitlines() if "CPU capability" in l), "unknown")
+    print(f"  build: BLAS {blas}, CPU capability {capability}" + (
+        " (reference BLAS: matrix products outside oneDNN, e.g. 1x1 convolutions at one thread, are slow;"
+        " pip's torch uses MKL)" if blas == "generic" else ""))
     print(f"\n== segmentation: depth {a.depth}, width {a.width}, batch norm, {params:,} parameters"
           f" ({params + stats:,} with the running statistics, as DJL counts),"
           f" batch {a.batch} x 1 x {a.size} x {a.size}, T = {a.steps} ==")

@@ -89,8 +89,10 @@ final class Bench {
 		}
 		if (!results.isEmpty()) summary(results, out);
 		if (report || longRun) BenchReport.run(c, longRun, longSteps, out);
-		out.printf(Locale.ROOT, "%nbench finished in %.0f s; peak resident memory %.0f MiB%n", (System.nanoTime() - t0) /
-			1e9, ProcessMemory.mib(ProcessMemory.peakRss()));
+		long peak = ProcessMemory.peakRss();
+		for (final TrainingBenchmark.Result r : results) peak = Math.max(peak, r.peakRss);
+		out.printf(Locale.ROOT, "%nbench finished in %.0f s; peak resident memory %.0f MiB (largest of the tasks' peaks " +
+			"and the rest)%n", (System.nanoTime() - t0) / 1e9, ProcessMemory.mib(peak));
 	}
 
 	private static <L> TrainingBenchmark.Result runTask(final TrainingBenchmark.Config c, final Task<L> task,

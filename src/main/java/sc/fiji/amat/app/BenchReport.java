@@ -38,6 +38,7 @@ final class BenchReport {
 
 	static void run(final TrainingBenchmark.Config c, final boolean longRun, final int longSteps, final PrintStream out) {
 		final Task<?> task = Bench.task("segmentation", c);
+		ProcessMemory.resetPeaks();
 		if (longRun) TrainingBenchmark.memoryRun(c, cast(task), Bench.data(cast(task), c, c.batch), longSteps, Math.max(1,
 			longSteps / 10), out);
 		reports(c, cast(task), longRun ? 3 : 1, out);

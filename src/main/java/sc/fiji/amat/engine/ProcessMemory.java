@@ -52,6 +52,23 @@ public final class ProcessMemory {
 		return sum;
 	}
 
+	/**
+	 * Starts the peaks afresh: the heap pools' peak use, and VmHWM (by writing 5 to
+	 * {@code /proc/self/clear_refs}, Linux 4.0 and later; where that fails VmHWM keeps counting
+	 * from the process's start).
+	 */
+	public static void resetPeaks() {
+		for (final MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
+			if (p.getType() == MemoryType.HEAP) p.resetPeakUsage();
+		}
+		try {
+			Files.write(Paths.get("/proc/self/clear_refs"), "5".getBytes(StandardCharsets.US_ASCII));
+		}
+		catch (final IOException | RuntimeException e) {
+			// not Linux or not allowed: the peak stays the process's
+		}
+	}
+
 	/** Resident memory outside the heap in use, bytes; -1 when RSS is unknown. */
 	public static long nativeEstimate() {
 		final long rss = rss();

@@ -73,6 +73,8 @@ public final class TrainingBenchmark {
 		public final Map<String, Double> outside = new LinkedHashMap<>();
 		public Quartiles amatOverSat;
 		public long parameters;
+		/** Peak resident memory during this task, bytes (-1 unknown). */
+		public long peakRss = -1;
 
 		Result(final String task) {
 			this.task = task;
@@ -92,6 +94,7 @@ public final class TrainingBenchmark {
 	{
 		final int[] pos = range(c.batch);
 		final Result result = new Result(task.type());
+		ProcessMemory.resetPeaks();
 		final List<TrainingMethodType> types = TrainingMethods.all();
 		final List<TrainingSession<L>> sessions = new ArrayList<>();
 		try {
@@ -137,10 +140,11 @@ public final class TrainingBenchmark {
 			final NoiseBudget budget = NoiseBudget.of(0.05, Norm.L2);
 			timeAttacks(c, probe, attacks, budget.toAbsolute(data.sampleSize(), null), result, out);
 			if (c.overhead) overhead(types, sessions, data, pos, result, out);
-			out.printf(Locale.ROOT, "memory: peak heap in use %.0f MiB; resident now %.0f MiB, peak (VmHWM) %.0f MiB; " +
-				"native now ~ %.0f MiB (resident minus heap in use)%n", ProcessMemory.mib(ProcessMemory.peakHeap()),
-				ProcessMemory.mib(ProcessMemory.rss()), ProcessMemory.mib(ProcessMemory.peakRss()), ProcessMemory.mib(
-					ProcessMemory.nativeEstimate()));
+			result.peakRss = ProcessMemory.peakRss();
+			out.printf(Locale.ROOT, "memory (this task): peak heap in use %.0f MiB; resident now %.0f MiB, peak (VmHWM) " +
+				"%.0f MiB; native now ~ %.0f MiB (resident minus heap in use)%n", ProcessMemory.mib(ProcessMemory.peakHeap()),
+				ProcessMemory.mib(ProcessMemory.rss()), ProcessMemory.mib(result.peakRss), ProcessMemory.mib(ProcessMemory
+					.nativeEstimate()));
 			return result;
 		}
 		finally {
