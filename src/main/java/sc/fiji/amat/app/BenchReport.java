@@ -14,6 +14,7 @@ import sc.fiji.amat.data.LabeledData;
 import sc.fiji.amat.data.Normalization;
 import sc.fiji.amat.engine.ProcessMemory;
 import sc.fiji.amat.model.AmatModel;
+import sc.fiji.amat.report.ReportListener;
 import sc.fiji.amat.report.ReportResult;
 import sc.fiji.amat.report.ReportSettings;
 import sc.fiji.amat.report.RobustnessReport;
@@ -71,8 +72,22 @@ final class BenchReport {
 				"%n", task.type(), REPORT_IMAGES, c.size, c.size);
 			for (int r = 1; r <= runs; r++) {
 				final long t0 = System.nanoTime();
+				final StringBuilder trace = new StringBuilder();
 				final ReportResult result = RobustnessReport.evaluate(Collections.singletonList(model), test,
-					new ReportSettings(), null);
+					new ReportSettings(), new ReportListener() {
+
+						private double next;
+
+						@Override
+						public void progress(final double fraction, final String status, final double secondsLeft) {
+							// resident memory at every tenth of the report
+							if (fraction + 1e-9 < next) return;
+							trace.append(String.format(Locale.ROOT, " %.0f%%: %.0f", 100 * fraction, ProcessMemory.mib(
+								ProcessMemory.rss())));
+							next = Math.floor(fraction * 10 + 1e-9) / 10 + 0.1;
+						}
+					});
+				out.println("  resident memory during report " + r + " (MiB at % done):" + trace);
 				out.printf(Locale.ROOT, "  report %d: %.1f s (eps %s); resident after it %.1f MiB, native ~ %.1f MiB, " +
 					"peak resident %.1f MiB%n", r, (System.nanoTime() - t0) / 1e9, result.eps.list(), ProcessMemory
 						.mib(ProcessMemory.rss()), ProcessMemory.mib(ProcessMemory.nativeEstimate()), ProcessMemory.mib(
