@@ -85,9 +85,12 @@ public final class Main {
 			"            --amat-threshold quantile|joint|relative|mean|median|robust --amat-z 2 --amat-level 0.1\n" + //
 			"            --amat-fixed (thresholds from the standard model, not following the model) --warm\n" + //
 			"            --evaluation strong|standard|quick [--attacks pgd,fgsm --report-steps 10] [--eps 0,0.1]\n" + //
-			"  bench     time a training step of every training method and a PGD-T attack on one U-Net and batch\n" + //
-			"            --size 128 --depth 3 --width 16 --norm batch --batch 8 --steps 20 --threads 1 --repeats 5\n" + //
-			"            --attacks pgd (attacks to time, T steps each)\n" + //
+			"  bench     per task: every training method's step (interleaved rounds, median and quartiles),\n" + //
+			"            attack throughput (PGD-T, PGD-20, strong preset), Java overhead, memory\n" + //
+			"            --tasks segmentation,landmarks,detection --size 128 --depth 3 --width 16 --norm batch\n" + //
+			"            --batch 8 --steps 10 --threads 1 --repeats 10 --warmup 2 --attack-repeats 3\n" + //
+			"            --attacks pgd (more attacks to time, T steps each) --no-overhead\n" + //
+			"            --report (a whole report's time) --long (memory over --long-steps 1000 and 3 reports)\n" + //
 			"  generate  write the sample data of every task (or --task NAME): --out sample-data --seed 1\n" + //
 			"  report    robustness report of models on a labelled test set (HTML, CSV, PNG plots and examples)\n" + //
 			"            --models a.amat.zip,b.amat.zip --images test-images.tif --labels test-labels.tif --out DIR\n" + //

@@ -24,9 +24,11 @@ final class CheckedSequential extends SequentialBlock {
 		final PairList<String, Object> params)
 	{
 		NDList current = inputs;
+		final boolean check = FiniteCheck.enabled();
 		for (final ai.djl.util.Pair<String, Block> child : getChildren()) {
-			current = FiniteCheck.check(child.getValue().forward(ps, current, training), name + " > " + child
-				.getKey());
+			current = child.getValue().forward(ps, current, training);
+			// the layer's name is built only when checked: this runs for every layer of every pass
+			if (check) FiniteCheck.check(current, name + " > " + child.getKey());
 		}
 		return current;
 	}

@@ -46,6 +46,12 @@ final class TrainingSession<L> {
 	private final TrainingMethod method;
 	private final float[] validRange;
 
+	/**
+	 * Whether a one-device step updates all parameters at once ({@link StatefulOptimizer#updateAll});
+	 * false takes DJL's per-parameter path, as several devices do (a test compares the two).
+	 */
+	boolean flatUpdate = true;
+
 	/** Steps skipped one after the other because their loss or gradients were not finite. */
 	private int skippedInARow;
 
@@ -134,8 +140,15 @@ final class TrainingSession<L> {
 					gc.backward(loss);
 				}
 			}
-			if (!Float.isFinite(value) || !gradientsFinite()) return skip(value, parts, buffers);
-			trainer.step();
+			if (!Float.isFinite(value)) return skip(value, parts, buffers);
+			if (devices.length == 1 && flatUpdate) {
+				// one device: the parameters' own arrays are the trainer's; one flat update checks and applies all
+				if (!optimizer.updateAll(model.getBlock(), m)) return skip(value, parts, buffers);
+			}
+			else {
+				if (!gradientsFinite()) return skip(value, parts, buffers);
+				trainer.step();
+			}
 			skippedInARow = 0;
 			return value;
 		}

@@ -147,7 +147,8 @@ class PluginFamiliesTest {
 		try (PrintStream capture = new PrintStream(bytes, true, "UTF-8")) {
 			System.setOut(capture);
 			Bench.run(new Args(new String[] { "bench", "--size", "32", "--depth", "1", "--width", "4", "--batch", "2",
-				"--steps", "1", "--repeats", "1", "--warmup", "0", "--attacks", "pgd,TestShift" }, 1));
+				"--steps", "1", "--repeats", "1", "--warmup", "0", "--attack-repeats", "1", "--tasks", "segmentation",
+				"--attacks", "pgd,TestShift" }, 1));
 		}
 		finally {
 			System.setOut(stdout);
