@@ -73,7 +73,10 @@ class AtomicFilesTest {
 		assertTrue(Files.isRegularFile(f));
 	}
 
-	/** No main source writes a file except through AtomicFiles. */
+	/**
+	 * No main source writes a file except through AtomicFiles, but for lines that say why they
+	 * are not an output ("// not an output: ..."): writes into memory, scratch files, /proc.
+	 */
 	@Test
 	void everyWriterGoesThroughAtomicFiles() throws IOException {
 		final Pattern direct = Pattern.compile("Files\\.write\\(|Files\\.newOutputStream|Files\\.newBufferedWriter|" +
@@ -87,7 +90,7 @@ class AtomicFilesTest {
 				final List<String> lines = Files.readAllLines(p);
 				for (int i = 0; i < lines.size(); i++) {
 					final String l = lines.get(i);
-					if (direct.matcher(l).find() && !l.contains("AtomicFiles.")) found.add(p.getFileName() + ":" + (i + 1) +
+					if (direct.matcher(l).find() && !l.contains("AtomicFiles.") && !l.contains("// not an output: ")) found.add(p.getFileName() + ":" + (i + 1) +
 						": " + l.trim());
 				}
 			}

@@ -62,7 +62,7 @@ public final class ProcessMemory {
 			if (p.getType() == MemoryType.HEAP) p.resetPeakUsage();
 		}
 		try {
-			Files.write(Paths.get("/proc/self/clear_refs"), "5".getBytes(StandardCharsets.US_ASCII));
+			Files.write(Paths.get("/proc/self/clear_refs"), "5".getBytes(StandardCharsets.US_ASCII)); // not an output: resets VmHWM
 		}
 		catch (final IOException | RuntimeException e) {
 			// not Linux or not allowed: the peak stays the process's

@@ -152,7 +152,7 @@ final class ModelCard {
 		paint(img, side, side, output, h, w);
 		final ByteArrayOutputStream png = new ByteArrayOutputStream();
 		try {
-			ImageIO.write(img, "png", png);
+			ImageIO.write(img, "png", png); // not an output: into memory
 		}
 		catch (final IOException e) {
 			throw new IllegalStateException(e);

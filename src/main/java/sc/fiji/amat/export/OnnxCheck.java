@@ -49,7 +49,7 @@ public final class OnnxCheck {
 		Path tmp = null;
 		try (Model model = Model.newInstance("amat-export-check", Device.cpu(), Engines.ONNX_RUNTIME)) {
 			tmp = Files.createTempFile("amat-export-", ".onnx");
-			Files.write(tmp, onnx);
+			Files.write(tmp, onnx); // not an output: a scratch file for ONNX Runtime, deleted below
 			final Map<String, Object> options = new HashMap<>();
 			options.put("interOpNumThreads", "1");
 			final String threads = System.getProperty("ai.djl.pytorch.num_threads");
