@@ -29,7 +29,8 @@ public final class LabeledData<L> {
 		this(images, channels, height, width, labels, range(labels.size()));
 	}
 
-	private LabeledData(final float[] images, final int channels, final int height, final int width,
+	/** Samples with given stable ids (e.g. slices of volumes, numbered before any were dropped). */
+	public LabeledData(final float[] images, final int channels, final int height, final int width,
 		final List<L> labels, final int[] ids)
 	{
 		if (labels.isEmpty()) throw new AmatException("The training set is empty: give at least one image and label.");
@@ -42,6 +43,8 @@ public final class LabeledData<L> {
 		this.height = height;
 		this.width = width;
 		this.labels = Collections.unmodifiableList(new ArrayList<>(labels));
+		if (ids.length != labels.size()) throw new IllegalArgumentException(ids.length + " ids for " + labels.size() +
+			" samples");
 		this.ids = ids;
 	}
 

@@ -1,0 +1,103 @@
+package sc.fiji.amat.task.segmentation;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+import sc.fiji.amat.AmatException;
+import sc.fiji.amat.data.LabeledData;
+import sc.fiji.amat.data.volume.MsdDataset;
+import sc.fiji.amat.data.volume.Nifti;
+import sc.fiji.amat.data.volume.VolumeSlicer;
+import sc.fiji.amat.data.volume.VolumeSlices;
+
+/**
+ * Segmentation data from volumes: a Medical Segmentation Decathlon folder (dataset.json: its
+ * modalities become channels, its labels the class names) or one NIfTI image with its label
+ * volume (class names from a classes.txt beside the label, else defaults), cut into 2D slices
+ * ({@link VolumeSlicer}) with stable ids, as {@link LabeledData} of {@link Mask}s.
+ */
+public final class SegmentationVolumes {
+
+	/** The slices as training or test data, with the names and provenance that go with them. */
+	public static final class Data {
+
+		public final LabeledData<Mask> data;
+		public final List<String> classNames;
+		/** The channels' names (the dataset's modalities; "image" for a single file of one channel). */
+		public final List<String> channelNames;
+		/** Where each sample comes from (volume, axis, index), and the volumes' headers. */
+		public final VolumeSlices slices;
+
+		Data(final LabeledData<Mask> data, final List<String> classNames, final List<String> channelNames,
+			final VolumeSlices slices)
+		{
+			this.data = data;
+			this.classNames = Collections.unmodifiableList(classNames);
+			this.channelNames = Collections.unmodifiableList(channelNames);
+			this.slices = slices;
+		}
+	}
+
+	private SegmentationVolumes() {}
+
+	/** True for what {@link #open} reads: a .nii or .nii.gz file, or a folder with a dataset.json. */
+	public static boolean isVolumeSource(final Path path) {
+		return path != null && (MsdDataset.isDataset(path) || Files.isRegularFile(path) && Nifti.isNifti(path));
+	}
+
+	/**
+	 * Opens a volume source: an MSD folder (its training cases; {@code label} must be null) or a
+	 * .nii/.nii.gz image with its label volume.
+	 */
+	public static Data open(final Path imageOrFolder, final Path label, final VolumeSlicer.Options options) {
+		return open(imageOrFolder, label, false, options);
+	}
+
+	/**
+	 * As {@link #open(Path, Path, VolumeSlicer.Options)}; {@code test} takes an MSD folder's
+	 * labelled test cases instead of its training cases.
+	 */
+	public static Data open(final Path imageOrFolder, final Path label, final boolean test,
+		final VolumeSlicer.Options options)
+	{
+		if (Files.isDirectory(imageOrFolder)) {
+			if (label != null) throw new AmatException("An MSD folder (" + imageOrFolder +
+				") names its own labels: give no label file with it.");
+			final MsdDataset d = MsdDataset.read(imageOrFolder);
+			final List<MsdDataset.Case> cases = d.labeled(test);
+			if (cases.isEmpty()) throw new AmatException(imageOrFolder.resolve(MsdDataset.JSON) + " lists no " + (test
+				? "test images with labels (labelsTs/)" : "training images") + ".");
+			return of(d, cases, options);
+		}
+		if (!Nifti.isNifti(imageOrFolder)) throw new AmatException(imageOrFolder +
+			" is neither a .nii/.nii.gz file nor a folder with a dataset.json.");
+		if (label == null) throw new AmatException("The volume " + imageOrFolder.getFileName() +
+			" needs a label volume: give its label file.");
+		final MsdDataset.Case c = new MsdDataset.Case(Nifti.baseName(imageOrFolder), imageOrFolder, label);
+		final VolumeSlices s = VolumeSlicer.slice(Collections.singletonList(c), -1, -1, options);
+		final List<Mask> masks = masks(s);
+		final List<String> names = SegmentationData.classNames(label, masks);
+		final List<String> channels = new ArrayList<>();
+		for (int i = 0; i < s.channels; i++) channels.add(s.channels == 1 ? "image" : "channel " + (i + 1));
+		return new Data(data(s, masks), names, channels, s);
+	}
+
+	/** The given cases of a dataset. */
+	public static Data of(final MsdDataset d, final List<MsdDataset.Case> cases, final VolumeSlicer.Options options) {
+		final VolumeSlices s = VolumeSlicer.slice(cases, d.modalities.size(), d.labels.size(), options);
+		return new Data(data(s, masks(s)), d.labels, d.modalities, s);
+	}
+
+	private static List<Mask> masks(final VolumeSlices s) {
+		final List<Mask> masks = new ArrayList<>(s.size());
+		for (final byte[] m : s.labels) masks.add(new Mask(m, s.width, s.height));
+		return masks;
+	}
+
+	private static LabeledData<Mask> data(final VolumeSlices s, final List<Mask> masks) {
+		return new LabeledData<>(s.images, s.channels, s.height, s.width, masks, s.ids());
+	}
+}
