@@ -12,8 +12,9 @@ import sc.fiji.amat.data.Normalization;
  * Cuts labelled volumes into 2D slices along one axis, checking each pair first: the label
  * must be 3D, of the image's x/y/z size and affine; the image must have the number of channels
  * (modalities, its 4th dimension) the dataset names; label values must be class indices.
- * Normalisation is {@link Normalization} applied per slice and channel (as to every 2D image,
- * and as a model applies it to each image it is given) or, by option, per volume and channel.
+ * Normalisation is {@link Normalization} applied per slice and channel, as to every 2D image and
+ * as a model applies it to each image it is given (its normalisation is recorded per image, so a
+ * per-volume normalisation would not be the one it sees in prediction and in the report).
  */
 public final class VolumeSlicer {
 
@@ -27,9 +28,8 @@ public final class VolumeSlicer {
 		public EmptySlices emptySlices = EmptySlices.keep();
 		/** Seed of the {@code fraction} empty-slice option. */
 		public long seed = 1;
+		/** Applied to each slice and channel (range 0 1: the raw values, e.g. for a report's test set). */
 		public Normalization normalization = Normalization.zscore();
-		/** Normalise with statistics of the whole volume (per channel) instead of each slice. */
-		public boolean perVolume = false;
 		/**
 		 * 0: all slices must have one size; k >= 1: pad slices at the right and bottom (images with
 		 * the slice's minimum, labels with background) to the largest size, rounded up to a
@@ -69,8 +69,7 @@ public final class VolumeSlicer {
 				throw new AmatException("The image " + k.image.getFileName() + " has " + cc + " channel(s) but " + first +
 					" has " + c + ": all images need the same modalities.");
 			}
-			float[] values = image.values();
-			if (o.perVolume) values = o.normalization.apply(values, 1, c, xyz[0] * xyz[1] * xyz[2]).values;
+			final float[] values = image.values();
 			final int n = o.axis.count(xyz);
 			final int[] wh = o.axis.plane(xyz);
 			final int plane = wh[0] * wh[1];
@@ -88,7 +87,7 @@ public final class VolumeSlicer {
 				if (empty && !o.emptySlices.keepEmpty(empties++, id, o.seed)) continue;
 				final float[] im = new float[c * plane];
 				for (int ch = 0; ch < c; ch++) o.axis.copy(values, xyz, ch, s, im, ch * plane);
-				planes.add(o.perVolume ? im : o.normalization.apply(im, 1, c, plane).values);
+				planes.add(o.normalization.apply(im, 1, c, plane).values);
 				labels.add(mask);
 				sizes.add(wh);
 				refs.add(new VolumeSlices.SliceRef(k.name, o.axis, s, id));

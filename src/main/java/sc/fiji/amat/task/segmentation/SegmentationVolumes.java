@@ -10,8 +10,11 @@ import sc.fiji.amat.AmatException;
 import sc.fiji.amat.data.LabeledData;
 import sc.fiji.amat.data.volume.MsdDataset;
 import sc.fiji.amat.data.volume.Nifti;
+import sc.fiji.amat.data.volume.NiftiDataType;
 import sc.fiji.amat.data.volume.VolumeSlicer;
 import sc.fiji.amat.data.volume.VolumeSlices;
+import sc.fiji.amat.nn.NetworkConfig;
+import sc.fiji.amat.task.Labeled;
 
 /**
  * Segmentation data from volumes: a Medical Segmentation Decathlon folder (dataset.json: its
@@ -89,6 +92,37 @@ public final class SegmentationVolumes {
 	public static Data of(final MsdDataset d, final List<MsdDataset.Case> cases, final VolumeSlicer.Options options) {
 		final VolumeSlices s = VolumeSlicer.slice(cases, d.modalities.size(), d.labels.size(), options);
 		return new Data(data(s, masks(s)), d.labels, d.modalities, s);
+	}
+
+	/**
+	 * The data with a segmentation task for it (its class names and channels), as
+	 * {@code ImageJTaskType.fromFiles} gives it for image files: training data must show some
+	 * foreground.
+	 */
+	public static Labeled<Mask> labeled(final Data d, final NetworkConfig network) {
+		return new Labeled<>(new SegmentationTask(d.classNames, d.data.channels(), network), SegmentationData
+			.requireForeground(d.data));
+	}
+
+	/**
+	 * Writes the masks of one volume's slices (e.g. predictions; {@code masks} parallel to the
+	 * slices' positions) as a uint8 NIfTI volume with the volume's image header and affine, so it
+	 * overlays the image in other viewers; slices that were dropped are background.
+	 */
+	public static void writeMasks(final Path file, final VolumeSlices slices, final String volume,
+		final List<Mask> masks)
+	{
+		if (masks.size() != slices.size()) throw new IllegalArgumentException(masks.size() + " masks for " + slices
+			.size() + " slices");
+		final VolumeSlices.Volume v = slices.volume(volume);
+		if (v == null) throw new AmatException("There is no volume '" + volume + "' among the slices.");
+		final float[] values = slices.assemble(volume, i -> {
+			final byte[] m = masks.get(i).classes();
+			final float[] f = new float[m.length];
+			for (int p = 0; p < m.length; p++) f[p] = m[p] & 0xff;
+			return f;
+		}, 0);
+		Nifti.write(file, values, new long[] { v.xyz[0], v.xyz[1], v.xyz[2] }, v.header, NiftiDataType.UINT8);
 	}
 
 	private static List<Mask> masks(final VolumeSlices s) {

@@ -211,6 +211,38 @@ class SegmentationVolumesTest {
 		assertFalse(SegmentationVolumes.isVolumeSource(dir));
 	}
 
+	@Test
+	void slicesAreNormalisedOneByOneAsImagesAre() throws IOException {
+		final VolumeSlicer.Options o = options("keep");
+		o.normalization = Normalization.zscore();
+		final SegmentationVolumes.Data d = SegmentationVolumes.open(msd("\"0\": \"MRI\""), null, o);
+		for (int i = 0; i < d.data.size(); i++) {
+			double s = 0, s2 = 0;
+			for (final float v : d.data.image(i)) {
+				s += v;
+				s2 += v * v;
+			}
+			assertEquals(0, s / 30, 1e-5, "mean of slice " + i);
+			assertEquals(1, s2 / 30, 1e-4, "variance of slice " + i);
+		}
+		final sc.fiji.amat.task.Labeled<Mask> l = SegmentationVolumes.labeled(d, null);
+		assertEquals(3, ((SegmentationTask) l.task).numClasses());
+		assertEquals(1, l.task.inputChannels());
+	}
+
+	@Test
+	void masksWrittenBackOverlayTheImage() throws IOException {
+		final Path d = msd("\"0\": \"MRI\"");
+		final SegmentationVolumes.Data s = SegmentationVolumes.open(d, null, options("drop"));
+		final Path out = dir.resolve("out").resolve("a-prediction.nii.gz");
+		SegmentationVolumes.writeMasks(out, s.slices, "a", s.data.labels());
+		final sc.fiji.amat.data.volume.NiftiImage written = Nifti.read(out), truth = Nifti.read(d.resolve(
+			"labelsTr/a.nii.gz"));
+		assertArrayEquals(truth.values(), written.values(), "a's empty slices were dropped; they come back empty");
+		assertArrayEquals(new long[] { 6, 5, 4 }, written.dims());
+		for (int r = 0; r < 3; r++) assertArrayEquals(AFFINE[r], written.affine()[r], 1e-6);
+	}
+
 	private static int[] ids(final Path d, final String empty) {
 		final LabeledData<Mask> data = SegmentationVolumes.open(d, null, options(empty)).data;
 		return data.ids(range(data.size()));
