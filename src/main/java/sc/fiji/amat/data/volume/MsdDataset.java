@@ -145,6 +145,33 @@ public final class MsdDataset {
 		return p;
 	}
 
+	/** The .nii and .nii.gz files of a folder, sorted by name. */
+	public static List<Path> niftiFiles(final Path folder) {
+		if (!Files.isDirectory(folder)) throw new AmatException("The folder " + folder + " does not exist.");
+		try (java.util.stream.Stream<Path> s = Files.list(folder)) {
+			return s.filter(p -> Files.isRegularFile(p) && Nifti.isNifti(p) && !p.getFileName().toString().startsWith("."))
+				.sorted().collect(java.util.stream.Collectors.toList());
+		}
+		catch (final IOException e) {
+			throw new AmatException("Cannot list the folder " + folder + ": " + e.getMessage(), e);
+		}
+	}
+
+	/** For each NIfTI image of a folder, the label volume of the same name in the label folder. */
+	public static List<Case> pairs(final Path imageFolder, final Path labelFolder) {
+		final List<Path> images = niftiFiles(imageFolder), labels = niftiFiles(labelFolder);
+		if (images.isEmpty()) throw new AmatException("The folder " + imageFolder + " holds no .nii or .nii.gz files.");
+		final List<Case> out = new ArrayList<>();
+		for (final Path image : images) {
+			final String name = Nifti.baseName(image);
+			final Path label = labels.stream().filter(l -> Nifti.baseName(l).equals(name)).findFirst().orElseThrow(
+				() -> new AmatException("The volume " + image.getFileName() + " has no label volume of the same name in " +
+					labelFolder + "."));
+			out.add(new Case(name, image, label));
+		}
+		return out;
+	}
+
 	/** The cases of a part, "training" or "test", that have labels. */
 	public List<Case> labeled(final boolean testPart) {
 		final List<Case> out = new ArrayList<>();

@@ -46,14 +46,22 @@ public final class SegmentationVolumes {
 
 	private SegmentationVolumes() {}
 
-	/** True for what {@link #open} reads: a .nii or .nii.gz file, or a folder with a dataset.json. */
+	/**
+	 * True for what {@link #open} reads: a .nii or .nii.gz file, a folder with a dataset.json,
+	 * or a folder holding .nii or .nii.gz files.
+	 */
 	public static boolean isVolumeSource(final Path path) {
-		return path != null && (MsdDataset.isDataset(path) || Files.isRegularFile(path) && Nifti.isNifti(path));
+		if (path == null) return false;
+		if (Files.isRegularFile(path)) return Nifti.isNifti(path);
+		return MsdDataset.isDataset(path) || Files.isDirectory(path) && !MsdDataset.niftiFiles(path).isEmpty();
 	}
 
 	/**
-	 * Opens a volume source: an MSD folder (its training cases; {@code label} must be null) or a
-	 * .nii/.nii.gz image with its label volume.
+	 * Opens a volume source: an MSD folder (its training cases; {@code label} null or the same
+	 * folder), a folder of NIfTI images with a folder of label volumes of the same names (class
+	 * names and modalities from a dataset.json in the folder above, as for imagesTs/ and
+	 * labelsTs/ of an MSD folder, else from a classes.txt in the label folder), or a .nii/.nii.gz
+	 * image with its label volume.
 	 */
 	public static Data open(final Path imageOrFolder, final Path label, final VolumeSlicer.Options options) {
 		return open(imageOrFolder, label, false, options);
@@ -66,26 +74,40 @@ public final class SegmentationVolumes {
 	public static Data open(final Path imageOrFolder, final Path label, final boolean test,
 		final VolumeSlicer.Options options)
 	{
-		if (Files.isDirectory(imageOrFolder)) {
-			if (label != null) throw new AmatException("An MSD folder (" + imageOrFolder +
-				") names its own labels: give no label file with it.");
+		if (MsdDataset.isDataset(imageOrFolder)) {
+			if (label != null && !same(label, imageOrFolder)) throw new AmatException("An MSD folder (" + imageOrFolder +
+				") names its own labels in dataset.json: give no label file or folder with it.");
 			final MsdDataset d = MsdDataset.read(imageOrFolder);
 			final List<MsdDataset.Case> cases = d.labeled(test);
 			if (cases.isEmpty()) throw new AmatException(imageOrFolder.resolve(MsdDataset.JSON) + " lists no " + (test
 				? "test images with labels (labelsTs/)" : "training images") + ".");
 			return of(d, cases, options);
 		}
-		if (!Nifti.isNifti(imageOrFolder)) throw new AmatException(imageOrFolder +
-			" is neither a .nii/.nii.gz file nor a folder with a dataset.json.");
-		if (label == null) throw new AmatException("The volume " + imageOrFolder.getFileName() +
-			" needs a label volume: give its label file.");
-		final MsdDataset.Case c = new MsdDataset.Case(Nifti.baseName(imageOrFolder), imageOrFolder, label);
-		final VolumeSlices s = VolumeSlicer.slice(Collections.singletonList(c), -1, -1, options);
+		final List<MsdDataset.Case> cases;
+		if (Files.isDirectory(imageOrFolder)) {
+			if (label == null || !Files.isDirectory(label)) throw new AmatException("The image folder " + imageOrFolder +
+				" needs a folder of label volumes of the same file names.");
+			cases = MsdDataset.pairs(imageOrFolder, label);
+			final Path parent = imageOrFolder.toAbsolutePath().getParent();
+			if (parent != null && MsdDataset.isDataset(parent)) return of(MsdDataset.read(parent), cases, options);
+		}
+		else {
+			if (!Nifti.isNifti(imageOrFolder)) throw new AmatException(imageOrFolder +
+				" is neither a .nii/.nii.gz file nor a folder of them or with a dataset.json.");
+			if (label == null) throw new AmatException("The volume " + imageOrFolder.getFileName() +
+				" needs a label volume: give its label file.");
+			cases = Collections.singletonList(new MsdDataset.Case(Nifti.baseName(imageOrFolder), imageOrFolder, label));
+		}
+		final VolumeSlices s = VolumeSlicer.slice(cases, -1, -1, options);
 		final List<Mask> masks = masks(s);
 		final List<String> names = SegmentationData.classNames(label, masks);
 		final List<String> channels = new ArrayList<>();
 		for (int i = 0; i < s.channels; i++) channels.add(s.channels == 1 ? "image" : "channel " + (i + 1));
 		return new Data(data(s, masks), names, channels, s);
+	}
+
+	private static boolean same(final Path a, final Path b) {
+		return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
 	}
 
 	/** The given cases of a dataset. */

@@ -63,5 +63,12 @@ class VolumeSamplesTest {
 		final SegmentationVolumes.Data test = SegmentationVolumes.open(COMMITTED, null, true, o);
 		assertEquals(Arrays.asList("vol_004", "vol_005"), test.slices.volumes().stream().map(v -> v.name).collect(
 			Collectors.toList()));
+		// the same test volumes as two folders: names and modalities from the dataset.json above them
+		final SegmentationVolumes.Data folders = SegmentationVolumes.open(COMMITTED.resolve("imagesTs"), COMMITTED
+			.resolve("labelsTs"), o);
+		assertEquals(Arrays.asList("background", "ring", "blob"), folders.classNames);
+		assertEquals(Arrays.asList("MRI"), folders.channelNames);
+		assertArrayEquals(test.data.image(5), folders.data.image(5));
+		assertEquals(test.data.labels(), folders.data.labels());
 	}
 }
