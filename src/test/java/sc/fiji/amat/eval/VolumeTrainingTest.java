@@ -34,7 +34,7 @@ import sc.fiji.amat.train.TrainingSettings;
  * CLI read files): folders of NIfTI images and labels, 1 epoch of training, metrics per slice,
  * Dice per volume.
  */
-class VolumeTrainingTest {
+public class VolumeTrainingTest {
 
 	@TempDir
 	Path dir;
@@ -42,7 +42,7 @@ class VolumeTrainingTest {
 	static final double[][] AFFINE = { { 1, 0, 0, 0 }, { 0, 1, 0, 0 }, { 0, 0, 2, 0 } };
 
 	/** A 7 x 6 x 3 volume: a bright square (class 1) in slices 1 and 2. */
-	static void volume(final Path images, final Path labels, final String name, final int shift) {
+	public static void volume(final Path images, final Path labels, final String name, final int shift) {
 		final long[] dims = { 7, 6, 3 };
 		final float[] im = new float[7 * 6 * 3], lab = new float[im.length];
 		for (int z = 0; z < 3; z++) {
