@@ -208,7 +208,10 @@ class SegmentationVolumesTest {
 		assertEquals("case:z:3", d.slices.ref(3).toString());
 		assertEquals(1, d.data.label(3).get(1, 1));
 		assertTrue(SegmentationVolumes.isVolumeSource(im));
-		assertFalse(SegmentationVolumes.isVolumeSource(dir));
+		assertTrue(SegmentationVolumes.isVolumeSource(dir), "a folder holding a .nii file");
+		assertFalse(SegmentationVolumes.isVolumeSource(Files.createDirectories(dir.resolve("tiffs"))));
+		assertFalse(SegmentationVolumes.isVolumeSource(Files.write(dir.resolve("tiffs/a.tif"), new byte[8])));
+		assertFalse(SegmentationVolumes.isVolumeSource(dir.resolve("tiffs")));
 	}
 
 	@Test
@@ -309,6 +312,22 @@ class SegmentationVolumesTest {
 		Nifti.write(d.resolve("labelsTr/b.nii.gz"), v, new long[] { 6, 5, 3 }, NiftiHeader.create(1, new long[] { 6, 5, 3 },
 			NiftiDataType.UINT8, new double[] { 1, 1, 1 }, AFFINE), NiftiDataType.UINT8);
 		assertRefused(d, "b.nii.gz", "3.0", "0 to 2");
+	}
+
+	@Test
+	void aFolderVolumeWithoutALabelOfItsName() throws IOException {
+		final Path d = msd("\"0\": \"MRI\"");
+		Files.move(d.resolve("labelsTr/b.nii.gz"), d.resolve("labelsTr/c.nii.gz"));
+		final List<String> before = tree();
+		final AmatException e = assertThrows(AmatException.class, () -> SegmentationVolumes.open(d.resolve("imagesTr"), d
+			.resolve("labelsTr"), options("keep")));
+		assertTrue(e.getMessage().contains("b.nii.gz") && e.getMessage().contains("no label volume"), e.getMessage());
+		assertOneSentence(e.getMessage());
+		assertEquals(before, tree());
+		// the MSD folder itself refuses a label folder beside it
+		final AmatException f = assertThrows(AmatException.class, () -> SegmentationVolumes.open(d, d.resolve("labelsTr"),
+			options("keep")));
+		assertOneSentence(f.getMessage());
 	}
 
 	private static final Pattern TWO_SENTENCES = Pattern.compile("[.!?]\\s+[A-Z]");
