@@ -54,6 +54,8 @@ public final class NiftiHeader {
 		if (h.version == 1 ? !magic.equals("n+1") : !Arrays.equals(Arrays.copyOfRange(raw, 4, 12), MAGIC2)) {
 			throw new AmatException(file + " is not a NIfTI file: its magic string is '" + magic + "'.");
 		}
+		final long n = h.version == 1 ? h.buf().getShort(40) : h.buf().getLong(16);
+		if (n < 1 || n > 7) throw new AmatException(file + " has " + n + " dimensions in its header (dim[0] must be 1 to 7).");
 		final long[] d = h.dims();
 		for (final long x : d) {
 			if (x < 1) throw new AmatException(file + " has a dimension of size " + x + " (dimensions " + Arrays.toString(d) +

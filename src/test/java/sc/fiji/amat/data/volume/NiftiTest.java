@@ -190,6 +190,13 @@ class NiftiTest {
 		assertTrue(c.getMessage().contains("128"), c.getMessage());
 		NiftiBytes.assertOneSentence(c.getMessage());
 
+		final NiftiBytes eight = new NiftiBytes(ByteOrder.LITTLE_ENDIAN, new short[] { 1, 1, 1 }, 2, 8);
+		eight.header.putShort(40, (short) 8);
+		final Path bad = eight.write(dir.resolve("eight.nii"), ByteBuffer.allocate(1).put((byte) 1));
+		final AmatException e = assertThrows(AmatException.class, () -> Nifti.read(bad));
+		assertTrue(e.getMessage().contains("eight.nii") && e.getMessage().contains("8 dimensions"), e.getMessage());
+		NiftiBytes.assertOneSentence(e.getMessage());
+
 		final AmatException d = assertThrows(AmatException.class, () -> Nifti.read(dir.resolve("missing.nii.gz")));
 		NiftiBytes.assertOneSentence(d.getMessage());
 	}
