@@ -44,6 +44,20 @@ class PerVolumeCsvTest {
 	}
 
 	@Test
+	void theReportsTestSetReadsVolumeFolders() {
+		final java.nio.file.Path v = java.nio.file.Paths.get("sample-data", "volumes");
+		final TestSet<?> t = TestSet.fromFiles("segmentation", v.resolve("imagesTs"), v.resolve("labelsTs"));
+		final sc.fiji.amat.task.segmentation.VolumeSamples gen = new sc.fiji.amat.task.segmentation.VolumeSamples(1);
+		assertEquals(gen.depth(4) + gen.depth(5), t.size(), "every z slice of the two test volumes");
+		assertEquals(64, t.width());
+		// raw intensities: slice 3 of vol_004, pixel (10, 20), as the generator made it
+		final float[] image = new float[64 * 64 * gen.depth(4)], label = new float[image.length];
+		gen.volume(4, image, label);
+		assertEquals(image[10 + 64 * (20 + 64 * 3)], t.normalizedFor(sc.fiji.amat.data.Normalization.range(0, 1)).image(
+			3)[20 * 64 + 10], 1e-3f);
+	}
+
+	@Test
 	void nothingForTablesWithoutClassCounts() {
 		final ModelResult m = new ModelResult("landmarks", null, null, "mre");
 		final MetricTable t = new MetricTable(new String[] { "mre" }, new boolean[] { false });
