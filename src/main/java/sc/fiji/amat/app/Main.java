@@ -8,7 +8,7 @@ import sc.fiji.amat.attack.AttackTypes;
 import sc.fiji.amat.train.TrainingMethods;
 
 /**
- * The headless entry point: {@code demo}, {@code bench}, {@code generate}, {@code report},
+ * The headless entry point: {@code train}, {@code demo}, {@code bench}, {@code generate}, {@code report},
  * {@code report-merge}, {@code doctor}.
  */
 public final class Main {
@@ -19,6 +19,9 @@ public final class Main {
 		final String command = args.length == 0 ? "help" : args[0];
 		try {
 			switch (command) {
+				case "train":
+					Train.run(new Args(args, 1));
+					break;
 				case "demo":
 					Demo.run(new Args(args, 1));
 					break;
@@ -61,6 +64,11 @@ public final class Main {
 		System.out.println("AMAT " + AmatVersion.library() + " (DJL " + AmatVersion.djl() + ", PyTorch " + AmatVersion
 			.pytorch() + ")\n" + //
 			"usage: scripts/amat COMMAND [--option value ...]\n" + //
+			"  train     AMAT Train from the command line: --images FOLDER|STACK --labels FOLDER|FILE --out M.amat.zip\n" + //
+			"            [--patch-size P] [--threads N] [--fresh] [--keep-checkpoint]; resumes from its checkpoint\n" + //
+			"            volumes (segmentation): --images an MSD folder (no --labels), a NIfTI folder, a .nii.gz;\n" + //
+			"            --axis z (x, y) --empty-slices keep (drop, every:K, fraction:F); see docs/volumes.md\n" + //
+			"            AMAT Train's options and defaults:\n            " + Train.usage("            ") + "\n" + //
 			"  demo      train on sample-data/TASK, save and reload the model, print the metric, time, memory;\n" + //
 			"            then one seed of the comparison below (target/demo/report): SAT and AMAT, 5 epochs, T = 3,\n" + //
 			"            strong evaluation at 0, 0.1, 0.2, 0.3 rms (the compare options apply; --sat-adversarial adds\n" + //
@@ -79,7 +87,7 @@ public final class Main {
 			"  bench     time a training step of every training method and a PGD-T attack on one U-Net and batch\n" + //
 			"            --size 128 --depth 3 --width 16 --norm batch --batch 8 --steps 20 --threads 1 --repeats 5\n" + //
 			"            --attacks pgd (attacks to time, T steps each)\n" + //
-			"  generate  write the sample data of every task (or --task NAME): --out sample-data --seed 1\n" + //
+			"  generate  the sample data of every task and the volumes (--task NAME): --out sample-data --seed 1\n" + //
 			"  report    robustness report of models on a labelled test set (HTML, CSV, PNG plots and examples)\n" + //
 			"            --models a.amat.zip,b.amat.zip --images test-images.tif --labels test-labels.tif --out DIR\n" + //
 			"            [--evaluation strong|standard|quick] or [--attacks pgd,apgd:masked-ce,fgsm,noise] (custom)\n" + //
@@ -94,7 +102,7 @@ public final class Main {
 			"            verdict (exit code 3 when a self-test fails)\n" + //
 			"Attacks: " + String.join(", ", AttackTypes.keys()) + "; training methods: " + String.join(", ",
 				TrainingMethods.keys()) + ".\n" + //
-			"Options of every command: see docs/scripting.md. " + Arrays.asList("demo", "bench", "generate", "report",
+			"Options of every command: see docs/scripting.md. " + Arrays.asList("train", "demo", "bench", "generate", "report",
 				"report-merge", "doctor"));
 	}
 }

@@ -29,8 +29,7 @@ public final class LabeledData<L> {
 		this(images, channels, height, width, labels, range(labels.size()));
 	}
 
-	/** Samples with given stable ids (e.g. slices of volumes, numbered before any were dropped). */
-	public LabeledData(final float[] images, final int channels, final int height, final int width,
+	private LabeledData(final float[] images, final int channels, final int height, final int width,
 		final List<L> labels, final int[] ids)
 	{
 		if (labels.isEmpty()) throw new AmatException("The training set is empty: give at least one image and label.");
@@ -43,9 +42,18 @@ public final class LabeledData<L> {
 		this.height = height;
 		this.width = width;
 		this.labels = Collections.unmodifiableList(new ArrayList<>(labels));
-		if (ids.length != labels.size()) throw new IllegalArgumentException(ids.length + " ids for " + labels.size() +
-			" samples");
 		this.ids = ids;
+	}
+
+	/**
+	 * A set whose samples carry the given stable ids (e.g. the image a patch was cut from, so that
+	 * AMAT keeps one margin per image however its patches are drawn).
+	 */
+	public static <L> LabeledData<L> withIds(final float[] images, final int channels, final int height,
+		final int width, final List<L> labels, final int[] ids)
+	{
+		if (ids.length != labels.size()) throw new IllegalArgumentException("one id per label");
+		return new LabeledData<>(images, channels, height, width, labels, ids.clone());
 	}
 
 	private static int[] range(final int n) {

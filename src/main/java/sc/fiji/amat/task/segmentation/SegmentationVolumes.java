@@ -74,6 +74,36 @@ public final class SegmentationVolumes {
 	public static Data open(final Path imageOrFolder, final Path label, final boolean test,
 		final VolumeSlicer.Options options)
 	{
+		final Source src = resolve(imageOrFolder, label, test);
+		return build(src, src.cases, options);
+	}
+
+	/**
+	 * As {@link #open(Path, Path, VolumeSlicer.Options)}, one set per volume (e.g. for training
+	 * on patches of volumes of different sizes): each with the slices of one volume, in order.
+	 */
+	public static List<Data> openEach(final Path imageOrFolder, final Path label, final VolumeSlicer.Options options) {
+		final Source src = resolve(imageOrFolder, label, false);
+		final List<Data> out = new ArrayList<>();
+		for (final MsdDataset.Case c : src.cases) out.add(build(src, Collections.singletonList(c), options));
+		return out;
+	}
+
+	/** The cases of a source, and its dataset when it has one. */
+	private static final class Source {
+
+		final List<MsdDataset.Case> cases;
+		final MsdDataset dataset;
+		final Path label;
+
+		Source(final List<MsdDataset.Case> cases, final MsdDataset dataset, final Path label) {
+			this.cases = cases;
+			this.dataset = dataset;
+			this.label = label;
+		}
+	}
+
+	private static Source resolve(final Path imageOrFolder, final Path label, final boolean test) {
 		if (MsdDataset.isDataset(imageOrFolder)) {
 			if (label != null && !same(label, imageOrFolder)) throw new AmatException("An MSD folder (" + imageOrFolder +
 				") names its own labels in dataset.json: give no label file or folder with it.");
@@ -81,26 +111,28 @@ public final class SegmentationVolumes {
 			final List<MsdDataset.Case> cases = d.labeled(test);
 			if (cases.isEmpty()) throw new AmatException(imageOrFolder.resolve(MsdDataset.JSON) + " lists no " + (test
 				? "test images with labels (labelsTs/)" : "training images") + ".");
-			return of(d, cases, options);
+			return new Source(cases, d, null);
 		}
-		final List<MsdDataset.Case> cases;
 		if (Files.isDirectory(imageOrFolder)) {
 			if (label == null || !Files.isDirectory(label)) throw new AmatException("The image folder " + imageOrFolder +
 				" needs a folder of label volumes of the same file names.");
-			cases = MsdDataset.pairs(imageOrFolder, label);
+			final List<MsdDataset.Case> cases = MsdDataset.pairs(imageOrFolder, label);
 			final Path parent = imageOrFolder.toAbsolutePath().getParent();
-			if (parent != null && MsdDataset.isDataset(parent)) return of(MsdDataset.read(parent), cases, options);
+			return new Source(cases, parent != null && MsdDataset.isDataset(parent) ? MsdDataset.read(parent) : null, label);
 		}
-		else {
-			if (!Nifti.isNifti(imageOrFolder)) throw new AmatException(imageOrFolder +
-				" is neither a .nii/.nii.gz file nor a folder of them or with a dataset.json.");
-			if (label == null) throw new AmatException("The volume " + imageOrFolder.getFileName() +
-				" needs a label volume: give its label file.");
-			cases = Collections.singletonList(new MsdDataset.Case(Nifti.baseName(imageOrFolder), imageOrFolder, label));
-		}
-		final VolumeSlices s = VolumeSlicer.slice(cases, -1, -1, options);
+		if (!Nifti.isNifti(imageOrFolder)) throw new AmatException(imageOrFolder +
+			" is neither a .nii/.nii.gz file nor a folder of them or with a dataset.json.");
+		if (label == null) throw new AmatException("The volume " + imageOrFolder.getFileName() +
+			" needs a label volume: give its label file.");
+		return new Source(Collections.singletonList(new MsdDataset.Case(Nifti.baseName(imageOrFolder), imageOrFolder,
+			label)), null, label);
+	}
+
+	private static Data build(final Source src, final List<MsdDataset.Case> cases, final VolumeSlicer.Options o) {
+		if (src.dataset != null) return of(src.dataset, cases, o);
+		final VolumeSlices s = VolumeSlicer.slice(cases, -1, -1, o);
 		final List<Mask> masks = masks(s);
-		final List<String> names = SegmentationData.classNames(label, masks);
+		final List<String> names = SegmentationData.classNames(src.label, masks);
 		final List<String> channels = new ArrayList<>();
 		for (int i = 0; i < s.channels; i++) channels.add(s.channels == 1 ? "image" : "channel " + (i + 1));
 		return new Data(data(s, masks), names, channels, s);
@@ -154,6 +186,6 @@ public final class SegmentationVolumes {
 	}
 
 	private static LabeledData<Mask> data(final VolumeSlices s, final List<Mask> masks) {
-		return new LabeledData<>(s.images, s.channels, s.height, s.width, masks, s.ids());
+		return LabeledData.withIds(s.images, s.channels, s.height, s.width, masks, s.ids());
 	}
 }
