@@ -65,6 +65,7 @@ class VolumeCommandTest {
 		in.put("network_depth", 2);
 		in.put("network_width", 4);
 		in.put("device", "cpu");
+		in.put("patch_size", 0); // SciJava persists parameters between runs (Java preferences): set it
 		in.put("validation_fraction", 0.34);
 		final CommandModule m = context.service(CommandService.class).run(AmatTrainCommand.class, true, in).get();
 		assertFalse(m.isCanceled(), m.getCancelReason());
