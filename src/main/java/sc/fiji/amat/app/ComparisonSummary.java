@@ -1,15 +1,12 @@
 package sc.fiji.amat.app;
 
-import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-import sc.fiji.amat.AmatException;
+import sc.fiji.amat.AtomicFiles;
 import sc.fiji.amat.report.ModelResult;
 import sc.fiji.amat.report.WorstCase;
 import sc.fiji.amat.train.AmatEpoch;
@@ -154,16 +151,7 @@ final class ComparisonSummary {
 					c.score[s], c.seconds[s]));
 			}
 		}
-		try {
-			Files.createDirectories(file.getParent());
-			final Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-			Files.write(tmp, b.toString().getBytes(StandardCharsets.UTF_8));
-			Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-				java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-		}
-		catch (final IOException e) {
-			throw new AmatException("Cannot write " + file + ": " + e.getMessage(), e);
-		}
+		AtomicFiles.writeText(file, "the comparison table", b.toString());
 	}
 
 	static String ms(final double[] v) {

@@ -72,6 +72,7 @@ public final class Train {
 		if (out == null) throw new AmatException("Give the model file to write: --out NAME.amat.zip.");
 		TrainOptions.checkWritable(out);
 		o.checkPatchSize();
+		if (o.exportBioimageio) sc.fiji.amat.export.OnnxCheck.requireRuntime(); // before training, not after
 		final TrainingSource source = TrainingSource.find(sources, images, labels);
 		final ImageJTaskType type = ImageJTasks.type(o.task);
 		Engines.setThreads(threads, 1);
@@ -99,6 +100,12 @@ public final class Train {
 			console.printf(Locale.ROOT, "saved %s (%s training, validation %s %.4f, kept epoch %d)%n", out, model.info()
 				.training.method, model.info().training.validationMetric, model.info().training.validationValue, model
 					.info().training.bestEpoch);
+			if (o.exportBioimageio) {
+				final sc.fiji.amat.export.ExportSettings s = new sc.fiji.amat.export.ExportSettings();
+				if (images != null && Files.isRegularFile(images) && !images.toString().contains(".nii")) Export.testImage(
+					s, images);
+				Export.write(model, sc.fiji.amat.export.BioImageExport.packageBeside(out), s);
+			}
 		}
 		if (!keep) delete(settings.checkpoint);
 	}

@@ -156,6 +156,10 @@ public class AmatTrainCommand extends CommandSupport {
 	@Parameter(label = "Start from the standard model's weights (any method)")
 	private boolean warm_start = D.warmStart;
 
+	@Parameter(label = "Also export a bioimage.io package (beside the model file)",
+		description = "Writes NAME.bioimageio.zip beside the model: ONNX weights checked with ONNX Runtime, rdf.yaml 0.5")
+	private boolean export_bioimageio = D.exportBioimageio;
+
 	@Parameter(label = "Device (auto, cpu, gpu, gpu N, gpus 0,1, all gpus)")
 	private String device = D.device;
 
@@ -173,6 +177,8 @@ public class AmatTrainCommand extends CommandSupport {
 		if (out == null) throw new AmatException("Choose a model file to write.");
 		TrainOptions.checkWritable(out);
 		requireEngine();
+		// before training, not after it: the export needs ONNX Runtime for its check
+		if (export_bioimageio) sc.fiji.amat.export.OnnxCheck.requireRuntime();
 		final TrainOptions o = options();
 		final ImageJTaskType type = ImageJTasks.type(task);
 		final NetworkConfig network = o.network();
@@ -190,6 +196,7 @@ public class AmatTrainCommand extends CommandSupport {
 				LABEL, out, model.info().training.method, model.info().training.validationMetric, validation_metric, model
 					.info().training.bestEpoch));
 			showHistory(model);
+			if (export_bioimageio) exportPackage(model, out);
 		}
 		IJ.showProgress(1.0);
 		IJ.showStatus(LABEL + ": done");
@@ -243,7 +250,17 @@ public class AmatTrainCommand extends CommandSupport {
 		o.standardModel = path(standard_model);
 		o.warmStart = warm_start;
 		o.device = device;
+		o.exportBioimageio = export_bioimageio;
 		return o;
+	}
+
+	/** The bioimage.io package beside the model file, its test image the first training image when open. */
+	private void exportPackage(final AmatModel model, final Path modelFile) {
+		final sc.fiji.amat.export.ExportSettings s = new sc.fiji.amat.export.ExportSettings();
+		if (image_stack != null) s.image(sc.fiji.amat.data.ImagePlusImages.wrap(image_stack));
+		final Path written = sc.fiji.amat.export.BioImageExport.export(model, sc.fiji.amat.export.BioImageExport
+			.packageBeside(modelFile), s);
+		IJ.log(LABEL + ": bioimage.io package written to " + written);
 	}
 
 	@SuppressWarnings({ "unchecked", "rawtypes" })

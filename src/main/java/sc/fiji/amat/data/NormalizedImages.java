@@ -45,7 +45,25 @@ public final class NormalizedImages {
 
 	/** Normalises an ImagePlus: every z-slice and time point is a sample, channels are channels. */
 	public static NormalizedImages of(final ImagePlus imp, final Normalization normalization) {
+		requireFinite(imp);
 		return of(ImagePlusImages.wrap(imp), ImageLayout.XYCN, normalization);
+	}
+
+	/** Refuses a 32-bit image with a NaN or infinite pixel, naming the slice and the pixel. */
+	static void requireFinite(final ImagePlus imp) {
+		if (imp == null || imp.getType() != ImagePlus.GRAY32) return;
+		final ij.ImageStack stack = imp.getStack();
+		final int w = imp.getWidth();
+		for (int s = 1; s <= stack.getSize(); s++) {
+			final float[] p = (float[]) stack.getPixels(s);
+			for (int i = 0; i < p.length; i++) {
+				if (!Float.isFinite(p[i])) {
+					throw new AmatException("Slice " + s + " of '" + imp.getTitle() + "' has " + (Float.isNaN(p[i]) ? "a NaN"
+						: "an infinite") + " pixel at x " + i % w + ", y " + i / w + ": replace non-finite values first " +
+						"(in Fiji: Process > Noise > Remove NaNs, or Process > Math > Set).");
+				}
+			}
+		}
 	}
 
 	public float[] values() {

@@ -55,7 +55,7 @@ public final class ImageAttack {
 
 	@SuppressWarnings("unchecked")
 	public static <L> Result run(final AmatModel model, final ImagePlus image, final ImagePlus labels,
-		final Attack attack, final NoiseBudget budget, final int batchSize)
+		final Attack attack, final NoiseBudget budget, final int wantedBatch)
 	{
 		if (budget.norm() != attack.norm()) {
 			throw new IllegalArgumentException("A " + budget.normName() + " budget for a " + attack.norm() + " attack");
@@ -78,6 +78,12 @@ public final class ImageAttack {
 			}
 			task.checkLabels(new sc.fiji.amat.data.LabeledData<>(in.values(), in.channels, in.height, in.width, truth));
 		}
+		// the command has no batch size to set: fit the batch to the memory (in evaluation mode an image's
+		// result depends on its batch only through a random start's draws)
+		final int batchSize = model.info().network == null || model.info().importedFormat != null ? wantedBatch
+			: new sc.fiji.amat.nn.MemoryEstimate(model.info().network, in.channels, task.outputChannels()).fit(
+				sc.fiji.amat.nn.MemoryEstimate.Use.ATTACK, Math.min(wantedBatch, in.n), in.height, in.width, model.manager()
+					.getDevice());
 		final int size = in.channels * in.height * in.width;
 		final float[] adv = new float[in.n * size];
 		final List<RandomAccessibleInterval<? extends RealType<?>>> cleanPred = new ArrayList<>(), advPred =

@@ -7,14 +7,10 @@ import com.google.gson.JsonParseException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.zip.ZipEntry;
@@ -23,6 +19,7 @@ import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 
 import sc.fiji.amat.AmatException;
+import sc.fiji.amat.AtomicFiles;
 
 /**
  * The model file: one zip with {@code model.json} ({@link ModelInfo}), {@code weights.params}
@@ -65,47 +62,14 @@ public final class ModelFile {
 		return GSON.fromJson(json, type);
 	}
 
-	/** Writes the file atomically. */
+	/** Writes the file atomically (see {@link AtomicFiles}). */
 	public void write(final Path target) {
-		final Path abs = target.toAbsolutePath();
-		final Path dir = abs.getParent();
-		try {
-			if (dir != null) Files.createDirectories(dir);
-		}
-		catch (final IOException e) {
-			throw new AmatException("Cannot create the folder " + dir + " for the model file: " + e.getMessage() + ".", e);
-		}
-		Path tmp = null;
-		try {
-			tmp = Files.createTempFile(dir, "." + abs.getFileName(), ".tmp");
-			try (OutputStream out = Files.newOutputStream(tmp); ZipOutputStream zip = new ZipOutputStream(out)) {
+		AtomicFiles.write(target, "the model file", out -> {
+			try (ZipOutputStream zip = new ZipOutputStream(out)) {
 				put(zip, INFO, toJson(info).getBytes(StandardCharsets.UTF_8));
 				for (final Map.Entry<String, byte[]> e : entries.entrySet()) put(zip, e.getKey(), e.getValue());
 			}
-			try {
-				Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-			}
-			catch (final AtomicMoveNotSupportedException e) {
-				Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
-			}
-			tmp = null;
-		}
-		catch (final AccessDeniedException e) {
-			throw new AmatException("Cannot write the model file " + abs + ": the folder is not writable.", e);
-		}
-		catch (final IOException e) {
-			throw new AmatException("Cannot write the model file " + abs + ": " + e.getMessage() + ".", e);
-		}
-		finally {
-			if (tmp != null) {
-				try {
-					Files.deleteIfExists(tmp);
-				}
-				catch (final IOException ignored) {
-					// best effort: the temporary file is hidden and named as such
-				}
-			}
-		}
+		});
 	}
 
 	private static void put(final ZipOutputStream zip, final String name, final byte[] data) throws IOException {

@@ -1,6 +1,5 @@
 package sc.fiji.amat.report;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -9,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import sc.fiji.amat.AtomicFiles;
 import sc.fiji.amat.AmatException;
 import sc.fiji.amat.model.ModelInfo;
 import sc.fiji.amat.task.MetricTable;
@@ -28,8 +28,8 @@ final class PerImageCsv {
 	private PerImageCsv() {}
 
 	/** Writes every unit's table of the part. */
-	static void write(final ReportPart part, final Path file) throws IOException {
-		try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+	static void write(final ReportPart part, final Path file) {
+		AtomicFiles.writeText(file, "the per-image table", w -> {
 			w.write(String.join(",", COLUMNS));
 			w.write("\n");
 			for (final ModelPart p : part.models.values()) {
@@ -53,7 +53,7 @@ final class PerImageCsv {
 					}
 				}
 			}
-		}
+		});
 	}
 
 	/** Fills in every unit's table of the models from the per-image table. */

@@ -10,17 +10,16 @@ import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import sc.fiji.amat.AtomicFiles;
 import sc.fiji.amat.AmatException;
 import sc.fiji.amat.AmatVersion;
 import sc.fiji.amat.attack.EpsUnit;
@@ -86,15 +85,10 @@ public final class ReportPartFormat {
 			Files.createDirectories(target.getParent());
 			tmp = Files.createDirectory(target.resolveSibling("." + target.getFileName() + ".tmp-" + Long.toHexString(System
 				.nanoTime())));
-			Files.write(tmp.resolve(INFO), GSON.toJson(toJson(part)).getBytes(StandardCharsets.UTF_8));
+			AtomicFiles.writeText(tmp.resolve(INFO), "the report part", GSON.toJson(toJson(part)));
 			PerImageCsv.write(part, tmp.resolve(PER_IMAGE));
 			if (Files.exists(target)) ReportFiles.deleteTree(target);
-			try {
-				Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-			}
-			catch (final AtomicMoveNotSupportedException e) {
-				Files.move(tmp, target);
-			}
+			AtomicFiles.move(tmp, target);
 			tmp = null;
 		}
 		catch (final IOException e) {

@@ -84,12 +84,29 @@ final class ReportPlan {
 		settings.check();
 		final List<String> names = ReportModels.names(models);
 		final List<ModelInfo> infos = ReportModels.infos(models, names, test.taskType());
+		checkMemory(infos, test, settings);
 		final EpsUnit unit = settings.unit();
 		final EpsLevels levels = settings.eps != null ? new EpsLevels(settings.eps, settings.norm, unit,
 			"chosen by the user.") : DefaultEps.suggest(infos, names, test, settings.norm, unit);
 		final List<String> files = new ArrayList<>();
 		for (final Path p : models) files.add(p.toString());
 		return new ReportPlan(settings, files, names, infos, levels, infos.get(0).task, test.title(), test.size());
+	}
+
+	/**
+	 * Refuses a batch whose estimated memory under a gradient attack is over what the device has
+	 * available, for the models AMAT trained (whose network it knows).
+	 */
+	static void checkMemory(final List<ModelInfo> infos, final TestSet<?> test, final ReportSettings settings) {
+		final ai.djl.Device device = sc.fiji.amat.engine.Engines.device(settings.device);
+		for (final ModelInfo info : infos) {
+			if (info.network == null || info.importedFormat != null) continue;
+			final int outputs = sc.fiji.amat.task.Tasks.fromSpec(info.task, info.taskSpec, info.inputChannels, info.network)
+				.outputChannels();
+			new sc.fiji.amat.nn.MemoryEstimate(info.network, test.channels(), outputs).check(sc.fiji.amat.nn.MemoryEstimate
+				.Use.ATTACK, Math.min(settings.batchSize, test.size()), test.height(), test.width(), device,
+				"the report's batch size (--batch)");
+		}
 	}
 
 	/** Prefixes of the sanity checks' extra attacks. */

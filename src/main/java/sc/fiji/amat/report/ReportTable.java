@@ -1,6 +1,5 @@
 package sc.fiji.amat.report;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -10,6 +9,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 
+import sc.fiji.amat.AtomicFiles;
 import sc.fiji.amat.AmatException;
 
 /**
@@ -156,17 +156,14 @@ public final class ReportTable {
 	}
 
 	public void writeCsv(final Path file) {
-		try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+		AtomicFiles.writeText(file, "the report table", w -> {
 			w.write(String.join(",", COLUMNS));
 			w.write("\n");
 			for (final Row r : rows) {
 				w.write(String.join(",", csvCells(r)));
 				w.write("\n");
 			}
-		}
-		catch (final IOException e) {
-			throw new AmatException("Cannot write " + file + ": " + e.getMessage(), e);
-		}
+		});
 	}
 
 	static List<String> csvCells(final Row r) {

@@ -4,10 +4,7 @@ import ij.ImagePlus;
 import ij.io.FileSaver;
 import ij.process.ColorProcessor;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 
+import sc.fiji.amat.AtomicFiles;
 import sc.fiji.amat.AmatException;
 import sc.fiji.amat.AmatVersion;
 
@@ -67,7 +65,13 @@ public final class ReportWriter {
 			return target.resolve(HTML);
 		}
 		catch (final IOException e) {
-			throw new AmatException("Cannot write the report into " + target + ": " + e.getMessage() + ".", e);
+			throw new AmatException("Cannot write the report into " + target + ": " + AtomicFiles.reason(e) + ".", e);
+		}
+		catch (final AmatException e) {
+			// a file inside the temporary folder: name the report folder, give the reason
+			if (!(e.getCause() instanceof IOException)) throw e;
+			throw new AmatException("Cannot write the report into " + target + ": " + AtomicFiles.reason((IOException) e
+				.getCause()) + ".", e);
 		}
 		finally {
 			if (tmp != null) ReportFiles.deleteTree(tmp);
@@ -76,8 +80,8 @@ public final class ReportWriter {
 
 	/** Writes all files into a folder that exists. */
 	static void writeInto(final ReportResult r, final Path dir, final ReportListener listener) throws IOException {
-		Files.write(dir.resolve(MARKER), ("AMAT robustness report, AMAT " + AmatVersion.library() + "\n").getBytes(
-			StandardCharsets.UTF_8));
+		AtomicFiles.writeText(dir.resolve(MARKER), "the report marker", "AMAT robustness report, AMAT " + AmatVersion
+			.library() + "\n");
 		r.table().writeCsv(dir.resolve(CSV));
 		writeScores(r, dir.resolve(SCORES));
 		writeChecks(r, dir.resolve(CHECKS));
@@ -99,9 +103,7 @@ public final class ReportWriter {
 			savePng(new ImagePlus(m.name, sheet), file);
 			examples.put(m.name, file);
 		}
-		try (BufferedWriter w = Files.newBufferedWriter(dir.resolve(HTML), StandardCharsets.UTF_8)) {
-			w.write(HtmlReport.html(r, plots, examples));
-		}
+		AtomicFiles.writeText(dir.resolve(HTML), "the report page", HtmlReport.html(r, plots, examples));
 	}
 
 	static String exampleTitle(final ReportResult r, final ModelResult m) {
@@ -117,13 +119,13 @@ public final class ReportWriter {
 	}
 
 	private static void savePng(final ImagePlus imp, final Path file) {
-		if (!new FileSaver(imp).saveAsPng(file.toString())) {
-			throw new AmatException("ImageJ could not write the image " + file + ".");
-		}
+		AtomicFiles.writeFile(file, "the image", tmp -> {
+			if (!new FileSaver(imp).saveAsPng(tmp.toString())) throw new IOException("ImageJ could not write it");
+		});
 	}
 
 	static void writeScores(final ReportResult r, final Path file) throws IOException {
-		try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+		AtomicFiles.writeText(file, "the score table", w -> {
 			w.write("model,method,attack,metric,clean,normalised area,eps max,eps unit,score,crafted on\n");
 			for (final ModelResult m : r.models()) {
 				for (final Map.Entry<String, RobustnessScore> e : m.scores().entrySet()) {
@@ -135,18 +137,18 @@ public final class ReportWriter {
 					w.write("\n");
 				}
 			}
-		}
+		});
 	}
 
 	static void writeChecks(final ReportResult r, final Path file) throws IOException {
-		try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+		AtomicFiles.writeText(file, "the sanity checks table", w -> {
 			w.write("model,check,severity,message\n");
 			for (final SanityChecks.Flag f : r.flags()) {
 				w.write(String.join(",", ReportTable.quote(f.model), f.kind.name().toLowerCase(Locale.ROOT), f.isWarning()
 					? "warning" : "note", ReportTable.quote(f.message)));
 				w.write("\n");
 			}
-		}
+		});
 	}
 
 	/** Fails unless the target is absent, an empty folder or an earlier report. */
@@ -174,12 +176,7 @@ public final class ReportWriter {
 			Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
 		}
 		try {
-			try {
-				Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-			}
-			catch (final AtomicMoveNotSupportedException e) {
-				Files.move(tmp, target);
-			}
+			AtomicFiles.move(tmp, target);
 		}
 		catch (final IOException e) {
 			if (old != null) Files.move(old, target, StandardCopyOption.ATOMIC_MOVE); // put the earlier report back

@@ -23,9 +23,9 @@ import sc.fiji.amat.model.ModelInfo;
  */
 final class Checkpoint {
 
-	private static final String OPTIMIZER = "checkpoint/optimizer.bin";
-	private static final String BEST = "checkpoint/best-weights.params";
-	private static final String STATE = "checkpoint/state.json";
+	static final String OPTIMIZER = "checkpoint/optimizer.bin";
+	static final String BEST = "checkpoint/best-weights.params";
+	static final String STATE = "checkpoint/state.json";
 
 	/** The loop's counters and the best model so far. */
 	static final class Progress {

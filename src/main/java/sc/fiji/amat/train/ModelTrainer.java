@@ -23,6 +23,7 @@ import sc.fiji.amat.data.Normalization;
 import sc.fiji.amat.data.PatchSampler;
 import sc.fiji.amat.engine.Engines;
 import sc.fiji.amat.eval.Evaluator;
+import sc.fiji.amat.nn.MemoryEstimate;
 import sc.fiji.amat.model.AmatModel;
 import sc.fiji.amat.model.ModelInfo;
 import sc.fiji.amat.task.Task;
@@ -110,6 +111,7 @@ public final class ModelTrainer<L> {
 		final LabeledData<L> train = data.subset(split[0]);
 		final LabeledData<L> val = split[1].length == 0 ? null : data.subset(split[1]);
 		final ModelInfo info = newInfo(train.size(), val == null ? 0 : val.size());
+		checkMemory(train.size(), devices);
 		final TrainingSession<L> session = open(info, devices);
 		try (Trainer trainer = session.trainer) {
 			final Checkpoint.Progress progress;
@@ -230,6 +232,19 @@ public final class ModelTrainer<L> {
 			model.close();
 			throw e;
 		}
+	}
+
+	/**
+	 * Refuses a batch whose estimated memory is over what the first device has available, suggesting
+	 * a batch size that fits (see {@link MemoryEstimate}).
+	 */
+	private void checkMemory(final int trainingSize, final Device[] devices) {
+		final int batch = Math.min(settings.batchSize, trainingSize);
+		final int perDevice = (batch + devices.length - 1) / devices.length;
+		final MemoryEstimate.Use use = method.adversarialWeight() > 0 ? MemoryEstimate.Use.ADVERSARIAL_TRAINING
+			: MemoryEstimate.Use.TRAINING;
+		new MemoryEstimate(task.network(), data.channels(), task.outputChannels()).check(use, perDevice, data.height(), data
+			.width(), devices[0], "the batch size");
 	}
 
 	/** A session for benchmarks: the whole data set trains, nothing validates. */

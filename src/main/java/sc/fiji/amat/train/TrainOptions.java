@@ -44,6 +44,8 @@ public final class TrainOptions {
 	public String device = "auto";
 	/** Side of the random square patches trained on; 0: whole images (all of one size). */
 	public int patchSize;
+	/** Also write a bioimage.io package beside the model file. */
+	public boolean exportBioimageio;
 
 	public NetworkConfig network() {
 		return new NetworkConfig(networkDepth, networkWidth, NetworkConfig.Norm.parse(normLayer));

@@ -5,11 +5,10 @@ import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.zip.GZIPOutputStream;
 
+import sc.fiji.amat.AtomicFiles;
 import sc.fiji.amat.updatesite.SiteIndex.Dependency;
 import sc.fiji.amat.updatesite.SiteIndex.FileRecord;
 import sc.fiji.amat.updatesite.SiteIndex.Previous;
@@ -80,11 +79,11 @@ public final class DbXmlWriter {
 
 	/** Writes the index to {@code file} (gzipped), through a temporary file, so a reader never sees half of it. */
 	public static void write(final SiteIndex index, final Path file) throws IOException {
-		final Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-		try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(tmp))) {
-			writeXml(index, out);
-		}
-		Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+		AtomicFiles.write(file, "the update site index", out -> {
+			try (OutputStream gz = new GZIPOutputStream(out)) {
+				writeXml(index, gz);
+			}
+		});
 	}
 
 	/** Writes the index as plain (not gzipped) XML. */

@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.nio.file.StandardCopyOption;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -25,6 +24,7 @@ import org.xml.sax.Attributes;
 import org.xml.sax.InputSource;
 import org.xml.sax.helpers.DefaultHandler;
 
+import sc.fiji.amat.AtomicFiles;
 import sc.fiji.amat.updatesite.SiteIndex.Dependency;
 import sc.fiji.amat.updatesite.SiteIndex.FileRecord;
 import sc.fiji.amat.updatesite.SiteIndex.Previous;
@@ -292,10 +292,7 @@ public final class UpdateSiteBuilder {
 	}
 
 	private static void copy(final Path source, final Path target) throws IOException {
-		Files.createDirectories(target.getParent());
-		final Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
-		Files.copy(source, tmp, StandardCopyOption.REPLACE_EXISTING);
-		Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+		AtomicFiles.copy(source, target, "the update site file");
 	}
 
 	/** Reads a list of jars: a folder's jars, or a class path file (as written by dependency:build-classpath). */

@@ -1,7 +1,6 @@
 package sc.fiji.amat.task.landmarks;
 
 import java.io.IOException;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +16,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import sc.fiji.amat.AtomicFiles;
 import sc.fiji.amat.AmatException;
 
 /**
@@ -220,7 +220,7 @@ public final class LandmarkFiles {
 	public static void writeCsv(final Path file, final List<String> names, final List<String> imageNames,
 		final List<Landmarks> landmarks, final double pixelSize)
 	{
-		try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+		AtomicFiles.writeText(file, "the landmark table", w -> {
 			if (pixelSize > 0) w.write(String.format(Locale.ROOT, "# pixel_size_mm: %s%n", pixelSize));
 			w.write("image,landmark,x,y\n");
 			for (int i = 0; i < landmarks.size(); i++) {
@@ -229,10 +229,7 @@ public final class LandmarkFiles {
 					w.write(String.format(Locale.ROOT, "%s,%s,%.3f,%.3f%n", imageNames.get(i), names.get(k), l.x(k), l.y(k)));
 				}
 			}
-		}
-		catch (final IOException e) {
-			throw new AmatException("Cannot write " + file + ": " + e.getMessage(), e);
-		}
+		});
 	}
 
 	// ---- ISBI 2015 text files

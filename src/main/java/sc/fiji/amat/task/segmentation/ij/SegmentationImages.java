@@ -30,8 +30,9 @@ public final class SegmentationImages {
 		if (labels == null) throw new AmatException("No label image was given.");
 		final int n = StackSamples.count(images);
 		if (images.getWidth() != labels.getWidth() || images.getHeight() != labels.getHeight()) {
-			throw new AmatException("The images are " + images.getWidth() + "x" + images.getHeight() + " pixels but the " +
-				"labels are " + labels.getWidth() + "x" + labels.getHeight() + ": they must have the same size.");
+			throw new AmatException("The images '" + images.getTitle() + "' are " + images.getWidth() + "x" + images
+				.getHeight() + " pixels but the labels '" + labels.getTitle() + "' are " + labels.getWidth() + "x" + labels
+					.getHeight() + ": they must have the same size.");
 		}
 		if (labels.getStackSize() != n) {
 			throw new AmatException("There are " + n + " images but " + labels.getStackSize() + " label images in '" +
