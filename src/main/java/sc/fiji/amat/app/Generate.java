@@ -5,12 +5,15 @@ import java.nio.file.Paths;
 import java.util.Map;
 
 import sc.fiji.amat.task.ij.ImageJTaskType;
+import sc.fiji.amat.task.segmentation.VolumeSamples;
 import sc.fiji.amat.task.ij.ImageJTasks;
 
-/** Writes the sample datasets: one folder per task type ({@code --task} for one of them). */
+/** Writes the sample datasets: one folder per task type and {@code volumes} ({@code --task} for one of them). */
 final class Generate {
 
 	static final long SEED = 1;
+	/** The volume sample set (an MSD folder), written beside the tasks' folders. */
+	static final String VOLUMES = "volumes";
 
 	private Generate() {}
 
@@ -23,6 +26,10 @@ final class Generate {
 			if (only != null && !only.equals(t.getKey())) continue;
 			t.getValue().writeSamples(out.resolve(t.getKey()), seed);
 			System.out.println("wrote " + out.resolve(t.getKey()));
+		}
+		if (only == null || only.equals(VOLUMES)) {
+			new VolumeSamples(seed).write(out.resolve(VOLUMES));
+			System.out.println("wrote " + out.resolve(VOLUMES));
 		}
 	}
 }

@@ -69,6 +69,8 @@ public final class Main {
 			"usage: scripts/amat COMMAND [--option value ...]\n" + //
 			"  train     AMAT Train from the command line: --images FOLDER|STACK --labels FOLDER|FILE --out M.amat.zip\n" + //
 			"            [--patch-size P] [--threads N] [--fresh] [--keep-checkpoint]; resumes from its checkpoint\n" + //
+			"            volumes (segmentation): --images an MSD folder (no --labels), a NIfTI folder, a .nii.gz;\n" + //
+			"            --axis z (x, y) --empty-slices keep (drop, every:K, fraction:F); see docs/volumes.md\n" + //
 			"            AMAT Train's options and defaults:\n            " + Train.usage("            ") + "\n" + //
 			"  demo      train on sample-data/TASK, save and reload the model, print the metric, time, memory;\n" + //
 			"            then one seed of the comparison below (target/demo/report): SAT and AMAT, 5 epochs, T = 3,\n" + //
@@ -91,7 +93,7 @@ public final class Main {
 			"            --batch 8 --steps 10 --threads 1 --repeats 10 --warmup 2 --attack-repeats 3\n" + //
 			"            --attacks pgd (more attacks to time, T steps each) --no-overhead\n" + //
 			"            --report (a whole report's time) --long (memory over --long-steps 1000 and 3 reports)\n" + //
-			"  generate  write the sample data of every task (or --task NAME): --out sample-data --seed 1\n" + //
+			"  generate  the sample data of every task and the volumes (--task NAME): --out sample-data --seed 1\n" + //
 			"  report    robustness report of models on a labelled test set (HTML, CSV, PNG plots and examples)\n" + //
 			"            --models a.amat.zip,b.amat.zip --images test-images.tif --labels test-labels.tif --out DIR\n" + //
 			"            [--evaluation strong|standard|quick] or [--attacks pgd,apgd:masked-ce,fgsm,noise] (custom)\n" + //

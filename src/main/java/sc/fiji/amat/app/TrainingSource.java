@@ -25,7 +25,8 @@ interface TrainingSource {
 
 	/** The sources {@code scripts/amat train} knows, asked in this order; new instances. */
 	static List<TrainingSource> all() {
-		return Collections.unmodifiableList(Arrays.asList(new FolderPairs(), new StackAndLabels()));
+		return Collections.unmodifiableList(Arrays.asList(new VolumeTrainingSource(), new FolderPairs(),
+			new StackAndLabels()));
 	}
 
 	/** What this source reads, for the usage text and messages. */

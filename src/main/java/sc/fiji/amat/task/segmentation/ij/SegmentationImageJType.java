@@ -14,6 +14,7 @@ import org.scijava.plugin.Plugin;
 import sc.fiji.amat.AmatException;
 import sc.fiji.amat.data.LabeledData;
 import sc.fiji.amat.data.Normalization;
+import sc.fiji.amat.data.volume.VolumeSlicer;
 import sc.fiji.amat.nn.NetworkConfig;
 import sc.fiji.amat.task.Labeled;
 import sc.fiji.amat.task.Task;
@@ -24,6 +25,7 @@ import sc.fiji.amat.task.segmentation.Mask;
 import sc.fiji.amat.task.segmentation.SegmentationData;
 import sc.fiji.amat.task.segmentation.SegmentationSamples;
 import sc.fiji.amat.task.segmentation.SegmentationTask;
+import sc.fiji.amat.task.segmentation.SegmentationVolumes;
 
 /** The ImageJ side of segmentation: label images, TIFF stacks or folders of them, and the sample data. */
 @Plugin(type = ImageJTaskType.class, name = SegmentationTask.TYPE)
@@ -55,10 +57,22 @@ public final class SegmentationImageJType implements ImageJTaskType {
 		return new Labeled<>(new SegmentationTask(names, data.channels(), network), data);
 	}
 
+	/**
+	 * Label images (a TIFF stack, or folders paired by name), or volumes
+	 * ({@link SegmentationVolumes#isVolumeSource}: a .nii/.nii.gz image and its label volume, a
+	 * folder of them and a label folder, or an MSD folder with no labels): their z slices, every
+	 * one kept, padded at the right and bottom to the network's size multiple when they differ.
+	 */
 	@Override
 	public Labeled<?> fromFiles(final Path images, final Path labels, final Normalization normalization,
 		final NetworkConfig network)
 	{
+		if (SegmentationVolumes.isVolumeSource(images)) {
+			final VolumeSlicer.Options o = new VolumeSlicer.Options();
+			o.normalization = normalization;
+			o.padMultiple = network == null ? 1 : network.sizeMultiple();
+			return SegmentationVolumes.labeled(SegmentationVolumes.open(images, labels, o), network);
+		}
 		final LabeledData<Mask> data = SegmentationData.requireForeground(SegmentationImages.fromFiles(images, labels,
 			normalization));
 		final List<String> names = SegmentationData.classNames(labels, data.labels());
