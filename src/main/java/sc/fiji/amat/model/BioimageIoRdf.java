@@ -89,13 +89,17 @@ public final class BioimageIoRdf {
 
 		final Map<String, Object> input = first(rdf.get("inputs"), where, "inputs");
 		final Map<String, Object> output = first(rdf.get("outputs"), where, "outputs");
-		final Axes in = Axes.of(input, v05, where + "'s input");
-		final Axes out = Axes.of(output, v05, where + "'s output");
+		final Axes in = Axes.of(input, v05, where + "'s input", true);
+		final Axes out = Axes.of(output, v05, where + "'s output", false);
 
 		final Map<String, Object> amat = map(map(rdf.get("config")).get("amat"));
 		final JsonObject d = amat.isEmpty() ? new JsonObject() : new Gson().toJsonTree(amat).getAsJsonObject();
 		if (!d.has("task")) d.addProperty("task", "segmentation");
 		if (!d.has("classes") && "segmentation".equals(d.get("task").getAsString())) {
+			if (out.channels < 1) {
+				throw new AmatException(where + "'s output gives no fixed number of channels: name the classes in " +
+					"config.amat.classes.");
+			}
 			final JsonArray classes = new JsonArray();
 			final List<String> names = out.channelNames;
 			for (int c = 0; c < out.channels; c++) classes.add(c < names.size() ? names.get(c) : "class " + c);
@@ -186,7 +190,9 @@ public final class BioimageIoRdf {
 		int channels = -1, height, width, multiple = 1, minSize;
 		List<String> channelNames = Collections.emptyList();
 
-		static Axes of(final Map<String, Object> tensor, final boolean v05, final String where) {
+		static Axes of(final Map<String, Object> tensor, final boolean v05, final String where,
+			final boolean fixedChannels)
+		{
 			final Axes a = new Axes();
 			final List<String> ids = new ArrayList<>();
 			final List<Object> sizes = new ArrayList<>();
@@ -219,7 +225,7 @@ public final class BioimageIoRdf {
 			}
 			final Object c = sizes.get(ids.indexOf("c"));
 			a.channels = c instanceof Number ? ((Number) c).intValue() : c instanceof Map ? intOf(map(c).get("min")) : -1;
-			if (a.channels < 1) throw new AmatException(where + " gives no fixed number of channels.");
+			if (a.channels < 1 && fixedChannels) throw new AmatException(where + " gives no fixed number of channels.");
 			final Object y = sizes.get(ids.indexOf("y")), x = sizes.get(ids.indexOf("x"));
 			if (y instanceof Number && x instanceof Number) {
 				a.height = ((Number) y).intValue();
@@ -244,6 +250,12 @@ public final class BioimageIoRdf {
 		private static Object shape0_4(final Object shape, final int i) {
 			if (shape instanceof List) return ((List<?>) shape).get(i);
 			final Map<String, Object> m = map(shape);
+			if (m.get("scale") instanceof List && m.get("offset") instanceof List) {
+				// an output's shape: reference shape x scale + 2 x offset, fixed where the scale is 0
+				final Object scale = ((List<?>) m.get("scale")).get(i), offset = ((List<?>) m.get("offset")).get(i);
+				return scale instanceof Number && ((Number) scale).doubleValue() == 0 && offset instanceof Number
+					? (int) Math.round(2 * ((Number) offset).doubleValue()) : null;
+			}
 			if (m.get("min") instanceof List) {
 				final java.util.Map<String, Object> s = new java.util.HashMap<>();
 				s.put("min", ((List<?>) m.get("min")).get(i));
