@@ -74,7 +74,8 @@ public class AmatTrainCommand extends CommandSupport {
 		description = "A training method: every TrainingMethodType plugin found, e.g. Standard, SAT, AMAT")
 	private String method = "AMAT";
 
-	@Parameter(label = "Model file to write (.amat.zip)", style = FileWidget.SAVE_STYLE)
+	@Parameter(label = "Model file to write (.amat.zip; or .pt when hardening a TorchScript model)",
+		style = FileWidget.SAVE_STYLE)
 	private File model_file;
 
 	@Parameter(label = "Epochs", min = "1")
@@ -143,10 +144,12 @@ public class AmatTrainCommand extends CommandSupport {
 	private boolean follow_model = true;
 
 	@Parameter(label = "Standard model (AMAT calibrates on it; empty: AMAT trains one first)", required = false,
-		style = FileWidget.OPEN_STYLE, persist = false)
+		style = FileWidget.OPEN_STYLE, persist = false, description = "An .amat.zip, or a model you bring: a " +
+			"TorchScript .pt with its .json, or a bioimage.io package (zip or folder) with torchscript weights; with " +
+			"the warm start, training fine-tunes (hardens) it")
 	private File standard_model;
 
-	@Parameter(label = "Start from the standard model's weights (any method)")
+	@Parameter(label = "Start from the standard model's weights (any method; a TorchScript model is hardened)")
 	private boolean warm_start = false;
 
 	@Parameter(label = "Device (auto, cpu, gpu, gpu N, gpus 0,1, all gpus)")

@@ -178,18 +178,27 @@ public final class AmatModel implements AutoCloseable {
 	/**
 	 * A TorchScript model a user brought (file or bioimage.io package), loaded to be fine-tuned
 	 * (hardened) for the task: its parameters are the module's, trainable, and it carries the
-	 * given info (the training record). It must output what the task's network does.
+	 * given info (the training record). It must take the task's channels and output as many maps
+	 * as the task's network does; its class or landmark names are its own.
 	 */
 	public static AmatModel forFineTuning(final Path path, final Task<?> task, final ModelInfo info,
 		final Device device)
 	{
 		final AmatModel m = ImportedModels.load(path, task.type(), device, info);
-		if (!m.task.spec().equals(task.spec()) || m.task.inputChannels() != task.inputChannels()) {
+		if (m.task.outputChannels() != task.outputChannels() || m.task.inputChannels() != task.inputChannels()) {
 			m.close();
-			throw new AmatException("The model " + path.getFileName() + " to fine-tune has " + m.task.inputChannels() +
-				" input channel(s) and " + m.task.spec() + ", but the training data have " + task.inputChannels() +
-				" channel(s) and " + task.spec() + ".");
+			throw new AmatException("The model " + path.getFileName() + " to fine-tune takes " + m.task.inputChannels() +
+				" channel(s) and outputs " + m.task.outputDescription() + ", but the training data have " + task
+					.inputChannels() + " channel(s) and need " + task.outputDescription() + ".");
 		}
+		final String own = m.imported.description.normalization.toString();
+		if (info.normalization != null && !info.normalization.equals(own)) {
+			m.close();
+			throw new AmatException("The model " + path.getFileName() + " to fine-tune takes images normalised with " +
+				own + ", but the training normalises them with " + info.normalization + ": choose " + own + ".");
+		}
+		// the model keeps its own names (classes, landmarks) from its description
+		info.taskSpec = m.task.spec();
 		return m;
 	}
 

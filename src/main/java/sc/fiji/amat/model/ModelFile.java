@@ -137,8 +137,8 @@ public final class ModelFile {
 		}
 		final byte[] json = entries.remove(INFO);
 		if (json == null && !entries.containsKey(WEIGHTS)) {
-			throw new AmatException("The file " + path + " is neither an AMAT model file nor a bioimage.io model " +
-				"package: it has no " + INFO + " nor rdf.yaml at its root.");
+			throw new AmatException("The file " + path + " is not an AMAT model file nor a bioimage.io model package " +
+				"(or it is truncated): it has no " + INFO + " nor rdf.yaml at its root.");
 		}
 		if (json == null || !entries.containsKey(WEIGHTS)) {
 			throw new AmatException("The file " + path + " is not an AMAT model file (or it is truncated): it lacks " +

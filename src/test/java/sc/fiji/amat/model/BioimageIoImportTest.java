@@ -202,7 +202,7 @@ class BioimageIoImportTest {
 			z.write(1);
 			z.closeEntry();
 		}
-		assertOneSentence(notModel, "photos.zip", "neither an AMAT model file nor a bioimage.io model package");
+		assertOneSentence(notModel, "photos.zip", "not an AMAT model file nor a bioimage.io model package");
 		// no weights AMAT can run
 		final Path keras = package05("keras-only", null);
 		final String text = new String(Files.readAllBytes(keras.resolve("rdf.yaml")), StandardCharsets.UTF_8);
@@ -243,9 +243,16 @@ class BioimageIoImportTest {
 			assertTrue(plain.block().getParameters().isEmpty(), "a model only attacked exposes none");
 			assertFalse(plain.torchScript().trainable());
 		}
-		final SegmentationTask other = new SegmentationTask(Arrays.asList("background", "cell"), 1, null);
-		final AmatException e = assertThrows(AmatException.class, () -> AmatModel.forFineTuning(p, other,
+		// other names, same number of classes: the model keeps its own names
+		final ModelInfo renamed = new ModelInfo();
+		try (AmatModel m = AmatModel.forFineTuning(p, new SegmentationTask(Arrays.asList("background", "class 1"), 1,
+			null), renamed, Device.cpu()))
+		{
+			assertEquals("square", renamed.taskSpec.getAsJsonArray("classes").get(1).getAsString());
+		}
+		final SegmentationTask three = new SegmentationTask(Arrays.asList("background", "cell", "edge"), 1, null);
+		final AmatException e = assertThrows(AmatException.class, () -> AmatModel.forFineTuning(p, three,
 			new ModelInfo(), Device.cpu()).close());
-		assertTrue(e.getMessage().contains("cell"), e.getMessage());
+		assertTrue(e.getMessage().contains("to fine-tune") && !e.getMessage().contains("\n"), e.getMessage());
 	}
 }
