@@ -166,6 +166,22 @@ class BioimageIoImportTest {
 	}
 
 	@Test
+	void configAmatDescribesALandmarkModel() throws Exception {
+		final Path p = package05("landmarks", null);
+		final String text = new String(Files.readAllBytes(p.resolve("rdf.yaml")), StandardCharsets.UTF_8);
+		Files.write(p.resolve("rdf.yaml"), (text + "config:\n  amat:\n    task: landmarks\n    landmarks: [sella, " +
+			"nasion]\n").getBytes(StandardCharsets.UTF_8));
+		assertEquals("landmarks", AmatModel.readInfo(p).task);
+		try (AmatModel m = AmatModel.load(p, "landmarks", Device.cpu())) {
+			assertEquals("nasion", m.task().spec().getAsJsonArray("landmarks").get(1).getAsString());
+			assertTrue(m.hasInputGradients());
+		}
+		final AmatException e = assertThrows(AmatException.class, () -> AmatModel.load(p, "segmentation", Device.cpu())
+			.close());
+		assertTrue(e.getMessage().contains("is for landmarks"), e.getMessage());
+	}
+
+	@Test
 	void aFormat04ZipWithOnnxWeightsImportsAndLeavesNothingBehind() throws Exception {
 		final Path p = Files.createDirectories(dir.resolve("onnx-04"));
 		Files.copy(ImportedModelsTest.fixture("tiny-seg-nhwc.onnx"), p.resolve("model.onnx"));
