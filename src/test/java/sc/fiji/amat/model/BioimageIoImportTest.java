@@ -42,7 +42,7 @@ import sc.fiji.amat.task.segmentation.SegmentationTask;
  * around the tiny fixtures: they import as models every command takes, reproduce their test
  * tensors, and every way a package can be unusable is one sentence.
  */
-class BioimageIoImportTest {
+public class BioimageIoImportTest {
 
 	@TempDir
 	Path dir;
@@ -103,6 +103,11 @@ class BioimageIoImportTest {
 
 	/** A format 0.5 package folder around tiny-seg.pt with test tensors; {@code sha} replaces the weights' sha256. */
 	Path package05(final String name, final String sha) throws Exception {
+		return package05(dir, name, sha);
+	}
+
+	/** As above, in a given folder. */
+	public static Path package05(final Path dir, final String name, final String sha) throws Exception {
 		final Path p = Files.createDirectories(dir.resolve(name));
 		Files.copy(ImportedModelsTest.fixture("tiny-seg.pt"), p.resolve("weights.pt"));
 		final float[] raw = rawImage();
@@ -123,7 +128,7 @@ class BioimageIoImportTest {
 		return p;
 	}
 
-	static void zip(final Path folder, final Path zip) throws IOException {
+	public static void zip(final Path folder, final Path zip) throws IOException {
 		try (OutputStream out = Files.newOutputStream(zip); ZipOutputStream z = new ZipOutputStream(out);
 			Stream<Path> files = Files.list(folder))
 		{
@@ -137,7 +142,8 @@ class BioimageIoImportTest {
 
 	static List<Path> extracted() throws IOException {
 		try (Stream<Path> s = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
-			return s.filter(p -> p.getFileName().toString().startsWith("amat-bioimageio-")).collect(Collectors.toList());
+			return s.filter(p -> p.getFileName().toString().startsWith("amat-bioimageio-")).sorted().collect(Collectors
+				.toList());
 		}
 	}
 
