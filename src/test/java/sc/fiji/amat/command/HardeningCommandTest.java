@@ -24,6 +24,8 @@ import org.scijava.Context;
 import org.scijava.command.Command;
 import org.scijava.command.CommandModule;
 import org.scijava.command.CommandService;
+import org.scijava.module.ModuleItem;
+import org.scijava.module.ModuleService;
 
 import sc.fiji.amat.model.ImportedModelsTest;
 
@@ -47,6 +49,30 @@ class HardeningCommandTest {
 		context.dispose();
 	}
 
+	/**
+	 * Runs the test's commands, then puts back the parameter values SciJava persisted before
+	 * (the warm start, the normalisation, ...), so that other tests' commands see them unchanged.
+	 */
+	@SuppressWarnings({ "unchecked", "rawtypes" })
+	static void keepingPersistedValues(final Class<? extends Command> type, final Body body) throws Exception {
+		final ModuleService modules = context.service(ModuleService.class);
+		final Map<ModuleItem, Object> before = new HashMap<>();
+		for (final ModuleItem item : commands.getCommand(type).inputs()) {
+			if (item.isPersisted()) before.put(item, modules.load(item));
+		}
+		try {
+			body.run();
+		}
+		finally {
+			before.forEach((item, value) -> modules.save(item, value != null ? value : item.getDefaultValue()));
+		}
+	}
+
+	interface Body {
+
+		void run() throws Exception;
+	}
+
 	static CommandModule run(final Class<? extends Command> type, final Object... keyValues) throws Exception {
 		final Map<String, Object> inputs = new HashMap<>();
 		for (int i = 0; i < keyValues.length; i += 2) inputs.put((String) keyValues[i], keyValues[i + 1]);
@@ -55,6 +81,11 @@ class HardeningCommandTest {
 
 	@Test
 	void amatTrainHardensATorchScriptModelAndTheAttackTakesIt() throws Exception {
+		keepingPersistedValues(AmatTrainCommand.class, () -> keepingPersistedValues(AdversarialAttackCommand.class,
+			this::harden));
+	}
+
+	private void harden() throws Exception {
 		final Path brought = dir.resolve("tiny-seg.pt");
 		Files.copy(ImportedModelsTest.fixture("tiny-seg.pt"), brought);
 		Files.copy(ImportedModelsTest.fixture("tiny-seg.json"), dir.resolve("tiny-seg.json"));
@@ -62,7 +93,8 @@ class HardeningCommandTest {
 		final Path out = dir.resolve("hardened.pt");
 		final CommandModule train = run(AmatTrainCommand.class, "image_stack", data[0], "label_stack", data[1], "task",
 			"segmentation", "method", "AMAT", "model_file", out.toFile(), "epochs", 2, "batch_size", 8, "network_depth", 2,
-			"pgd_steps", 2, "amat_delta", 0.05, "device", "cpu", "validation_fraction", 0.25, "standard_model", brought
+			"pgd_steps", 2, "amat_delta", 0.05, "device", "cpu", "validation_fraction", 0.25, "intensity_normalization",
+			"zscore", "learning_rate", 0.002, "seed", 42, "network_width", 16, "norm_layer", "batch", "standard_model", brought
 				.toFile(), "warm_start", true);
 		assertFalse(train.isCanceled(), train.getCancelReason());
 		assertTrue(Files.exists(out));
