@@ -69,7 +69,10 @@ class HardeningTest {
 			final double cleanBefore = Evaluator.evaluate(before, test, 8).primaryMean();
 			final double cleanAfter = Evaluator.evaluate(hardened, test, 8).primaryMean();
 			final double pgdBefore = pgdDice(before, test), pgdAfter = pgdDice(hardened, test);
-			// seeds 5, 6, 8 gave +0.024 to +0.027 (0.775 -> 0.80); the clean Dice rose too (0.90 -> 0.97)
+			// seeds 5, 6, 8 gave +0.024 to +0.027 (0.775 -> 0.80); the clean Dice rose too (0.90 -> 0.97).
+			// On this hand-set 3x3 model plain (standard) fine-tuning with the same settings raised the
+			// PGD Dice as much or more (to 0.82): the test checks that hardening trains the module and
+			// makes it better under attack than it came, not that AMAT beats standard fine-tuning here.
 			assertTrue(pgdAfter > pgdBefore + 0.01, "PGD Dice at " + EPS + " rms: " + pgdBefore + " -> " + pgdAfter);
 			assertTrue(cleanAfter > cleanBefore - 0.02, "clean Dice: " + cleanBefore + " -> " + cleanAfter);
 			assertEquals("amat", hardened.info().training.method);
@@ -91,7 +94,6 @@ class HardeningTest {
 					.toFloatArray();
 				assertTrue(Arrays.equals(a, b), "the saved TorchScript gives other outputs");
 				assertTrue(Arrays.equals(a, c), "the saved model file gives other outputs");
-				assertEquals(pgdAfter, pgdDice(reloaded, test), 1e-6);
 				assertEquals("amat", fromZip.info().training.method);
 			}
 		}
