@@ -28,7 +28,7 @@ class LayeringTest {
 
 	/** Bottom to top; a task's packages ("task.segmentation", "task.segmentation.ij") share a layer with "task". */
 	static final List<String> LAYERS = Arrays.asList("", "plugin", "engine", "nn", "data", "task", "attack", "model",
-		"eval", "train", "report", "doctor", "updatesite", "command", "ij1", "app");
+		"eval", "train", "report", "export", "doctor", "updatesite", "command", "ij1", "app");
 
 	private static final Pattern REFERENCE = Pattern.compile("sc\\.fiji\\.amat((?:\\.[a-z0-9_]+)*)\\.[A-Z]");
 	private static final Pattern COMMENT = Pattern.compile("/\\*.*?\\*/|//[^\\n]*", Pattern.DOTALL);

@@ -8,8 +8,8 @@ import sc.fiji.amat.attack.AttackTypes;
 import sc.fiji.amat.train.TrainingMethods;
 
 /**
- * The headless entry point: {@code demo}, {@code bench}, {@code generate}, {@code report},
- * {@code report-merge}, {@code doctor}.
+ * The headless entry point: {@code train}, {@code demo}, {@code bench}, {@code generate}, {@code report},
+ * {@code report-merge}, {@code export}, {@code doctor}.
  */
 public final class Main {
 
@@ -19,6 +19,9 @@ public final class Main {
 		final String command = args.length == 0 ? "help" : args[0];
 		try {
 			switch (command) {
+				case "train":
+					Train.run(new Args(args, 1));
+					break;
 				case "demo":
 					Demo.run(new Args(args, 1));
 					break;
@@ -36,6 +39,9 @@ public final class Main {
 					break;
 				case "report-merge":
 					Report.merge(args, 1);
+					break;
+				case "export":
+					Export.run(new Args(args, 1));
 					break;
 				case "doctor": {
 					new Args(args, 1).done();
@@ -61,6 +67,9 @@ public final class Main {
 		System.out.println("AMAT " + AmatVersion.library() + " (DJL " + AmatVersion.djl() + ", PyTorch " + AmatVersion
 			.pytorch() + ")\n" + //
 			"usage: scripts/amat COMMAND [--option value ...]\n" + //
+			"  train     AMAT Train from the command line: --images FOLDER|STACK --labels FOLDER|FILE --out M.amat.zip\n" + //
+			"            [--patch-size P] [--threads N] [--fresh] [--keep-checkpoint]; resumes from its checkpoint\n" + //
+			"            AMAT Train's options and defaults:\n            " + Train.usage("            ") + "\n" + //
 			"  demo      train on sample-data/TASK, save and reload the model, print the metric, time, memory;\n" + //
 			"            then one seed of the comparison below (target/demo/report): SAT and AMAT, 5 epochs, T = 3,\n" + //
 			"            strong evaluation at 0, 0.1, 0.2, 0.3 rms (the compare options apply; --sat-adversarial adds\n" + //
@@ -91,11 +100,14 @@ public final class Main {
 			"            split into jobs: [--slice K/N] [--only-models a,b] [--only-attacks pgd,clean] [--only-eps 0.1]\n" + //
 			"            write a report part into --out instead of a report\n" + //
 			"  report-merge  build the report from the parts: --out DIR PART_FOLDER... (or a folder of parts)\n" + //
+			"  export    a model as a bioimage.io package (ONNX weights checked with ONNX Runtime, rdf.yaml 0.5)\n" + //
+			"            --model m.amat.zip --out m.bioimageio.zip [--report REPORT_DIR] [--image test.tif]\n" + //
+			"            [--name N] [--description D] [--authors \"A, B\"] [--license CC-BY-4.0]\n" + //
 			"  doctor    versions, CPU flags, devices, threads, memory and a self-test of PyTorch's kernels, with a\n" + //
 			"            verdict (exit code 3 when a self-test fails)\n" + //
 			"Attacks: " + String.join(", ", AttackTypes.keys()) + "; training methods: " + String.join(", ",
 				TrainingMethods.keys()) + ".\n" + //
-			"Options of every command: see docs/scripting.md. " + Arrays.asList("demo", "bench", "generate", "report",
-				"report-merge", "doctor"));
+			"Options of every command: see docs/scripting.md. " + Arrays.asList("train", "demo", "bench", "generate", "report",
+				"report-merge", "export", "doctor"));
 	}
 }

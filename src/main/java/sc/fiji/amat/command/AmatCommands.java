@@ -13,7 +13,8 @@ import sc.fiji.amat.train.TrainingMethods;
 public final class AmatCommands {
 
 	public static final List<Class<? extends Command>> ALL = Collections.unmodifiableList(Arrays.asList(
-		AmatTrainCommand.class, AdversarialAttackCommand.class, RobustnessReportCommand.class, DiagnosticsCommand.class));
+		AmatTrainCommand.class, AdversarialAttackCommand.class, RobustnessReportCommand.class, ExportBioImageIoCommand.class,
+		DiagnosticsCommand.class));
 
 	private AmatCommands() {}
 

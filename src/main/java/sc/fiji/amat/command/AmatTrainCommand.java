@@ -8,8 +8,8 @@ import ij.ImagePlus;
 import ij.measure.ResultsTable;
 
 import java.io.File;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -20,16 +20,15 @@ import org.scijava.plugin.Plugin;
 import org.scijava.widget.FileWidget;
 
 import sc.fiji.amat.AmatException;
-import sc.fiji.amat.attack.Norm;
+import sc.fiji.amat.data.ImageFolders;
 import sc.fiji.amat.data.Normalization;
 import sc.fiji.amat.model.AmatModel;
 import sc.fiji.amat.nn.NetworkConfig;
 import sc.fiji.amat.task.Labeled;
 import sc.fiji.amat.task.ij.ImageJTaskType;
 import sc.fiji.amat.task.ij.ImageJTasks;
-import sc.fiji.amat.train.SatTraining;
-import sc.fiji.amat.train.StatefulOptimizer;
-import sc.fiji.amat.train.Thresholds;
+import sc.fiji.amat.train.PatchTraining;
+import sc.fiji.amat.train.TrainOptions;
 import sc.fiji.amat.train.TrainingMethods;
 import sc.fiji.amat.train.TrainingRecipe;
 import sc.fiji.amat.train.TrainingSettings;
@@ -44,6 +43,9 @@ import sc.fiji.amat.train.TrainingSettings;
 public class AmatTrainCommand extends CommandSupport {
 
 	public static final String LABEL = "AMAT Train";
+
+	/** The defaults, shared with {@code scripts/amat train}. */
+	private static final TrainOptions D = new TrainOptions();
 
 	@Parameter(label = "Training images (open stack)", required = false, persist = false,
 		description = "The training images as an open image or stack; or leave empty and give folders")
@@ -68,80 +70,85 @@ public class AmatTrainCommand extends CommandSupport {
 
 	@Parameter(label = "Task (e.g. segmentation, landmarks, detection)",
 		description = "A task type: every TaskType plugin found, e.g. segmentation, landmarks, detection")
-	private String task = "segmentation";
+	private String task = D.task;
 
 	@Parameter(label = "Training method (e.g. Standard, SAT, AMAT)",
 		description = "A training method: every TrainingMethodType plugin found, e.g. Standard, SAT, AMAT")
-	private String method = "AMAT";
+	private String method = D.method;
 
 	@Parameter(label = "Model file to write (.amat.zip; or .pt when hardening a TorchScript model)",
 		style = FileWidget.SAVE_STYLE)
 	private File model_file;
 
 	@Parameter(label = "Epochs", min = "1")
-	private int epochs = 25;
+	private int epochs = D.epochs;
 
 	@Parameter(label = "Batch size", min = "1")
-	private int batch_size = 8;
+	private int batch_size = D.batchSize;
 
 	@Parameter(label = "Learning rate (Adam)", stepSize = "0.0001")
-	private double learning_rate = 0.002;
+	private double learning_rate = D.learningRate;
 
 	@Parameter(label = "Validation fraction", min = "0", max = "0.9")
-	private double validation_fraction = 0.2;
+	private double validation_fraction = D.validationFraction;
 
 	@Parameter(label = "Random seed")
-	private int seed = 42;
+	private int seed = D.seed;
 
 	@Parameter(label = "Network depth (halvings)", min = "1", max = "6")
-	private int network_depth = 3;
+	private int network_depth = D.networkDepth;
 
 	@Parameter(label = "Network width (channels)", min = "1", max = "256")
-	private int network_width = 16;
+	private int network_width = D.networkWidth;
+
+	@Parameter(label = "Patch size (0 = whole images)", min = "0",
+		description = "Train on random square patches of this side (a multiple of 2^depth), a new one of every image " +
+			"each epoch; the images (a label folder: each file on its own) may then have any size at least the patch")
+	private int patch_size = D.patchSize;
 
 	@Parameter(label = "Normalisation layer", choices = { "batch", "instance" })
-	private String norm_layer = "batch";
+	private String norm_layer = D.normLayer;
 
 	@Parameter(label = "Intensity normalisation", choices = { "zscore", "percentile 1 99.8", "range 0 255",
 		"range 0 65535" })
-	private String intensity_normalization = "zscore";
+	private String intensity_normalization = D.intensityNormalization;
 
 	@Parameter(label = "PGD steps T (SAT, AMAT)", min = "1")
-	private int pgd_steps = 20;
+	private int pgd_steps = D.pgdSteps;
 
 	@Parameter(label = "Adversarial loss weight beta (SAT mixed, AMAT)", min = "0.01", max = "1")
-	private double adversarial_weight = 0.5;
+	private double adversarial_weight = D.adversarialWeight;
 
 	@Parameter(label = "SAT norm", choices = { "L2", "Linf" })
-	private String sat_norm = "L2";
+	private String sat_norm = D.satNorm;
 
 	@Parameter(label = "SAT eps (L2: rms per value; Linf: fraction of range)", min = "0")
-	private double sat_eps = 0.1;
+	private double sat_eps = D.satEps;
 
 	@Parameter(label = "SAT loss", choices = { "mixed", "adversarial" })
-	private String sat_loss = "mixed";
+	private String sat_loss = D.satLoss;
 
 	@Parameter(label = "SAT attack (APGD: T iterations, its own step size)", choices = { "PGD", "APGD" })
-	private String sat_attack = "PGD";
+	private String sat_attack = D.satAttack;
 
 	@Parameter(label = "AMAT delta (rms per value)", min = "0")
-	private double amat_delta = 0.01;
+	private double amat_delta = D.amatDelta;
 
 	@Parameter(label = "AMAT largest margin (rms per value, 0 = none)", min = "0")
-	private double amat_max_margin = 0;
+	private double amat_max_margin = D.amatMaxMargin;
 
 	@Parameter(label = "AMAT boundary (threshold statistic)", choices = { "mean", "median", "robust", "quantile",
 		"joint", "relative" }, description = "quantile (default, chosen on validation data), joint, relative: see " +
 			"docs/amat-boundaries.md; mean: the spec's, whose margins did not grow from scratch")
-	private String threshold_statistic = "quantile";
+	private String threshold_statistic = D.thresholdStatistic;
 
 	@Parameter(label = "AMAT boundary tail level (quantile, joint, relative)", min = "0", max = "1", stepSize = "0.01",
 		description = "quantile, relative: the tail quantile; joint: the fraction of samples over at zero noise")
-	private double threshold_level = 0.1;
+	private double threshold_level = D.thresholdLevel;
 
 	@Parameter(label = "AMAT thresholds follow the model (recalibrated every epoch)",
 		description = "Recalibrate the boundary after every epoch on the current model's clean training quantities")
-	private boolean follow_model = true;
+	private boolean follow_model = D.followModel;
 
 	@Parameter(label = "Standard model (AMAT calibrates on it; empty: AMAT trains one first)", required = false,
 		style = FileWidget.OPEN_STYLE, persist = false, description = "An .amat.zip, or a model you bring: a " +
@@ -150,10 +157,14 @@ public class AmatTrainCommand extends CommandSupport {
 	private File standard_model;
 
 	@Parameter(label = "Start from the standard model's weights (any method; a TorchScript model is hardened)")
-	private boolean warm_start = false;
+	private boolean warm_start = D.warmStart;
+
+	@Parameter(label = "Also export a bioimage.io package (beside the model file)",
+		description = "Writes NAME.bioimageio.zip beside the model: ONNX weights checked with ONNX Runtime, rdf.yaml 0.5")
+	private boolean export_bioimageio = D.exportBioimageio;
 
 	@Parameter(label = "Device (auto, cpu, gpu, gpu N, gpus 0,1, all gpus)")
-	private String device = "auto";
+	private String device = D.device;
 
 	@Parameter(type = ItemIO.OUTPUT, label = "Validation metric of the saved model")
 	private double validation_metric;
@@ -167,40 +178,19 @@ public class AmatTrainCommand extends CommandSupport {
 	protected void execute() {
 		final Path out = path(model_file);
 		if (out == null) throw new AmatException("Choose a model file to write.");
-		checkWritable(out);
+		TrainOptions.checkWritable(out);
 		requireEngine();
+		// before training, not after it: the export needs ONNX Runtime for its check
+		if (export_bioimageio) sc.fiji.amat.export.OnnxCheck.requireRuntime();
+		final TrainOptions o = options();
 		final ImageJTaskType type = ImageJTasks.type(task);
-		final NetworkConfig network = new NetworkConfig(network_depth, network_width, NetworkConfig.Norm.parse(
-			norm_layer));
-		final Normalization normalization = Normalization.parse(intensity_normalization);
-		final Labeled<?> labeled = read(type, normalization, network);
-
-		final TrainingSettings settings = new TrainingSettings();
-		settings.epochs = epochs;
-		settings.batchSize = batch_size;
-		settings.learningRate = (float) learning_rate;
-		settings.optimizer = StatefulOptimizer.Kind.ADAM;
-		settings.validationFraction = validation_fraction;
-		settings.seed = seed;
-		settings.device = device;
-
-		final TrainingRecipe recipe = new TrainingRecipe();
-		recipe.method = TrainingMethods.get(method).key();
-		recipe.steps = pgd_steps;
-		recipe.beta = (float) adversarial_weight;
-		recipe.satNorm = Norm.parse(sat_norm);
-		recipe.satEps = sat_eps;
-		recipe.satLoss = SatTraining.LossMode.parse(sat_loss);
-		recipe.satAttack = SatTraining.attackKey(sat_attack);
-		recipe.amatDelta = amat_delta;
-		recipe.amatMaxMargin = amat_max_margin;
-		recipe.statistic = Thresholds.Statistic.parse(threshold_statistic);
-		recipe.boundaryLevel = threshold_level;
-		recipe.followModel = follow_model;
-		recipe.standardModel = path(standard_model);
-		recipe.warmStart = warm_start;
-		// where a method that trains a standard model first (AMAT, to calibrate on) saves it
-		if (recipe.standardModel == null) recipe.standardModelOut = sibling(out, "-standard");
+		final NetworkConfig network = o.network();
+		final Normalization normalization = o.normalization();
+		o.checkPatchSize();
+		final TrainingSettings settings = o.settings();
+		final Labeled<?> labeled = patch_size > 0 ? PatchTraining.prepare(readEach(type, normalization, network),
+			names, patch_size, settings) : read(type, normalization, network);
+		final TrainingRecipe recipe = o.recipe(out);
 		final CommandProgress progress = new CommandProgress(LABEL, this::isCanceled);
 		try (AmatModel model = train(recipe, labeled, normalization, settings, progress)) {
 			model.save(out);
@@ -209,9 +199,71 @@ public class AmatTrainCommand extends CommandSupport {
 				LABEL, out, model.info().training.method, model.info().training.validationMetric, validation_metric, model
 					.info().training.bestEpoch));
 			showHistory(model);
+			if (export_bioimageio) exportPackage(model, out);
 		}
 		IJ.showProgress(1.0);
 		IJ.showStatus(LABEL + ": done");
+	}
+
+	/** The files of the sets {@link #readEach} read, for messages. */
+	private final List<String> names = new ArrayList<>();
+
+	/** For patches: a label folder's pairs each on its own (any sizes), else the one set {@link #read} gives. */
+	private List<Labeled<?>> readEach(final ImageJTaskType type, final Normalization n, final NetworkConfig network) {
+		final Path images = path(image_folder), labels = path(label_folder);
+		final List<Labeled<?>> each = new ArrayList<>();
+		if (image_stack == null && label_stack == null && path(label_file) == null && images != null && labels != null) {
+			for (final Path[] pair : ImageFolders.pairs(images, labels)) {
+				names.add(pair[0].getFileName().toString());
+				each.add(type.fromFiles(pair[0], pair[1], n, network));
+			}
+			return each;
+		}
+		names.add(image_stack != null ? image_stack.getTitle() : String.valueOf(images));
+		each.add(read(type, n, network));
+		return each;
+	}
+
+	/** This command's parameters as the library's options. */
+	private TrainOptions options() {
+		final TrainOptions o = new TrainOptions();
+		o.task = task;
+		o.method = method;
+		o.epochs = epochs;
+		o.batchSize = batch_size;
+		o.learningRate = learning_rate;
+		o.validationFraction = validation_fraction;
+		o.seed = seed;
+		o.networkDepth = network_depth;
+		o.networkWidth = network_width;
+		o.patchSize = patch_size;
+		o.normLayer = norm_layer;
+		o.intensityNormalization = intensity_normalization;
+		o.pgdSteps = pgd_steps;
+		o.adversarialWeight = adversarial_weight;
+		o.satNorm = sat_norm;
+		o.satEps = sat_eps;
+		o.satLoss = sat_loss;
+		o.satAttack = sat_attack;
+		o.amatDelta = amat_delta;
+		o.amatMaxMargin = amat_max_margin;
+		o.thresholdStatistic = threshold_statistic;
+		o.thresholdLevel = threshold_level;
+		o.followModel = follow_model;
+		o.standardModel = path(standard_model);
+		o.warmStart = warm_start;
+		o.device = device;
+		o.exportBioimageio = export_bioimageio;
+		return o;
+	}
+
+	/** The bioimage.io package beside the model file, its test image the first training image when open. */
+	private void exportPackage(final AmatModel model, final Path modelFile) {
+		final sc.fiji.amat.export.ExportSettings s = new sc.fiji.amat.export.ExportSettings();
+		if (image_stack != null) s.image(sc.fiji.amat.data.ImagePlusImages.wrap(image_stack));
+		final Path written = sc.fiji.amat.export.BioImageExport.export(model, sc.fiji.amat.export.BioImageExport
+			.packageBeside(modelFile), s);
+		IJ.log(LABEL + ": bioimage.io package written to " + written);
 	}
 
 	@SuppressWarnings({ "unchecked", "rawtypes" })
@@ -243,24 +295,6 @@ public class AmatTrainCommand extends CommandSupport {
 				"a label folder or file.");
 		}
 		return type.fromFiles(images, labels, normalization, network);
-	}
-
-	/** Fails before training when the model could not be written afterwards. */
-	static void checkWritable(final Path out) {
-		final Path dir = out.toAbsolutePath().getParent();
-		if (dir == null || !Files.isDirectory(dir)) {
-			throw new AmatException("The folder of the model file, " + dir + ", does not exist.");
-		}
-		if (!Files.isWritable(dir) || Files.exists(out) && !Files.isWritable(out)) {
-			throw new AmatException("The model file " + out + " cannot be written: choose a writable folder.");
-		}
-	}
-
-	static Path sibling(final Path file, final String suffix) {
-		final String name = file.getFileName().toString();
-		final String base = name.endsWith(".amat.zip") ? name.substring(0, name.length() - 9) : name.endsWith(".zip")
-			? name.substring(0, name.length() - 4) : name;
-		return file.resolveSibling(base + suffix + ".amat.zip");
 	}
 
 	private static void showHistory(final AmatModel model) {

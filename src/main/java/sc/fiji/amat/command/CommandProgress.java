@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.function.BooleanSupplier;
 
 import sc.fiji.amat.train.TrainingListener;
+import sc.fiji.amat.Durations;
 
 /**
  * Training progress in Fiji: the status and progress bar, one log line per epoch (loss,
@@ -49,7 +50,7 @@ final class CommandProgress implements TrainingListener {
 		final double secondsLeft)
 	{
 		IJ.showStatus(String.format(Locale.ROOT, "%s: epoch %d/%d, step %d/%d, loss %.4f, ~%s left (Esc cancels)", title,
-			epoch, totalEpochs, step, stepsPerEpoch, loss, seconds(secondsLeft)));
+			epoch, totalEpochs, step, stepsPerEpoch, loss, Durations.text(secondsLeft)));
 		IJ.showProgress((epoch - 1) * stepsPerEpoch + step, totalEpochs * stepsPerEpoch);
 	}
 
@@ -96,12 +97,6 @@ final class CommandProgress implements TrainingListener {
 	/** ImageJ's log: the Log window in Fiji, standard output headless. */
 	private void line(final String s) {
 		IJ.log(s);
-	}
-
-	static String seconds(final double s) {
-		if (Double.isNaN(s) || s < 0) return "?";
-		final long r = Math.round(s);
-		return r >= 60 ? r / 60 + " min " + r % 60 + " s" : r + " s";
 	}
 
 	String stage() {

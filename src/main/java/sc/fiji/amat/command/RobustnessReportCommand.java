@@ -37,6 +37,7 @@ import sc.fiji.amat.report.ReportSettings;
 import sc.fiji.amat.report.ReportWriter;
 import sc.fiji.amat.report.RobustnessReport;
 import sc.fiji.amat.report.TestSet;
+import sc.fiji.amat.Durations;
 
 /**
  * Plugins > AMAT > Robustness Report: evaluates one or more model files of one task under the
@@ -186,7 +187,7 @@ public class RobustnessReportCommand extends CommandSupport {
 
 			@Override
 			public void progress(final double fraction, final String status, final double secondsLeft) {
-				IJ.showStatus(LABEL + ": " + status + ", ~" + CommandProgress.seconds(secondsLeft) + " left (Esc cancels)");
+				IJ.showStatus(LABEL + ": " + status + ", ~" + Durations.text(secondsLeft) + " left (Esc cancels)");
 				IJ.showProgress(fraction);
 			}
 

@@ -45,6 +45,17 @@ public final class LabeledData<L> {
 		this.ids = ids;
 	}
 
+	/**
+	 * A set whose samples carry the given stable ids (e.g. the image a patch was cut from, so that
+	 * AMAT keeps one margin per image however its patches are drawn).
+	 */
+	public static <L> LabeledData<L> withIds(final float[] images, final int channels, final int height,
+		final int width, final List<L> labels, final int[] ids)
+	{
+		if (ids.length != labels.size()) throw new IllegalArgumentException("one id per label");
+		return new LabeledData<>(images, channels, height, width, labels, ids.clone());
+	}
+
 	private static int[] range(final int n) {
 		final int[] r = new int[n];
 		for (int i = 0; i < n; i++) r[i] = i;

@@ -34,6 +34,7 @@ import sc.fiji.amat.command.AdversarialAttackCommand;
 import sc.fiji.amat.command.AmatCommands;
 import sc.fiji.amat.command.AmatTrainCommand;
 import sc.fiji.amat.command.DiagnosticsCommand;
+import sc.fiji.amat.command.ExportBioImageIoCommand;
 import sc.fiji.amat.command.RobustnessReportCommand;
 
 /**
@@ -71,6 +72,8 @@ public class LegacyBridge implements PlugIn {
 				return AdversarialAttackCommand.class;
 			case "report":
 				return RobustnessReportCommand.class;
+			case "export":
+				return ExportBioImageIoCommand.class;
 			case "diagnostics":
 				return DiagnosticsCommand.class;
 			default:

@@ -9,6 +9,7 @@ import java.util.Map;
 
 import sc.fiji.amat.eval.Evaluator;
 import sc.fiji.amat.task.Task;
+import sc.fiji.amat.Durations;
 
 /**
  * A report's progress by estimated cost, with a time estimate, and the batch listeners that
@@ -65,13 +66,7 @@ final class ReportProgress {
 		final double elapsed = (System.nanoTime() - start) / 1e9;
 		final double left = fraction > 0 ? elapsed * (1 - fraction) / fraction : Double.NaN;
 		listener.message(String.format(Locale.ROOT, "%s: %s done (%d of %d), %.0f s so far, ~%s left", u.modelName,
-			u.isClean() ? "clean evaluation and input gradients" : u.attack, attacksDone, attacks, elapsed, left(left)));
-	}
-
-	static String left(final double s) {
-		if (Double.isNaN(s) || s < 0) return "?";
-		final long r = Math.round(s);
-		return r >= 60 ? r / 60 + " min " + r % 60 + " s" : r + " s";
+			u.isClean() ? "clean evaluation and input gradients" : u.attack, attacksDone, attacks, elapsed, Durations.text(left)));
 	}
 
 	static int batches(final int n, final int batch) {

@@ -153,6 +153,15 @@ public interface Task<L> {
 		return null;
 	}
 
+	/**
+	 * The part of a label inside the rectangle, in the rectangle's coordinates, for training on
+	 * random patches ({@code PatchSampler}); tasks that cannot cut their labels say so.
+	 */
+	default L cropLabel(final L label, final int x, final int y, final int width, final int height) {
+		throw new AmatException("The " + type() + " task cannot train on patches yet: train on whole images of one " +
+			"size (patch size 0).");
+	}
+
 	/** The network's prediction for a batch, one label per sample (a mask, points, boxes). */
 	List<L> predict(NDList output);
 }

@@ -2,6 +2,7 @@ package sc.fiji.amat.train;
 
 import java.io.PrintStream;
 import java.util.Locale;
+import sc.fiji.amat.Durations;
 
 /** Prints one line per epoch (and messages) to a stream. */
 public final class ConsoleProgress implements TrainingListener {
@@ -25,7 +26,8 @@ public final class ConsoleProgress implements TrainingListener {
 	@Override
 	public void epochEnded(final EpochSummary s) {
 		out.printf(Locale.ROOT, "%sepoch %2d/%d  loss %.4f  val %s %.4f%s  %.1f s  ~%s left%s%n", prefix, s.epoch,
-			s.epochs, s.loss, s.metricName, s.validationMetric, s.best ? " *" : "  ", s.seconds, duration(s.secondsLeft),
+			s.epochs, s.loss, s.metricName, s.validationMetric, s.best ? " *" : "  ", s.seconds,
+			Durations.text(s.secondsLeft),
 			s.methodStatistics.isEmpty() ? "" : "  " + s.methodStatistics);
 	}
 
@@ -34,9 +36,4 @@ public final class ConsoleProgress implements TrainingListener {
 		out.println(prefix + text);
 	}
 
-	static String duration(final double seconds) {
-		if (Double.isNaN(seconds) || seconds < 0) return "?";
-		final long s = Math.round(seconds);
-		return s >= 60 ? String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60) : s + "s";
-	}
 }

@@ -20,6 +20,7 @@ import java.util.Random;
 import sc.fiji.amat.AmatException;
 import sc.fiji.amat.data.LabeledData;
 import sc.fiji.amat.data.Normalization;
+import sc.fiji.amat.data.PatchSampler;
 import sc.fiji.amat.engine.Engines;
 import sc.fiji.amat.eval.Evaluator;
 import sc.fiji.amat.model.AmatModel;
@@ -56,6 +57,11 @@ public final class ModelTrainer<L> {
 				task.inputChannels() + ".");
 		}
 		task.checkLabels(data);
+		if (settings.patches != null && (settings.patches.size() != data.size() || settings.patches.patchSize() != data
+			.height() || settings.patches.patchSize() != data.width()))
+		{
+			throw new IllegalArgumentException("with patches, the data must be the sampler's fixed patches");
+		}
 	}
 
 	/** Splits off the validation set: a seeded shuffle, the first part validates. */
@@ -86,7 +92,7 @@ public final class ModelTrainer<L> {
 
 	/** Trains (or resumes from the checkpoint when it exists and resume is asked) and returns the best model. */
 	public AmatModel train() {
-		return run(false);
+		return run(settings.resume && settings.checkpoint != null && Files.exists(settings.checkpoint));
 	}
 
 	/** Continues from {@link TrainingSettings#checkpoint}, which must exist. */
@@ -124,7 +130,7 @@ public final class ModelTrainer<L> {
 			final long startNanos = System.nanoTime();
 			for (int epoch = progress.epochsCompleted + 1, run = 0; epoch <= settings.epochs; epoch++, run++) {
 				final long epochStart = System.nanoTime();
-				final double loss = runEpoch(session, train, epoch, startNanos, run);
+				final double loss = runEpoch(session, epochData(train, split[0], epoch), epoch, startNanos, run);
 				if (Double.isInfinite(loss)) {
 					listener.message("cancelled in epoch " + epoch + ": keeping the best model of the epochs completed");
 					break;
@@ -166,6 +172,13 @@ public final class ModelTrainer<L> {
 			session.model.close();
 			throw e;
 		}
+	}
+
+	/** The training samples of an epoch: the training set, or a new patch of each of its images. */
+	@SuppressWarnings("unchecked")
+	private LabeledData<L> epochData(final LabeledData<L> train, final int[] images, final int epoch) {
+		if (settings.patches == null) return train;
+		return ((PatchSampler<L>) settings.patches).sample(images, settings.seed, epoch);
 	}
 
 	/**

@@ -3,6 +3,7 @@ package sc.fiji.amat.train;
 import java.nio.file.Path;
 
 import sc.fiji.amat.AmatException;
+import sc.fiji.amat.data.PatchSampler;
 
 /** How to train, whatever the method: optimiser, schedule, seed, validation, device, checkpoints. */
 public final class TrainingSettings {
@@ -28,11 +29,20 @@ public final class TrainingSettings {
 	public int splits;
 	/** Written after every epoch when set; {@link ModelTrainer#resume} continues from it. */
 	public Path checkpoint;
+	/** Continue from {@link #checkpoint} when that file exists (a run killed and started again). */
+	public boolean resume;
 	/**
 	 * Keep the last epoch's weights instead of the epoch with the best clean validation metric.
 	 * Adversarial training wants this: the clean metric favours the least robust epoch.
 	 */
 	public boolean keepLastEpoch;
+	/**
+	 * Train on random patches of these images (a new patch of every training image each epoch)
+	 * instead of on the data set given, which must then be the sampler's {@link PatchSampler#fixed
+	 * fixed patches}, one per image in the same order: they validate and calibrate.
+	 */
+	public PatchSampler<?> patches;
+
 	/** A copy of these settings. */
 	public TrainingSettings copy() {
 		final TrainingSettings c = new TrainingSettings();
@@ -45,8 +55,10 @@ public final class TrainingSettings {
 		c.device = device;
 		c.splits = splits;
 		c.checkpoint = checkpoint;
+		c.resume = resume;
 		c.warmStart = warmStart;
 		c.keepLastEpoch = keepLastEpoch;
+		c.patches = patches;
 		return c;
 	}
 

@@ -8,6 +8,9 @@ import ai.djl.ndarray.NDManager;
 
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,6 +23,9 @@ import sc.fiji.amat.data.LabeledData;
 import sc.fiji.amat.data.Normalization;
 import sc.fiji.amat.engine.Engines;
 import sc.fiji.amat.eval.Evaluator;
+import sc.fiji.amat.export.BioImageExport;
+import sc.fiji.amat.export.ExportSettings;
+import sc.fiji.amat.export.WeightsEntry;
 import sc.fiji.amat.model.AmatModel;
 import sc.fiji.amat.model.ImportedModelsTest;
 import sc.fiji.amat.nn.NetworkConfig;
@@ -95,6 +101,28 @@ class HardeningTest {
 				assertTrue(Arrays.equals(a, b), "the saved TorchScript gives other outputs");
 				assertTrue(Arrays.equals(a, c), "the saved model file gives other outputs");
 				assertEquals("amat", fromZip.info().training.method);
+			}
+			// exported again as a bioimage.io package (TorchScript weights), it imports with the same outputs
+			final ExportSettings es = new ExportSettings();
+			es.name = "hardened squares";
+			es.description = "tiny-seg.pt fine-tuned with AMAT";
+			es.authors.add("AMAT test");
+			es.image(Arrays.copyOf(TinyData.rawSquares(1, 4, 0, 1, 0.3, new java.util.ArrayList<>()), TinyData.SIZE *
+				TinyData.SIZE), TinyData.SIZE, TinyData.SIZE);
+			final Map<String, Object> version = new LinkedHashMap<>();
+			version.put("pytorch_version", "2.5.1");
+			final Path pkg = BioImageExport.export(hardened, dir.resolve("hardened.bioimageio.zip"), es, Collections
+				.singletonList(WeightsEntry.of("torchscript", "weights.pt", hardened.torchScript().torchScriptBytes(),
+					version)));
+			try (AmatModel imported = AmatModel.load(pkg, Device.cpu()); NDManager sub = hardened.manager()
+				.newSubManager())
+			{
+				assertTrue(imported.hasInputGradients());
+				final float[] a = hardened.forward(test.batch(sub, new int[] { 3, 4 }), false).singletonOrThrow()
+					.toFloatArray();
+				final float[] b = imported.forward(test.batch(sub, new int[] { 3, 4 }), false).singletonOrThrow()
+					.toFloatArray();
+				assertTrue(Arrays.equals(a, b), "the exported package gives other outputs");
 			}
 		}
 	}

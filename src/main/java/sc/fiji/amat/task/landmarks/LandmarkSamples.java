@@ -10,8 +10,10 @@ import java.util.Random;
  * anatomy): a cranial vault with a bony shell, sella turcica, ear canal, orbit, nasal bone,
  * maxilla, incisors, a mandible and cervical vertebrae, each bone with its own random density,
  * soft tissue, a varied shape, pose (rotation, scale, shift), exposure, a heel-effect gradient
- * and noise; and 10 landmarks defined on that geometry. Deterministic: the same seed gives the
- * same images. The ImageJ side of the task writes them as files
+ * and noise; and 10 landmarks defined on that geometry, marked as a human annotator marks them:
+ * off the geometric point by a random error of {@link #ANNOTATION_SD_MM} per axis, so that, as on
+ * real cephalograms, no model can reach every annotation within 2 mm. Deterministic: the same seed
+ * gives the same images. The ImageJ side of the task writes them as files
  * ({@code sc.fiji.amat.task.landmarks.ij.LandmarkImageJType#writeSamples}).
  */
 public final class LandmarkSamples {
@@ -21,6 +23,12 @@ public final class LandmarkSamples {
 
 	/** The phantom's nominal pixel size at 64 x 64 pixels, mm (a scaled-down skull). */
 	public static final double PIXEL_SIZE_64 = 1.0;
+
+	/**
+	 * The annotator's error, mm per axis (Gaussian, truncated at 2.5 sd): a mean radial error of about 1.25 mm, the size
+	 * of the differences between two experts marking the same cephalogram.
+	 */
+	public static final double ANNOTATION_SD_MM = 1.0;
 
 	private final int size;
 	private final long seed;
@@ -40,7 +48,7 @@ public final class LandmarkSamples {
 		final Phantom p = new Phantom(r);
 		// pose: rotation, scale and shift about the image centre, in 64-pixel units
 		final double rot = (r.nextDouble() - 0.5) * 0.24, scale = 0.92 + 0.12 * r.nextDouble();
-		final double sx = (r.nextDouble() - 0.5) * 5, sy = (r.nextDouble() - 0.5) * 5;
+		final double sx = (r.nextDouble() - 0.5) * 5, sy = (r.nextDouble() - 0.5) * 5 - 1.5;
 		final double cos = Math.cos(rot), sin = Math.sin(rot), s = size / 64.0;
 		// exposure, heel effect, noise
 		final double gain = 200 + 50 * r.nextDouble(), base = 6 + 10 * r.nextDouble();
@@ -57,15 +65,23 @@ public final class LandmarkSamples {
 			}
 		}
 		final double[][] canon = p.landmarks();
+		final double annotator = ANNOTATION_SD_MM / pixelSize();
 		final float[] lx = new float[canon.length], ly = new float[canon.length];
 		for (int k = 0; k < canon.length; k++) {
 			final double dx = (canon[k][0] - 32) * scale, dy = (canon[k][1] - 32) * scale;
 			// inverse of the pixel -> phantom map above
 			final double ix = 32 + sx + cos * dx - sin * dy, iy = 32 + sy + sin * dx + cos * dy;
-			lx[k] = (float) ((ix + 0.5) * s - 0.5);
-			ly[k] = (float) ((iy + 0.5) * s - 0.5);
+			lx[k] = (float) ((ix + 0.5) * s - 0.5 + annotator * error(r));
+			ly[k] = (float) ((iy + 0.5) * s - 0.5 + annotator * error(r));
 		}
 		return new Landmarks(lx, ly);
+	}
+
+	/** A standard normal error truncated at 2.5: an annotator misses by a little, never by a bone. */
+	private static double error(final Random r) {
+		double e;
+		do e = r.nextGaussian(); while (Math.abs(e) > 2.5);
+		return e;
 	}
 
 	/** One skull profile in a 64 x 64 frame facing right, y down. */

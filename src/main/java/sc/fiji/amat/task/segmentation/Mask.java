@@ -25,6 +25,14 @@ public final class Mask {
 		return height;
 	}
 
+	/** The part of this mask in the rectangle, as a mask of its own. */
+	public Mask crop(final int x0, final int y0, final int w, final int h) {
+		if (x0 < 0 || y0 < 0 || x0 + w > width || y0 + h > height) throw new IllegalArgumentException("crop outside");
+		final byte[] out = new byte[w * h];
+		for (int y = 0; y < h; y++) System.arraycopy(classes, (y0 + y) * width + x0, out, y * w, w);
+		return new Mask(out, w, h);
+	}
+
 	public int get(final int x, final int y) {
 		return classes[y * width + x] & 0xff;
 	}

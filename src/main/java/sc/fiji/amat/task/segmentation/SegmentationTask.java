@@ -239,6 +239,11 @@ public final class SegmentationTask extends AbstractTask<Mask> {
 	 * argmax over the channel axis; this runs at every iterate of an AMAT attack.
 	 */
 	@Override
+	public Mask cropLabel(final Mask label, final int x, final int y, final int width, final int height) {
+		return label.crop(x, y, width, height);
+	}
+
+	@Override
 	public List<Mask> predict(final NDList output) {
 		final NDArray logits = output.singletonOrThrow();
 		final int n = (int) logits.getShape().get(0), k = (int) logits.getShape().get(1),
