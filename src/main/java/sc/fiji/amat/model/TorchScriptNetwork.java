@@ -150,8 +150,16 @@ public final class TorchScriptNetwork extends ImportedNetwork {
 		return bytes.toByteArray();
 	}
 
-	/** Copies values that {@link #parameterBytes} wrote into the module's parameters, in place. */
+	/**
+	 * Copies values that {@link #parameterBytes} wrote, or the parameters of a TorchScript file's
+	 * bytes ({@link #torchScriptBytes}, e.g. a checkpoint's weights), into the module's
+	 * parameters, in place.
+	 */
 	void loadParameterBytes(final byte[] weights, final NDManager scratchParent) {
+		if (weights.length > 2 && weights[0] == 'P' && weights[1] == 'K') {
+			loadTorchScriptParameters(weights, scratchParent);
+			return;
+		}
 		final ParameterList ps = module.getDirectParameters();
 		try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(weights));
 			NDManager scratch = scratchParent.newSubManager())
@@ -172,6 +180,30 @@ public final class TorchScriptNetwork extends ImportedNetwork {
 			}
 		}
 		catch (final IOException e) {
+			throw new AmatException("The weights do not fit the TorchScript model " + file.getFileName() + ": " + e
+				.getMessage() + ".", e);
+		}
+	}
+
+	/** Copies the parameters of a TorchScript module (a file's bytes) into this module's, by name. */
+	private void loadTorchScriptParameters(final byte[] bytes, final NDManager scratchParent) {
+		try (NDManager scratch = scratchParent.newSubManager()) {
+			final PtSymbolBlock other = JniUtils.loadModule((ai.djl.pytorch.engine.PtNDManager) scratch,
+				new ByteArrayInputStream(bytes), true, false);
+			final ParameterList from = other.getDirectParameters(), to = module.getDirectParameters();
+			if (from.size() != to.size()) throw new IOException(from.size() + " parameters for a module of " + to.size());
+			for (final Pair<String, Parameter> p : to) {
+				final Parameter src = from.get(p.getKey());
+				if (src == null || !src.getArray().getShape().equals(p.getValue().getArray().getShape())) {
+					throw new IOException("no parameter " + p.getKey() + " of shape " + p.getValue().getArray().getShape());
+				}
+				try (NDArray view = p.getValue().getArray().stopGradient()) {
+					view.set(new NDIndex("..."), src.getArray());
+				}
+			}
+			other.close();
+		}
+		catch (final IOException | RuntimeException e) {
 			throw new AmatException("The weights do not fit the TorchScript model " + file.getFileName() + ": " + e
 				.getMessage() + ".", e);
 		}

@@ -1,11 +1,14 @@
 package sc.fiji.amat.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Collections;
@@ -28,6 +31,7 @@ import sc.fiji.amat.export.ExportSettings;
 import sc.fiji.amat.export.WeightsEntry;
 import sc.fiji.amat.model.AmatModel;
 import sc.fiji.amat.model.ImportedModelsTest;
+import sc.fiji.amat.model.ModelInfo;
 import sc.fiji.amat.nn.NetworkConfig;
 import sc.fiji.amat.task.segmentation.Mask;
 import sc.fiji.amat.task.segmentation.SegmentationTask;
@@ -55,7 +59,7 @@ class HardeningTest {
 	}
 
 	@Test
-	void amatFineTuneMakesTheTorchScriptModelMoreRobust() {
+	void amatFineTuneMakesTheTorchScriptModelMoreRobust() throws Exception {
 		final Path original = ImportedModelsTest.fixture("tiny-seg.pt");
 		final LabeledData<Mask> train = TinyData.squares(32, 11), test = TinyData.squares(24, 77);
 		final TrainingRecipe recipe = TrainingRecipe.defaults("amat");
@@ -101,6 +105,16 @@ class HardeningTest {
 				assertTrue(Arrays.equals(a, b), "the saved TorchScript gives other outputs");
 				assertTrue(Arrays.equals(a, c), "the saved model file gives other outputs");
 				assertEquals("amat", fromZip.info().training.method);
+			}
+			// a checkpoint's weights (a TorchScript file's bytes) load back into the module in place
+			try (AmatModel fresh = AmatModel.forFineTuning(original, task(), new ModelInfo(), Device.cpu());
+				NDManager sub = hardened.manager().newSubManager())
+			{
+				final NDArray x = test.batch(sub, new int[] { 5 });
+				final float[] tuned = hardened.forward(x, false).singletonOrThrow().toFloatArray();
+				assertFalse(Arrays.equals(tuned, fresh.forward(x, false).singletonOrThrow().toFloatArray()));
+				fresh.loadWeights(Files.readAllBytes(pt));
+				assertTrue(Arrays.equals(tuned, fresh.forward(x, false).singletonOrThrow().toFloatArray()));
 			}
 			// exported again as a bioimage.io package (TorchScript weights), it imports with the same outputs
 			final ExportSettings es = new ExportSettings();
