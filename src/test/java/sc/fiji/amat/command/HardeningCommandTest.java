@@ -25,7 +25,7 @@ import org.scijava.command.Command;
 import org.scijava.command.CommandModule;
 import org.scijava.command.CommandService;
 import org.scijava.module.ModuleItem;
-import org.scijava.module.ModuleService;
+import org.scijava.prefs.PrefService;
 
 import sc.fiji.amat.model.ImportedModelsTest;
 
@@ -51,20 +51,23 @@ class HardeningCommandTest {
 
 	/**
 	 * Runs the test's commands, then puts back the parameter values SciJava persisted before
-	 * (the warm start, the normalisation, ...), so that other tests' commands see them unchanged.
+	 * (the warm start, the normalisation, ...), as the preferences held them, so that other
+	 * tests' commands (and other test runs on this machine) see them unchanged.
 	 */
-	@SuppressWarnings({ "unchecked", "rawtypes" })
 	static void keepingPersistedValues(final Class<? extends Command> type, final Body body) throws Exception {
-		final ModuleService modules = context.service(ModuleService.class);
-		final Map<ModuleItem, Object> before = new HashMap<>();
-		for (final ModuleItem item : commands.getCommand(type).inputs()) {
-			if (item.isPersisted()) before.put(item, modules.load(item));
+		final PrefService prefs = context.service(PrefService.class);
+		final Map<String, String> before = new HashMap<>();
+		for (final ModuleItem<?> item : commands.getCommand(type).inputs()) {
+			if (item.isPersisted()) before.put(item.getName(), prefs.get(type, item.getName()));
 		}
 		try {
 			body.run();
 		}
 		finally {
-			before.forEach((item, value) -> modules.save(item, value != null ? value : item.getDefaultValue()));
+			before.forEach((name, value) -> {
+				if (value == null) prefs.remove(type, name);
+				else prefs.put(type, name, value);
+			});
 		}
 	}
 
@@ -93,7 +96,8 @@ class HardeningCommandTest {
 		final Path out = dir.resolve("hardened.pt");
 		final CommandModule train = run(AmatTrainCommand.class, "image_stack", data[0], "label_stack", data[1], "task",
 			"segmentation", "method", "AMAT", "model_file", out.toFile(), "epochs", 2, "batch_size", 8, "network_depth", 2,
-			"pgd_steps", 2, "amat_delta", 0.05, "device", "cpu", "validation_fraction", 0.25, "intensity_normalization",
+			"pgd_steps", 2, "amat_delta", 0.05, "device", "cpu", "validation_fraction", 0.25, "export_bioimageio", false,
+			"patch_size", 0, "follow_model", true, "threshold_statistic", "quantile", "intensity_normalization",
 			"zscore", "learning_rate", 0.002, "seed", 42, "network_width", 16, "norm_layer", "batch", "standard_model", brought
 				.toFile(), "warm_start", true);
 		assertFalse(train.isCanceled(), train.getCancelReason());
@@ -115,7 +119,8 @@ class HardeningCommandTest {
 		final Path other = dir.resolve("other.pt");
 		final CommandModule wrong = run(AmatTrainCommand.class, "image_stack", data[0], "label_stack", data[1], "task",
 			"segmentation", "method", "SAT", "model_file", other.toFile(), "epochs", 1, "network_depth", 2, "pgd_steps", 1,
-			"device", "cpu", "intensity_normalization", "percentile 1 99", "standard_model", brought.toFile(),
+			"device", "cpu", "export_bioimageio", false, "patch_size", 0, "intensity_normalization", "percentile 1 99",
+			"standard_model", brought.toFile(),
 			"warm_start", true);
 		assertTrue(wrong.isCanceled() && wrong.getCancelReason().contains("choose zscore"), wrong.getCancelReason());
 		assertFalse(Files.exists(other));
