@@ -261,8 +261,10 @@ public class AmatTrainCommand extends CommandSupport {
 	private void exportPackage(final AmatModel model, final Path modelFile) {
 		final sc.fiji.amat.export.ExportSettings s = new sc.fiji.amat.export.ExportSettings();
 		if (image_stack != null) s.image(sc.fiji.amat.data.ImagePlusImages.wrap(image_stack));
-		final Path written = sc.fiji.amat.export.BioImageExport.export(model, sc.fiji.amat.export.BioImageExport
-			.packageBeside(modelFile), s);
+		final Path target = sc.fiji.amat.export.BioImageExport.packageBeside(modelFile);
+		// a TorchScript model brought and hardened here is packaged with its own (fine-tuned) module
+		final Path written = model.torchScript() != null ? sc.fiji.amat.export.BioImageExport.exportTorchScript(model,
+			target, s) : sc.fiji.amat.export.BioImageExport.export(model, target, s);
 		IJ.log(LABEL + ": bioimage.io package written to " + written);
 	}
 

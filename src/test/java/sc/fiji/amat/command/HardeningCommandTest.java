@@ -96,7 +96,7 @@ class HardeningCommandTest {
 		final Path out = dir.resolve("hardened.pt");
 		final CommandModule train = run(AmatTrainCommand.class, "image_stack", data[0], "label_stack", data[1], "task",
 			"segmentation", "method", "AMAT", "model_file", out.toFile(), "epochs", 2, "batch_size", 8, "network_depth", 2,
-			"pgd_steps", 2, "amat_delta", 0.05, "device", "cpu", "validation_fraction", 0.25, "export_bioimageio", false,
+			"pgd_steps", 2, "amat_delta", 0.05, "device", "cpu", "validation_fraction", 0.25, "export_bioimageio", true,
 			"patch_size", 0, "follow_model", true, "threshold_statistic", "quantile", "intensity_normalization",
 			"zscore", "learning_rate", 0.002, "seed", 42, "network_width", 16, "norm_layer", "batch", "standard_model", brought
 				.toFile(), "warm_start", true);
@@ -108,6 +108,14 @@ class HardeningCommandTest {
 		assertEquals("amat", description.getAsJsonObject("amat_training").get("method").getAsString());
 		assertFalse(Files.readAllBytes(out).length == Files.readAllBytes(brought).length && java.util.Arrays.equals(Files
 			.readAllBytes(out), Files.readAllBytes(brought)), "the weights were fine-tuned");
+
+		// the checkbox packages the hardened module (torchscript weights), which imports back white-box
+		final Path pkg = dir.resolve("hardened.pt.bioimageio.zip");
+		assertTrue(Files.exists(pkg), "no package beside the model");
+		try (sc.fiji.amat.model.AmatModel m = sc.fiji.amat.model.AmatModel.load(pkg, ai.djl.Device.cpu())) {
+			assertTrue(m.hasInputGradients());
+			assertEquals("TorchScript", m.info().importedFormat);
+		}
 
 		final CommandModule attack = run(AdversarialAttackCommand.class, "input_image", data[0], "label_image", data[1],
 			"model_file", out.toFile(), "attack", "PGD", "norm", "L2", "noise_level", 0.2, "noise_unit", "rms",
