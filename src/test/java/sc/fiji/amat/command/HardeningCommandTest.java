@@ -40,7 +40,7 @@ class HardeningCommandTest {
 
 	@BeforeAll
 	static void start() {
-		context = new Context(CommandService.class);
+		context = sc.fiji.amat.TestContexts.commands();
 		commands = context.service(CommandService.class);
 	}
 
