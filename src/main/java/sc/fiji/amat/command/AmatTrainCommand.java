@@ -263,8 +263,7 @@ public class AmatTrainCommand extends CommandSupport {
 		if (image_stack != null) s.image(sc.fiji.amat.data.ImagePlusImages.wrap(image_stack));
 		final Path target = sc.fiji.amat.export.BioImageExport.packageBeside(modelFile);
 		// a TorchScript model brought and hardened here is packaged with its own (fine-tuned) module
-		final Path written = model.torchScript() != null ? sc.fiji.amat.export.BioImageExport.exportTorchScript(model,
-			target, s) : sc.fiji.amat.export.BioImageExport.export(model, target, s);
+		final Path written = sc.fiji.amat.export.BioImageExport.export(model, target, s);
 		IJ.log(LABEL + ": bioimage.io package written to " + written);
 	}
 

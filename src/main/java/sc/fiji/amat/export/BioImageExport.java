@@ -36,8 +36,12 @@ public final class BioImageExport {
 
 	private BioImageExport() {}
 
-	/** Exports AMAT's own network as ONNX weights; returns the package file. */
+	/**
+	 * Exports a model; returns the package file. AMAT's own networks get ONNX weights (checked),
+	 * a TorchScript model brought (and perhaps hardened) here its own module.
+	 */
 	public static Path export(final AmatModel model, final Path out, final ExportSettings settings) {
+		if (model.torchScript() != null) return exportTorchScript(model, out, settings);
 		if (model.isImported()) {
 			throw new AmatException("The model was brought from outside AMAT (" + model.info().importedFormat +
 				"): export it with its own weights, not as ONNX written by AMAT.");
