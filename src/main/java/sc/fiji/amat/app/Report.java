@@ -72,8 +72,8 @@ final class Report {
 		args.done();
 		if (modelList == null || images == null || labels == null) {
 			throw new AmatException("report needs --models a.amat.zip,b.amat.zip --images test-images.tif --labels " +
-				"test-labels.tif (and --out FOLDER); models may also be TorchScript (.pt) or ONNX (.onnx) files with a " +
-				"JSON description beside them, ONNX ones with --transfer-source MODEL for gradient attacks.");
+				"test-labels.tif (and --out FOLDER); models may also be bioimage.io packages (zip or folder), " +
+				"TorchScript (.pt) or ONNX (.onnx) files with a JSON description beside them, ONNX ones with --transfer-source MODEL for gradient attacks.");
 		}
 		final List<Path> models = new ArrayList<>();
 		for (final String m : modelList.split(",")) {

@@ -71,6 +71,21 @@ public final class BioImageExport {
 		return export(model, out, settings, TestTensors.of(model, settings), weights);
 	}
 
+	/**
+	 * Exports a TorchScript model brought to AMAT (e.g. hardened here) with its own module as
+	 * {@code torchscript} weights ({@code pytorch_version} of the engine that ran it); returns the
+	 * package file.
+	 */
+	public static Path exportTorchScript(final AmatModel model, final Path out, final ExportSettings settings) {
+		if (model.torchScript() == null) {
+			throw new AmatException("The model is not a TorchScript model: export it with ONNX weights.");
+		}
+		final java.util.Map<String, Object> a = new java.util.LinkedHashMap<>();
+		a.put("pytorch_version", sc.fiji.amat.engine.Engines.pytorch().getVersion());
+		return export(model, out, settings, Collections.singletonList(WeightsEntry.of("torchscript", "weights.pt", model
+			.torchScript().torchScriptBytes(), a)));
+	}
+
 	/** The package file beside a model file: {@code m.amat.zip} -> {@code m.bioimageio.zip}. */
 	public static Path packageBeside(final Path modelFile) {
 		final String name = modelFile.getFileName().toString();
