@@ -57,6 +57,7 @@ final class Report {
 		s.extraChecks = !args.flag("no-extra-checks");
 		s.noiseDraws = args.getInt("noise-draws", s.noiseDraws);
 		s.batchSize = args.getInt("batch", s.batchSize);
+		s.tile = args.getInt("tile", s.tile);
 		s.exampleCount = args.getInt("examples", s.exampleCount);
 		final String exampleEps = args.get("example-eps", null);
 		if (exampleEps != null) s.exampleEps = ReportSettings.parseEps(exampleEps)[0];
