@@ -61,7 +61,9 @@ final class ReportPlan {
 			final Attack attack = this.settings.attack(a);
 			attacks.put(a, attack);
 			descriptions.put(a, attack.toString());
-			if (checked == null && attack.followsGradient()) checked = a;
+			// the extra checks double the first iterative gradient member's steps (FGSM has none to double)
+			if (checked == null && attack.followsGradient() && this.settings.attackSettings(a).orElse(AttackSpec.parse(a)
+				.attackType().defaults()).iterations() != null) checked = a;
 		}
 		this.checkedMember = settings.extraChecks && levels.size() > 1 ? checked : null;
 		this.checkLevel = levels.size() / 2;

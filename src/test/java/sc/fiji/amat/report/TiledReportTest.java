@@ -77,6 +77,15 @@ class TiledReportTest {
 		return s;
 	}
 
+	/** FGSM first among the members: the extra checks double the first member with steps (it was a crash). */
+	@Test
+	void theExtraChecksDoubleTheFirstIterativeMemberWhenFgsmComesFirst() {
+		final ReportSettings s = settings();
+		s.extraChecks = true;
+		final ReportPlan plan = ReportPlan.of(Collections.singletonList(model), test, s);
+		assertTrue(plan.checkedMember != null && plan.checkedMember.startsWith("apgd"), plan.checkedMember);
+	}
+
 	@Test
 	void cleanMetricsAreTiledEvaluationsAndSplitReportsMerge() {
 		final ReportResult single = RobustnessReport.evaluate(Collections.singletonList(model), test, settings(), null);
