@@ -51,7 +51,8 @@ final class Export {
 	/** Writes the package and says where. */
 	static void write(final AmatModel m, final Path out, final ExportSettings s) {
 		final Path written = BioImageExport.export(m, out, s);
-		System.out.println("bioimage.io package written to " + written + " (ONNX checked against the network)");
+		System.out.println("bioimage.io package written to " + written + (m.torchScript() != null ? " (the model's own " +
+			"TorchScript weights)" : " (ONNX checked against the network)"));
 	}
 
 	/** The test and sample tensors from the first image of a file ImageJ opens. */

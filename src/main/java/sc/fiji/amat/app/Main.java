@@ -98,8 +98,9 @@ public final class Main {
 			"            --models a.amat.zip,b.amat.zip --images test-images.tif --labels test-labels.tif --out DIR\n" + //
 			"            [--evaluation strong|standard|quick] or [--attacks pgd,apgd:masked-ce,fgsm,noise] (custom)\n" + //
 			"            [--norm L2] [--eps 0,0.05,0.1] [--unit rms] [--steps 20] [--apgd-steps 12] [--restarts 1]\n" + //
-			"            [--no-extra-checks] [--examples 3] [--example-eps E] [--seed 1]\n" + //
-			"            models may be TorchScript (.pt) or ONNX (.onnx) with a JSON description beside them;\n" + //
+			"            [--no-extra-checks] [--examples 3] [--example-eps E] [--seed 1] [--tile T] (large images)\n" + //
+			"            models may be TorchScript (.pt) or ONNX (.onnx) with a JSON description beside them,\n" + //
+			"            or bioimage.io packages (zip or folder);\n" + //
 			"            [--transfer-source MODEL]: gradient attacks on ONNX models are crafted on it (transfer)\n" + //
 			"            split into jobs: [--slice K/N] [--only-models a,b] [--only-attacks pgd,clean] [--only-eps 0.1]\n" + //
 			"            write a report part into --out instead of a report\n" + //

@@ -57,6 +57,7 @@ final class Report {
 		s.extraChecks = !args.flag("no-extra-checks");
 		s.noiseDraws = args.getInt("noise-draws", s.noiseDraws);
 		s.batchSize = args.getInt("batch", s.batchSize);
+		s.tile = args.getInt("tile", s.tile);
 		s.exampleCount = args.getInt("examples", s.exampleCount);
 		final String exampleEps = args.get("example-eps", null);
 		if (exampleEps != null) s.exampleEps = ReportSettings.parseEps(exampleEps)[0];
@@ -71,8 +72,8 @@ final class Report {
 		args.done();
 		if (modelList == null || images == null || labels == null) {
 			throw new AmatException("report needs --models a.amat.zip,b.amat.zip --images test-images.tif --labels " +
-				"test-labels.tif (and --out FOLDER); models may also be TorchScript (.pt) or ONNX (.onnx) files with a " +
-				"JSON description beside them, ONNX ones with --transfer-source MODEL for gradient attacks.");
+				"test-labels.tif (and --out FOLDER); models may also be bioimage.io packages (zip or folder), " +
+				"TorchScript (.pt) or ONNX (.onnx) files with a JSON description beside them, ONNX ones with --transfer-source MODEL for gradient attacks.");
 		}
 		final List<Path> models = new ArrayList<>();
 		for (final String m : modelList.split(",")) {

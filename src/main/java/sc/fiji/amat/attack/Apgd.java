@@ -1,10 +1,8 @@
 package sc.fiji.amat.attack;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.training.GradientCollector;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -278,16 +276,10 @@ public final class Apgd implements Attack {
 				if (observer != null) observer.observe(k, xa, out);
 				return new Evaluation(target.loss(out, y, progress).toFloatArray(), null);
 			}
-			xa.setRequiresGradient(true);
-			final float[] loss;
-			try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-				final NDList out = target.forward(xa);
-				final NDArray l = target.loss(out, y, progress);
-				loss = l.toFloatArray();
-				if (observer != null) observer.observe(k, xa, out);
-				gc.backward(l.sum());
-			}
-			final NDArray grad = xa.getGradient().duplicate();
+			final AttackTarget.Gradient g = target.gradient(xa, y, progress);
+			final float[] loss = g.loss.toFloatArray();
+			if (observer != null) observer.observe(k, xa, g.output);
+			final NDArray grad = g.input.duplicate();
 			grad.attach(outer);
 			return new Evaluation(loss, grad);
 		}

@@ -1,10 +1,8 @@
 package sc.fiji.amat.attack;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.training.GradientCollector;
 
 import java.util.Locale;
 
@@ -204,15 +202,9 @@ public final class Pgd implements Attack {
 				try (NDManager it = outer.newSubManager()) {
 					final NDArray xa = x.add(delta);
 					xa.attach(it);
-					xa.setRequiresGradient(true);
-					final NDArray grad;
-					try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-						final NDList out = target.forward(xa);
-						final NDArray loss = target.loss(out, y, (double) t / steps);
-						if (observer != null) observer.observe(t, xa, out);
-						gc.backward(loss.sum());
-					}
-					grad = xa.getGradient();
+					final AttackTarget.Gradient g = target.gradient(xa, y, (double) t / steps);
+					if (observer != null) observer.observe(t, xa, g.output);
+					final NDArray grad = g.input;
 					final NDArray epsA = it.create(eps);
 					final NDArray stepSize = Norm.broadcast(epsA.mul(alpha / steps), grad);
 					final NDArray moved = norm.direction(grad).mul(stepSize).add(delta);

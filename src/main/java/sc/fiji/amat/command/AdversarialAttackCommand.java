@@ -56,7 +56,7 @@ public class AdversarialAttackCommand extends CommandSupport {
 	@Parameter(label = "Labels (optional, for metrics)", required = false, persist = false)
 	private ImagePlus label_image;
 
-	@Parameter(label = "Model file (.amat.zip, or TorchScript .pt / ONNX .onnx with a .json beside)",
+	@Parameter(label = "Model file (.amat.zip, bioimage.io package .zip, or TorchScript .pt / ONNX .onnx with a .json beside)",
 		style = FileWidget.OPEN_STYLE)
 	private File model_file;
 

@@ -77,7 +77,8 @@ public class AmatTrainCommand extends CommandSupport {
 		description = "A training method: every TrainingMethodType plugin found, e.g. Standard, SAT, AMAT")
 	private String method = D.method;
 
-	@Parameter(label = "Model file to write (.amat.zip)", style = FileWidget.SAVE_STYLE)
+	@Parameter(label = "Model file to write (.amat.zip; or .pt when hardening a TorchScript model)",
+		style = FileWidget.SAVE_STYLE)
 	private File model_file;
 
 	@Parameter(label = "Epochs", min = "1")
@@ -159,10 +160,12 @@ public class AmatTrainCommand extends CommandSupport {
 	private boolean follow_model = D.followModel;
 
 	@Parameter(label = "Standard model (AMAT calibrates on it; empty: AMAT trains one first)", required = false,
-		style = FileWidget.OPEN_STYLE, persist = false)
+		style = FileWidget.OPEN_STYLE, persist = false, description = "An .amat.zip, or a model you bring: a " +
+			"TorchScript .pt with its .json, or a bioimage.io package (zip or folder) with torchscript weights; with " +
+			"the warm start, training fine-tunes (hardens) it")
 	private File standard_model;
 
-	@Parameter(label = "Start from the standard model's weights (any method)")
+	@Parameter(label = "Start from the standard model's weights (any method; a TorchScript model is hardened)")
 	private boolean warm_start = D.warmStart;
 
 	@Parameter(label = "Also export a bioimage.io package (beside the model file)",
@@ -277,8 +280,9 @@ public class AmatTrainCommand extends CommandSupport {
 	private void exportPackage(final AmatModel model, final Path modelFile) {
 		final sc.fiji.amat.export.ExportSettings s = new sc.fiji.amat.export.ExportSettings();
 		if (image_stack != null) s.image(sc.fiji.amat.data.ImagePlusImages.wrap(image_stack));
-		final Path written = sc.fiji.amat.export.BioImageExport.export(model, sc.fiji.amat.export.BioImageExport
-			.packageBeside(modelFile), s);
+		final Path target = sc.fiji.amat.export.BioImageExport.packageBeside(modelFile);
+		// a TorchScript model brought and hardened here is packaged with its own (fine-tuned) module
+		final Path written = sc.fiji.amat.export.BioImageExport.export(model, target, s);
 		IJ.log(LABEL + ": bioimage.io package written to " + written);
 	}
 

@@ -25,6 +25,7 @@ import sc.fiji.amat.AmatException;
 import sc.fiji.amat.attack.EpsUnit;
 import sc.fiji.amat.attack.Norm;
 import sc.fiji.amat.model.AmatModel;
+import sc.fiji.amat.model.BioimageIoPackage;
 import sc.fiji.amat.model.ImportedModels;
 import sc.fiji.amat.model.ModelDescription;
 import sc.fiji.amat.report.ModelResult;
@@ -49,11 +50,11 @@ public class RobustnessReportCommand extends CommandSupport {
 
 	public static final String LABEL = "Robustness Report";
 
-	@Parameter(label = "Model files (separated by ;): .amat.zip, or .pt / .onnx with a .json beside", required = false,
+	@Parameter(label = "Model files (separated by ;): .amat.zip, bioimage.io package (zip or folder), or .pt / .onnx with a .json beside", required = false,
 		persist = false)
 	private String model_files = "";
 
-	@Parameter(label = "or: every model in this folder (.amat.zip; .pt, .onnx with a .json)", required = false,
+	@Parameter(label = "or: every model in this folder (.amat.zip; bioimage.io packages; .pt, .onnx with a .json)", required = false,
 		style = FileWidget.DIRECTORY_STYLE, persist = false)
 	private File model_folder;
 
@@ -187,7 +188,7 @@ public class RobustnessReportCommand extends CommandSupport {
 			try (Stream<Path> s = Files.list(folder)) {
 				// AMAT's models, and models brought from outside that have their description beside them
 				models.addAll(s.filter(p -> p.getFileName().toString().endsWith(".amat.zip") || ImportedModels.isImported(
-					p) && Files.isRegularFile(ModelDescription.fileFor(p))).sorted().collect(Collectors.toList()));
+					p) && (BioimageIoPackage.isPackage(p) || Files.isRegularFile(ModelDescription.fileFor(p)))).sorted().collect(Collectors.toList()));
 			}
 			catch (final IOException e) {
 				throw new AmatException("Cannot list " + folder + ": " + e.getMessage(), e);

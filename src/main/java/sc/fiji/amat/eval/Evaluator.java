@@ -13,6 +13,7 @@ import sc.fiji.amat.attack.Attack;
 import sc.fiji.amat.attack.AttackTarget;
 import sc.fiji.amat.attack.EpsUnit;
 import sc.fiji.amat.attack.NoiseBudget;
+import sc.fiji.amat.attack.Tiling;
 import sc.fiji.amat.data.LabeledData;
 import sc.fiji.amat.engine.Engines;
 import sc.fiji.amat.model.AmatModel;
@@ -124,12 +125,13 @@ public final class Evaluator {
 		/** The adversarial batch for the evaluated model, in its normalised units, in x's manager. */
 		@SuppressWarnings("unchecked")
 		<L> NDArray perturb(final NDManager m, final int[] pos, final List<L> labels, final NDArray x,
-			final Attack attack, final NoiseBudget budget, final float[] validRange)
+			final Attack attack, final NoiseBudget budget, final float[] validRange, final Tiling tiling)
 		{
 			final Task<L> task = (Task<L>) source.task();
 			final LabeledData<L> sd = (LabeledData<L>) sourceData;
-			final AttackTarget<L> target = new AttackTarget<>(source.block(), source.parameterStore(), task, false, source
+			final AttackTarget<L> whole = new AttackTarget<>(source.block(), source.parameterStore(), task, false, source
 				.normalization().validRange());
+			final AttackTarget<L> target = tiling == null ? whole : whole.tiled(tiling, source.sizeMultiple());
 			final NDArray xs = sd.batch(m, pos);
 			final NDList ys = task.encodeLabels(m, labels, sd.height(), sd.width());
 			final float[] abs = budget.toAbsolute(xs.toFloatArray(), sd.sampleSize(), target.validRange());
@@ -157,9 +159,22 @@ public final class Evaluator {
 	 * gradient attacks are crafted on its source model and the evaluated model only sees their
 	 * result, which is how models without gradients meet them.
 	 */
-	@SuppressWarnings("unchecked")
 	public static <L> MetricTable evaluate(final AmatModel model, final LabeledData<L> data, final int batchSize,
 		final Attack attack, final NoiseBudget budget, final BatchListener listener, final Transfer transfer)
+	{
+		return evaluate(model, data, batchSize, attack, budget, listener, transfer, null);
+	}
+
+	/**
+	 * As above, with a tiling (null: whole images): the network sees the images tile by tile, the
+	 * output is the tiles' blended output and every attack runs through a tiled
+	 * {@link AttackTarget} (its budget the whole image's), so memory is bounded by the batch's
+	 * tiles, not its images.
+	 */
+	@SuppressWarnings("unchecked")
+	public static <L> MetricTable evaluate(final AmatModel model, final LabeledData<L> data, final int batchSize,
+		final Attack attack, final NoiseBudget budget, final BatchListener listener, final Transfer transfer,
+		final Tiling tiling)
 	{
 		final boolean attacked = attack != null && budget != null && budget.value() > 0;
 		if (attacked && budget.norm() != attack.norm()) {
@@ -169,8 +184,9 @@ public final class Evaluator {
 		if (!transferred) requireGradients(model, attack);
 		Engines.prepareThread();
 		final Task<L> task = (Task<L>) model.task();
-		final AttackTarget<L> target = new AttackTarget<>(model.block(), model.parameterStore(), task, false, model
+		final AttackTarget<L> whole = new AttackTarget<>(model.block(), model.parameterStore(), task, false, model
 			.normalization().validRange());
+		final AttackTarget<L> target = tiling == null ? whole : whole.tiled(tiling, model.sizeMultiple());
 		MetricTable table = null;
 		for (int from = 0; from < data.size(); from += batchSize) {
 			if (listener != null && listener.isCancelled()) throw new CancellationException("Evaluation cancelled");
@@ -182,10 +198,10 @@ public final class Evaluator {
 				if (attacked) {
 					final NDList y = task.encodeLabels(m, labels, data.height(), data.width());
 					final float[] abs = budget.toAbsolute(x.toFloatArray(), data.sampleSize(), target.validRange());
-					x = transferred ? transfer.perturb(m, pos, labels, x, attack, budget, target.validRange()) : attack
-						.perturb(target, x, y, abs);
+					x = transferred ? transfer.perturb(m, pos, labels, x, attack, budget, target.validRange(), tiling)
+						: attack.perturb(target, x, y, abs);
 				}
-				final NDList output = model.forward(x, false);
+				final NDList output = tiling == null ? model.forward(x, false) : target.forward(x);
 				final MetricTable batch = task.metrics(output, labels);
 				if (listener != null) listener.batch(pos, clean, x, output);
 				if (table == null) table = batch;

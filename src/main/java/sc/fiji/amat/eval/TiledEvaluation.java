@@ -9,6 +9,7 @@ import java.util.List;
 import sc.fiji.amat.attack.NoiseBudget;
 import sc.fiji.amat.data.LabeledData;
 import sc.fiji.amat.engine.Engines;
+import sc.fiji.amat.attack.Tiling;
 import sc.fiji.amat.model.AmatModel;
 import sc.fiji.amat.task.MetricTable;
 import sc.fiji.amat.task.Task;

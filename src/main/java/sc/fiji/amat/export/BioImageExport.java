@@ -36,8 +36,12 @@ public final class BioImageExport {
 
 	private BioImageExport() {}
 
-	/** Exports AMAT's own network as ONNX weights; returns the package file. */
+	/**
+	 * Exports a model; returns the package file. AMAT's own networks get ONNX weights (checked),
+	 * a TorchScript model brought (and perhaps hardened) here its own module.
+	 */
 	public static Path export(final AmatModel model, final Path out, final ExportSettings settings) {
+		if (model.torchScript() != null) return exportTorchScript(model, out, settings);
 		if (model.isImported()) {
 			throw new AmatException("The model was brought from outside AMAT (" + model.info().importedFormat +
 				"): export it with its own weights, not as ONNX written by AMAT.");
@@ -69,6 +73,21 @@ public final class BioImageExport {
 	{
 		BioImagePackage.checkTarget(out);
 		return export(model, out, settings, TestTensors.of(model, settings), weights);
+	}
+
+	/**
+	 * Exports a TorchScript model brought to AMAT (e.g. hardened here) with its own module as
+	 * {@code torchscript} weights ({@code pytorch_version} of the engine that ran it); returns the
+	 * package file.
+	 */
+	public static Path exportTorchScript(final AmatModel model, final Path out, final ExportSettings settings) {
+		if (model.torchScript() == null) {
+			throw new AmatException("The model is not a TorchScript model: export it with ONNX weights.");
+		}
+		final java.util.Map<String, Object> a = new java.util.LinkedHashMap<>();
+		a.put("pytorch_version", sc.fiji.amat.engine.Engines.pytorch().getVersion());
+		return export(model, out, settings, Collections.singletonList(WeightsEntry.of("torchscript", "weights.pt", model
+			.torchScript().torchScriptBytes(), a)));
 	}
 
 	/** The package file beside a model file: {@code m.amat.zip} -> {@code m.bioimageio.zip}. */

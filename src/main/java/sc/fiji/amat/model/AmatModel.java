@@ -96,8 +96,9 @@ public final class AmatModel implements AutoCloseable {
 	}
 
 	/**
-	 * Loads a model file for any task: AMAT's own ({@code .amat.zip}), or a TorchScript or ONNX
-	 * model with its JSON description beside it ({@link ImportedModels}).
+	 * Loads a model file for any task: AMAT's own ({@code .amat.zip}), a TorchScript or ONNX
+	 * model with its JSON description beside it, or a bioimage.io model package, zip or folder
+	 * ({@link ImportedModels}).
 	 */
 	public static AmatModel load(final Path path, final Device device) {
 		return load(path, null, device);
@@ -111,7 +112,7 @@ public final class AmatModel implements AutoCloseable {
 
 	/** What a model file says about its model, without loading it; for imported models, what their description says. */
 	public static ModelInfo readInfo(final Path path) {
-		if (ImportedModels.isImported(path)) return ImportedModels.info(path, ModelDescription.read(path));
+		if (ImportedModels.isImported(path)) return ImportedModels.readInfo(path);
 		return ModelFile.read(path).info();
 	}
 
@@ -120,6 +121,9 @@ public final class AmatModel implements AutoCloseable {
 		if (expectedTask != null && !expectedTask.equals(info.task)) {
 			throw new AmatException("The model " + where + " is for " + info.task + ", not for " + expectedTask +
 				": choose a " + expectedTask + " model.");
+		}
+		if (ImportedModels.TORCHSCRIPT.equals(info.weightsFormat)) {
+			return HardenedModels.load(file, where, expectedTask, device);
 		}
 		final Task<?> task = Tasks.fromSpec(info.task, info.taskSpec, info.inputChannels, info.network);
 		final AmatModel m = create(task, info, device);
@@ -171,6 +175,46 @@ public final class AmatModel implements AutoCloseable {
 		return imported == null || imported.hasInputGradients();
 	}
 
+	/**
+	 * A TorchScript model a user brought (file or bioimage.io package), loaded to be fine-tuned
+	 * (hardened) for the task: its parameters are the module's, trainable, and it carries the
+	 * given info (the training record). It must take the task's channels and output as many maps
+	 * as the task's network does; its class or landmark names are its own.
+	 */
+	public static AmatModel forFineTuning(final Path path, final Task<?> task, final ModelInfo info,
+		final Device device)
+	{
+		final AmatModel m = ImportedModels.load(path, task.type(), device, info);
+		if (m.task.outputChannels() != task.outputChannels() || m.task.inputChannels() != task.inputChannels()) {
+			m.close();
+			throw new AmatException("The model " + path.getFileName() + " to fine-tune takes " + m.task.inputChannels() +
+				" channel(s) and outputs " + m.task.outputDescription() + ", but the training data have " + task
+					.inputChannels() + " channel(s) and need " + task.outputDescription() + ".");
+		}
+		final String own = m.imported.description.normalization.toString();
+		if (info.normalization != null && !info.normalization.equals(own)) {
+			m.close();
+			throw new AmatException("The model " + path.getFileName() + " to fine-tune takes images normalised with " +
+				own + ", but the training normalises them with " + info.normalization + ": choose " + own + ".");
+		}
+		// the model keeps its own names (classes, landmarks) from its description
+		info.taskSpec = m.task.spec();
+		return m;
+	}
+
+	/**
+	 * The TorchScript network of a model a user brought (possibly fine-tuned here), whose
+	 * {@link TorchScriptNetwork#save} writes it as a TorchScript file; null for other models.
+	 */
+	public TorchScriptNetwork torchScript() {
+		return imported instanceof TorchScriptNetwork ? (TorchScriptNetwork) imported : null;
+	}
+
+	/** True for a TorchScript model being fine-tuned or fine-tuned here (its weights can be saved). */
+	private boolean hardened() {
+		return torchScript() != null && torchScript().trainable();
+	}
+
 	/** Image sides must be multiples of this. */
 	public int sizeMultiple() {
 		if (imported != null) return imported.description.sizeMultiple;
@@ -189,6 +233,10 @@ public final class AmatModel implements AutoCloseable {
 				.getFileName() + " takes only " + imported.description.width + "x" + imported.description.height +
 				" images: crop or scale them.");
 		}
+		if (imported != null && (width < imported.description.minSize || height < imported.description.minSize)) {
+			throw new AmatException(what + " are " + width + "x" + height + " pixels, but the model " + imported.file
+				.getFileName() + " takes sides of at least " + imported.description.minSize + " pixels: use larger images.");
+		}
 		final int m = sizeMultiple();
 		if (width % m != 0 || height % m != 0) {
 			throw new AmatException(what + " are " + width + "x" + height + " pixels; this model needs sides that are " +
@@ -198,7 +246,7 @@ public final class AmatModel implements AutoCloseable {
 
 	/** Throws a one-sentence error when the model cannot be trained or saved here (an imported model). */
 	private void requireOwn(final String what) {
-		if (imported != null) {
+		if (imported != null && !hardened()) {
 			throw new AmatException("The model " + imported.file.getFileName() + " was brought from outside AMAT (" +
 				info.importedFormat + "): it can be attacked and evaluated, but not " + what + " here.");
 		}
@@ -220,7 +268,7 @@ public final class AmatModel implements AutoCloseable {
 	/** The weights in DJL's parameter format. */
 	public byte[] weights() {
 		requireOwn("saved");
-		return weightsOf(model.getBlock());
+		return hardened() ? torchScript().parameterBytes() : weightsOf(model.getBlock());
 	}
 
 	public static byte[] weightsOf(final Block block) {
@@ -240,6 +288,10 @@ public final class AmatModel implements AutoCloseable {
 	 */
 	public void loadWeights(final byte[] weights) {
 		requireOwn("given other weights");
+		if (hardened()) {
+			torchScript().loadParameterBytes(weights, manager);
+			return;
+		}
 		final Block live = model.getBlock();
 		try (NDManager scratch = model.getNDManager().newSubManager()) {
 			final Block twin = task.newNetwork();
@@ -272,6 +324,10 @@ public final class AmatModel implements AutoCloseable {
 		requireOwn("saved");
 		info.libraryVersion = AmatVersion.library();
 		info.formatVersion = ModelInfo.FORMAT_VERSION;
+		if (hardened()) {
+			HardenedModels.save(info, torchScript(), path, extra);
+			return;
+		}
 		final Map<String, byte[]> entries = new LinkedHashMap<>();
 		entries.put(ModelFile.WEIGHTS, weights());
 		entries.putAll(extra);

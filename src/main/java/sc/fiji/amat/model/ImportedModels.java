@@ -49,12 +49,13 @@ public final class ImportedModels {
 		return null;
 	}
 
+	/** True for a model a user brought: a TorchScript or ONNX file, or a bioimage.io package (zip or folder). */
 	public static boolean isImported(final Path path) {
-		return format(path) != null;
+		return format(path) != null || BioimageIoPackage.isPackage(path);
 	}
 
 	/** What an imported model's description says, as a model file's info. */
-	static ModelInfo info(final Path path, final ModelDescription d) {
+	static ModelInfo info(final String format, final ModelDescription d) {
 		final ModelInfo i = new ModelInfo();
 		i.task = d.task;
 		i.taskSpec = d.rebuilt.spec();
@@ -62,23 +63,66 @@ public final class ImportedModels {
 		i.inputHeight = d.height;
 		i.inputWidth = d.width;
 		i.normalization = d.normalization.toString();
-		i.importedFormat = format(path);
+		i.importedFormat = format;
 		i.importedDescription = d.toString();
-		i.training.method = i.importedFormat.toLowerCase(Locale.ROOT);
+		i.training.method = format.toLowerCase(Locale.ROOT);
 		return i;
+	}
+
+	/** What an imported model (file with its description, or bioimage.io package) says, without loading it. */
+	static ModelInfo readInfo(final Path path) {
+		if (BioimageIoPackage.isPackage(path)) {
+			try (BioimageIoPackage p = BioimageIoPackage.open(path)) {
+				return info(p.rdf.weightsFormat, ModelDescription.of(path, p.rdf.description));
+			}
+		}
+		return info(format(path), ModelDescription.read(path));
 	}
 
 	/** Loads an imported model with its description; checks the task and the model's output. */
 	static AmatModel load(final Path path, final String expectedTask, final Device device) {
+		return load(path, expectedTask, device, null);
+	}
+
+	/**
+	 * Loads an imported model; with {@code trainingInfo} (hardening) it must be TorchScript and
+	 * its network is {@linkplain TorchScriptNetwork#trainable() trainable}, with that info.
+	 */
+	static AmatModel load(final Path path, final String expectedTask, final Device device,
+		final ModelInfo trainingInfo)
+	{
+		if (BioimageIoPackage.isPackage(path)) {
+			try (BioimageIoPackage p = BioimageIoPackage.open(path)) {
+				return load(path, p.weights, p.rdf.weightsFormat, ModelDescription.of(path, p.rdf.description),
+					expectedTask, device, trainingInfo, trainingInfo != null);
+			}
+		}
 		if (!Files.isRegularFile(path)) throw new AmatException("The model file " + path + " does not exist.");
-		final ModelDescription d = ModelDescription.read(path);
+		return load(path, path, format(path), ModelDescription.read(path), expectedTask, device, trainingInfo,
+			trainingInfo != null);
+	}
+
+	/**
+	 * Loads the weights file {@code weights} of the model {@code path} names (the same file, a
+	 * package's weights, or a model file's TorchScript extracted to a temporary file), with the
+	 * given info (null: from the description), trainable (hardening) or not.
+	 */
+	static AmatModel load(final Path path, final Path weights, final String format, final ModelDescription d,
+		final String expectedTask, final Device device, final ModelInfo given, final boolean trainable)
+	{
 		if (expectedTask != null && !expectedTask.equals(d.task)) {
 			throw new AmatException("The model " + path + " is for " + d.task + ", not for " + expectedTask + ": choose a " +
 				expectedTask + " model.");
 		}
-		final ModelInfo info = info(path, d);
-		final AmatModel m = TORCHSCRIPT.equals(format(path)) ? torchScript(path, d, info, device) : onnx(path, d, info,
-			device);
+		if (trainable && !TORCHSCRIPT.equals(format)) {
+			throw new AmatException("The model " + path.getFileName() + " has " + format + " weights, which cannot be " +
+				"trained here: harden a TorchScript model (.pt, or a bioimage.io package with torchscript weights).");
+		}
+		final ModelInfo info = given != null ? given : info(format, d);
+		info.importedFormat = format;
+		info.importedDescription = d.toString();
+		final AmatModel m = TORCHSCRIPT.equals(format) ? torchScript(path, weights, d, info, device,
+			trainable) : onnx(path, weights, d, info, device);
 		try {
 			probe(m, path, d);
 		}
@@ -89,8 +133,8 @@ public final class ImportedModels {
 		return m;
 	}
 
-	private static AmatModel torchScript(final Path path, final ModelDescription d, final ModelInfo info,
-		final Device device)
+	private static AmatModel torchScript(final Path path, final Path weights, final ModelDescription d,
+		final ModelInfo info, final Device device, final boolean trainable)
 	{
 		Engines.pytorch();
 		final Model model = Model.newInstance("imported-" + path.getFileName(), device, Engines.PYTORCH);
@@ -99,9 +143,9 @@ public final class ImportedModels {
 			// gradient flows (not even to the input); the weights are frozen again right below
 			final Map<String, Object> options = new HashMap<>();
 			options.put("trainParam", "true");
-			model.load(path, null, options);
+			model.load(weights, null, options);
 			if (!(model.getBlock() instanceof PtSymbolBlock)) throw new MalformedModelException("no TorchScript module");
-			model.getBlock().freezeParameters(true);
+			model.getBlock().freezeParameters(!trainable);
 		}
 		catch (final IOException | MalformedModelException | RuntimeException e) {
 			model.close();
@@ -109,12 +153,14 @@ public final class ImportedModels {
 				.getVersion() + " can load (save it with torch.jit.script or torch.jit.trace, then torch.jit.save): " +
 				firstLine(e) + ".", e);
 		}
-		final TorchScriptNetwork net = new TorchScriptNetwork(path, (PtSymbolBlock) model.getBlock(), d);
+		final TorchScriptNetwork net = new TorchScriptNetwork(path, (PtSymbolBlock) model.getBlock(), d, trainable);
+		// a trainer drives the model's block: for fine-tuning that is the network around the module
+		if (trainable) model.setBlock(net);
 		return new AmatModel(model, model.getNDManager(), net, d.rebuilt, info, net, null);
 	}
 
-	private static AmatModel onnx(final Path path, final ModelDescription d, final ModelInfo info,
-		final Device device)
+	private static AmatModel onnx(final Path path, final Path weights, final ModelDescription d,
+		final ModelInfo info, final Device device)
 	{
 		Engines.onnxRuntime();
 		final Model model = Model.newInstance("imported-" + path.getFileName(), Device.cpu(), Engines.ONNX_RUNTIME);
@@ -123,7 +169,7 @@ public final class ImportedModels {
 		if (threads != null) options.put("intraOpNumThreads", threads);
 		options.put("interOpNumThreads", "1");
 		try {
-			model.load(path, null, options);
+			model.load(weights, null, options);
 		}
 		catch (final IOException | MalformedModelException | RuntimeException e) {
 			model.close();
@@ -142,7 +188,8 @@ public final class ImportedModels {
 	private static void probe(final AmatModel m, final Path path, final ModelDescription d) {
 		final ImportedNetwork net = (ImportedNetwork) m.block();
 		final int k = d.outputChannels(), s = d.sizeMultiple;
-		final int h = d.height > 0 ? d.height : s * Math.max(1, (16 + s - 1) / s), w = d.width > 0 ? d.width : h + s;
+		final int side = Math.max(16, d.minSize);
+		final int h = d.height > 0 ? d.height : s * Math.max(1, (side + s - 1) / s), w = d.width > 0 ? d.width : h + s;
 		final String name = path.getFileName().toString();
 		try (NDManager sub = m.manager().newSubManager()) {
 			final Shape inShape = new Shape(1, d.inputChannels, h, w);

@@ -12,8 +12,9 @@ import ai.djl.util.PairList;
  * PyTorch array N x C x H x W of normalised images and returns the logits N x K x H x W. It
  * converts channels-last inputs and outputs and turns probabilities into log-probabilities (a
  * softmax of which gives the same probabilities back, so the task's loss and metrics apply
- * unchanged). It has no parameters of its own: the imported weights stay frozen whatever an
- * attack freezes or unfreezes, and it always runs in evaluation mode.
+ * unchanged). It has no parameters of its own (except a TorchScript network loaded for
+ * fine-tuning, {@link TorchScriptNetwork#trainable()}): the imported weights stay frozen whatever
+ * an attack freezes or unfreezes, and it always runs in evaluation mode.
  */
 abstract class ImportedNetwork extends AbstractBlock {
 

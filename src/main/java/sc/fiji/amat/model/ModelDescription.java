@@ -39,6 +39,7 @@ import sc.fiji.amat.task.Tasks;
  * <li>{@code input.normalization}: as AMAT writes it: {@code zscore}, {@code percentile 1 99.8},
  * {@code range 0 255} (per image and channel, before the model sees it);</li>
  * <li>{@code input.size_multiple} (optional, default 1): image sides must be multiples of it;</li>
+ * <li>{@code input.min_size} (optional): the smallest side the model takes;</li>
  * <li>{@code input.height}, {@code input.width} (optional): the only image size the model takes
  * (exports with a fixed input size);</li>
  * <li>{@code output.layout}: {@code NCHW} (N x K x H x W, K classes) or {@code NHWC} (N x H x W x
@@ -73,14 +74,20 @@ public final class ModelDescription {
 	public final int sizeMultiple;
 	/** The only image height and width the model takes, or 0 when any (multiple of sizeMultiple) will do. */
 	public final int height, width;
+	/** The smallest image side the model takes (0: any), e.g. a bioimage.io input's minimum size. */
+	public final int minSize;
 	public final Layout outputLayout;
 	/** True when the output holds softmax probabilities, false for logits. */
 	public final boolean probabilities;
+	/** The description as JSON (as read, or as translated from a bioimage.io {@code rdf.yaml}). */
+	private final JsonObject json;
 
 	private ModelDescription(final Path file, final String task, final Task<?> rebuilt, final int inputChannels,
 		final Layout inputLayout, final Normalization normalization, final int sizeMultiple, final int height,
-		final int width, final Layout outputLayout, final boolean probabilities)
+		final int width, final int minSize, final Layout outputLayout, final boolean probabilities, final JsonObject json)
 	{
+		this.minSize = minSize;
+		this.json = json.deepCopy();
 		this.file = file;
 		this.task = task;
 		this.rebuilt = rebuilt;
@@ -123,6 +130,14 @@ public final class ModelDescription {
 		catch (final IOException e) {
 			throw new AmatException("Cannot read the model description " + file + ": " + e.getMessage() + ".", e);
 		}
+		return of(file, o);
+	}
+
+	/**
+	 * A description from its JSON; {@code file} names where it came from in messages (the JSON
+	 * file, or a bioimage.io package whose {@code rdf.yaml} was translated into it).
+	 */
+	public static ModelDescription of(final Path file, final JsonObject o) {
 		try {
 			return parse(file, o);
 		}
@@ -159,6 +174,7 @@ public final class ModelDescription {
 			throw new AmatException(where + " gives input.height " + height + " and input.width " + width + ": give both " +
 				"(a model that takes only that size) or neither.");
 		}
+		final int minSize = in.has("min_size") ? in.get("min_size").getAsInt() : 0;
 		final Layout outLayout = layout(out, "output", where);
 		final String values = out.has("values") ? out.get("values").getAsString().trim().toLowerCase(Locale.ROOT)
 			: "logits";
@@ -172,7 +188,7 @@ public final class ModelDescription {
 				"\"logits\".");
 		}
 		return new ModelDescription(file, task, rebuilt, channels, inLayout, normalization, multiple, height, width,
-			outLayout, values.equals("probabilities"));
+			minSize, outLayout, values.equals("probabilities"), o);
 	}
 
 	private static String string(final JsonObject o, final String key, final String where, final String what) {
@@ -209,6 +225,11 @@ public final class ModelDescription {
 		final String m = String.valueOf(e.getMessage());
 		final int nl = m.indexOf('\n');
 		return nl < 0 ? m : m.substring(0, nl);
+	}
+
+	/** The description as the JSON a {@code NAME.json} beside {@code NAME.pt} holds. */
+	public JsonObject toJson() {
+		return json.deepCopy();
 	}
 
 	/** The number of maps per pixel the output must have: the task's {@link Task#outputChannels()}. */

@@ -100,6 +100,10 @@ public final class ModelFile {
 			throw new AmatException("Cannot read the model file " + path + ": " + e.getMessage() + ".", e);
 		}
 		final byte[] json = entries.remove(INFO);
+		if (json == null && !entries.containsKey(WEIGHTS)) {
+			throw new AmatException("The file " + path + " is not an AMAT model file nor a bioimage.io model package " +
+				"(or it is truncated): it has no " + INFO + " nor rdf.yaml at its root.");
+		}
 		if (json == null || !entries.containsKey(WEIGHTS)) {
 			throw new AmatException("The file " + path + " is not an AMAT model file (or it is truncated): it lacks " +
 				(json == null ? INFO : WEIGHTS) + ".");

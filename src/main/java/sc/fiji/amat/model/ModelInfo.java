@@ -25,6 +25,13 @@ public final class ModelInfo {
 	public String normalization;
 	public Training training = new Training();
 	/**
+	 * The format of the weights entry: null for DJL's parameters of AMAT's own network,
+	 * "TorchScript" for a TorchScript module a user brought and AMAT fine-tuned (hardened).
+	 */
+	public String weightsFormat;
+	/** For TorchScript weights: the model's description ({@code ModelDescription} JSON). */
+	public JsonObject description;
+	/**
 	 * For a model a user brought: its format ("TorchScript", "ONNX"), else null. Never written to
 	 * a model file.
 	 */

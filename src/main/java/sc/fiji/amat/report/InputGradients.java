@@ -1,10 +1,8 @@
 package sc.fiji.amat.report;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.training.GradientCollector;
 
 import java.util.Arrays;
 import java.util.List;
@@ -12,6 +10,7 @@ import java.util.Locale;
 
 import sc.fiji.amat.attack.AttackTarget;
 import sc.fiji.amat.attack.Norm;
+import sc.fiji.amat.attack.Tiling;
 import sc.fiji.amat.data.LabeledData;
 import sc.fiji.amat.model.AmatModel;
 import sc.fiji.amat.task.Task;
@@ -44,11 +43,19 @@ public final class InputGradients {
 	}
 
 	/** Measures the input gradients of a model on data, in batches. */
-	@SuppressWarnings("unchecked")
 	public static <L> InputGradients of(final AmatModel model, final LabeledData<L> data, final int batchSize) {
+		return of(model, data, batchSize, null);
+	}
+
+	/** As above, through tiles of whole images (null: the network sees whole images). */
+	@SuppressWarnings("unchecked")
+	public static <L> InputGradients of(final AmatModel model, final LabeledData<L> data, final int batchSize,
+		final Tiling tiling)
+	{
 		final Task<L> task = (Task<L>) model.task();
-		final AttackTarget<L> target = new AttackTarget<>(model.block(), model.parameterStore(), task, false, model
+		final AttackTarget<L> whole = new AttackTarget<>(model.block(), model.parameterStore(), task, false, model
 			.normalization().validRange());
+		final AttackTarget<L> target = tiling == null ? whole : whole.tiled(tiling, model.sizeMultiple());
 		final double[] norms = new double[data.size()];
 		int zero = 0, nonFinite = 0, finite = 0;
 		try (AttackTarget.Frozen frozen = target.freeze()) {
@@ -60,11 +67,7 @@ public final class InputGradients {
 					final NDArray x = data.batch(m, pos);
 					final List<L> labels = data.labels(pos);
 					final NDList y = task.encodeLabels(m, labels, data.height(), data.width());
-					x.setRequiresGradient(true);
-					try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-						gc.backward(target.loss(target.forward(x), y).sum());
-					}
-					final NDArray g = x.getGradient();
+					final NDArray g = target.gradient(x, y, 1).input;
 					final float[] values = g.toFloatArray();
 					final float[] norm = Norm.L2.of(g).toFloatArray();
 					final int size = data.sampleSize();

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.CancellationException;
 
 import sc.fiji.amat.AmatException;
+import sc.fiji.amat.attack.Tiling;
 import sc.fiji.amat.data.LabeledData;
 import sc.fiji.amat.engine.Engines;
 import sc.fiji.amat.eval.Evaluator;
@@ -82,7 +83,12 @@ final class ReportCompute {
 				" takes " + task.inputChannels() + ".");
 		}
 		task.checkLabels(data);
-		model.checkImageSize(data.width(), data.height(), "The test images");
+		final Tiling tiling = plan.tiling(model.sizeMultiple());
+		if (tiling == null) model.checkImageSize(data.width(), data.height(), "The test images");
+		else {
+			model.checkImageSize(tiling.length(data.width()), tiling.length(data.height()), "The test images' tiles");
+			tiling.check(data.height(), data.width(), model.sizeMultiple());
+		}
 		final Evaluator.Transfer transfer = Transfers.of(model, name, source, plan.sourceName(), test, data);
 		final ModelPart part = new ModelPart(name, task.metricName());
 		final int n = data.size();
@@ -100,12 +106,12 @@ final class ReportCompute {
 				}
 				if (model.hasInputGradients()) {
 					progress.status(name + ": input gradients");
-					part.gradients = InputGradients.of(model, data, settings.batchSize);
+					part.gradients = InputGradients.of(model, data, settings.batchSize, tiling);
 				}
 				progress.done(ReportProgress.GRADIENT_COST * ReportProgress.batches(n, settings.batchSize));
 				progress.status(name + ": clean");
 				part.clean = Evaluator.evaluate(model, data, settings.batchSize, null, null, progress.batchListener(task,
-					examples, false, ReportProgress.CLEAN_COST), null);
+					examples, false, ReportProgress.CLEAN_COST), null, tiling);
 				listener.evaluated(name, "clean", 0, part.clean.primaryValueName(), part.clean.primaryValue());
 			}
 			else {
@@ -116,7 +122,7 @@ final class ReportCompute {
 				Engines.pytorch().setRandomSeed(SweepUnit.attackSeed(settings.seed, seedName, u.eps));
 				final Evaluator.Transfer t0 = u.attack.startsWith(ReportPlan.TRANSFER) ? checkTransfer : transfer;
 				final MetricTable t = Evaluator.evaluate(model, data, settings.batchSize, plan.attack(u.attack), levels
-					.budget(u.level), progress.batchListener(task, examples, true, plan.cost(u.attack)), t0);
+					.budget(u.level), progress.batchListener(task, examples, true, plan.cost(u.attack)), t0, tiling);
 				part.setTable(u, t, levels.size());
 				listener.evaluated(name, u.attack, u.eps, t.primaryValueName(), t.primaryValue());
 			}

@@ -19,7 +19,10 @@ public final class ReportModels {
 	public static List<String> names(final List<Path> models) {
 		final List<String> out = new ArrayList<>();
 		for (final Path p : models) {
-			String n = p.getFileName().toString();
+			// a bioimage.io package named by its rdf is named by its folder
+			final String file = p.getFileName().toString();
+			String n = file.endsWith(".yaml") && p.toAbsolutePath().getParent() != null ? p.toAbsolutePath().getParent()
+				.getFileName().toString() : file;
 			for (final String ext : new String[] { ".amat.zip", ".zip" }) {
 				if (n.toLowerCase(Locale.ROOT).endsWith(ext)) {
 					n = n.substring(0, n.length() - ext.length());
@@ -38,7 +41,8 @@ public final class ReportModels {
 		if (models == null || models.isEmpty()) throw new AmatException("Give at least one model file.");
 		final List<ModelInfo> infos = new ArrayList<>();
 		for (final Path p : models) {
-			if (!Files.isRegularFile(p)) throw new AmatException("The model file " + p + " does not exist.");
+			// a bioimage.io package may be a folder
+			if (!Files.exists(p)) throw new AmatException("The model file " + p + " does not exist.");
 			infos.add(AmatModel.readInfo(p));
 		}
 		final StringBuilder tasks = new StringBuilder();

@@ -12,7 +12,9 @@ import sc.fiji.amat.attack.Attack;
 import sc.fiji.amat.attack.AttackSettings;
 import sc.fiji.amat.attack.AttackSpec;
 import sc.fiji.amat.attack.EpsUnit;
+import sc.fiji.amat.attack.Tiling;
 import sc.fiji.amat.model.ModelInfo;
+import sc.fiji.amat.nn.MemoryEstimate;
 import sc.fiji.amat.task.Tasks;
 
 /**
@@ -87,30 +89,75 @@ final class ReportPlan {
 		settings.check();
 		final List<String> names = ReportModels.names(models);
 		final List<ModelInfo> infos = ReportModels.infos(models, names, test.taskType());
-		checkMemory(infos, test, settings);
+		final ReportSettings chosen = settings.copy();
+		chosen.tile = checkMemory(infos, test, settings);
 		final EpsUnit unit = settings.unit();
 		final EpsLevels levels = settings.eps != null ? new EpsLevels(settings.eps, settings.norm, unit,
 			"chosen by the user.") : DefaultEps.suggest(infos, names, test, settings.norm, unit);
 		final List<String> files = new ArrayList<>();
 		for (final Path p : models) files.add(p.toString());
-		return new ReportPlan(settings, files, names, infos, levels, infos.get(0).task, test.title(), test.size(),
+		return new ReportPlan(chosen, files, names, infos, levels, infos.get(0).task, test.title(), test.size(),
 			test.volumes());
 	}
 
 	/**
-	 * Refuses a batch whose estimated memory under a gradient attack is over what the device has
-	 * available, for the models AMAT trained (whose network it knows).
+	 * The tiles a model of that size multiple sees the test images through: null for whole
+	 * images (tile 0), else tiles of the chosen side overlapping by a quarter of it (rounded
+	 * down to the multiple), a quarter of the overlap a halo that does not count.
 	 */
-	static void checkMemory(final List<ModelInfo> infos, final TestSet<?> test, final ReportSettings settings) {
+	Tiling tiling(final int multiple) {
+		return tiling(settings.tile, multiple);
+	}
+
+	/** {@link #tiling(int)} for a tile side (0: whole images, null). */
+	static Tiling tiling(final int tile, final int multiple) {
+		if (tile == 0) return null;
+		if (tile % multiple != 0) {
+			throw new AmatException("The tile size (--tile) " + tile + " is not a multiple of " + multiple + ", the size " +
+				"multiple of one of the models: choose a multiple of it.");
+		}
+		final int overlap = tile / 4 - tile / 4 % multiple;
+		return new Tiling(tile, overlap, overlap / 4, multiple);
+	}
+
+	/**
+	 * The tile side the report runs with (0: whole images): the chosen one, or automatically
+	 * whole images when a batch of them fits the device's memory under a gradient attack, else
+	 * the largest power-of-two tile whose batch does (for the models AMAT trained, whose network
+	 * it knows). Refuses a batch of images or tiles whose estimate is over what the device has.
+	 */
+	static int checkMemory(final List<ModelInfo> infos, final TestSet<?> test, final ReportSettings settings) {
 		final ai.djl.Device device = sc.fiji.amat.engine.Engines.device(settings.device);
+		final int batch = Math.min(settings.batchSize, test.size()), h = test.height(), w = test.width();
+		final List<MemoryEstimate> estimates = new ArrayList<>();
 		for (final ModelInfo info : infos) {
 			if (info.network == null || info.importedFormat != null) continue;
 			final int outputs = sc.fiji.amat.task.Tasks.fromSpec(info.task, info.taskSpec, info.inputChannels, info.network)
 				.outputChannels();
-			new sc.fiji.amat.nn.MemoryEstimate(info.network, test.channels(), outputs).check(sc.fiji.amat.nn.MemoryEstimate
-				.Use.ATTACK, Math.min(settings.batchSize, test.size()), test.height(), test.width(), device,
-				"the report's batch size (--batch)");
+			estimates.add(new MemoryEstimate(info.network, test.channels(), outputs));
 		}
+		int tile = settings.tile;
+		final long available = Boolean.parseBoolean(System.getProperty(MemoryEstimate.CHECK, "true")) ? MemoryEstimate
+			.available(device) : 0;
+		if (tile == 0 && available > 0 && !fits(estimates, batch, h, w, available)) {
+			int t = Integer.highestOneBit(Math.max(h, w));
+			while (t > 16 && !fits(estimates, batch, Math.min(t, h), Math.min(t, w), available)) t /= 2;
+			tile = t;
+		}
+		for (final MemoryEstimate e : estimates) {
+			e.check(MemoryEstimate.Use.ATTACK, batch, tile == 0 ? h : Math.min(tile, h), tile == 0 ? w : Math.min(tile, w),
+				device, tile == 0 ? "the report's batch size (--batch)" : "the report's batch size (--batch) or tile (--tile)");
+		}
+		return tile;
+	}
+
+	private static boolean fits(final List<MemoryEstimate> estimates, final int batch, final int h, final int w,
+		final long available)
+	{
+		for (final MemoryEstimate e : estimates) {
+			if (e.bytes(MemoryEstimate.Use.ATTACK, batch, h, w) > available) return false;
+		}
+		return true;
 	}
 
 	/** Prefixes of the sanity checks' extra attacks. */

@@ -60,6 +60,13 @@ public final class ReportSettings {
 	/** White noise: draws per image, the worst one kept. */
 	public int noiseDraws = WhiteNoiseType.DRAWS;
 	public int batchSize = 8;
+	/**
+	 * The side of the tiles the network sees whole images through (a multiple of every model's
+	 * size multiple); 0: whole images when a batch of them fits the device's memory, else the
+	 * largest power-of-two tile that does. Attacks then run through the tiles, their budget the
+	 * whole image's.
+	 */
+	public int tile = 0;
 	/** Test images shown as examples per model (0: none). */
 	public int exampleCount = 3;
 	/** The noise level of the examples; NaN: the largest. */
@@ -192,6 +199,7 @@ public final class ReportSettings {
 		NoiseBudget.of(0, unit(), norm); // fails when the unit does not fit the norm
 		if (eps != null) checkEps(eps);
 		if (batchSize < 1) throw new AmatException("The batch size must be at least 1, got " + batchSize + ".");
+		if (tile < 0) throw new AmatException("The tile size (--tile) must be 0 (automatic) or positive, got " + tile + ".");
 		if (exampleCount < 0) throw new AmatException("The number of example images cannot be negative.");
 		if (exampleAttack != null && attacks != null && !seen.contains(AttackSpec.canonical(exampleAttack))) {
 			throw new AmatException("The example attack " + exampleAttack + " is not among the chosen attacks " + seen +
@@ -262,6 +270,7 @@ public final class ReportSettings {
 		}
 		if (restarts > 1) b.append("; ").append(restarts).append(" runs of each random-start attack");
 		if (transferSource != null) b.append("; transfer attacks crafted on ").append(java.nio.file.Paths.get(transferSource).getFileName());
+		if (tile > 0) b.append("; tiles of ").append(tile).append(" pixels");
 		return b.append(String.format(Locale.ROOT, "; batch %d; seed %d", batchSize, seed)).toString();
 	}
 }

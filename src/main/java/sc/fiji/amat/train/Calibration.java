@@ -115,7 +115,10 @@ public final class Calibration {
 		final BoundaryRule rule, final int batchSize, final String device, final String source)
 	{
 		try (AmatModel standard = AmatModel.load(standardFile, task.type(), Engines.devices(device)[0])) {
-			if (!standard.task().spec().equals(task.spec())) {
+			// a model brought from outside has its own names: only its number of outputs must fit
+			final boolean fits = standard.isImported() ? standard.task().outputChannels() == task.outputChannels() :
+				standard.task().spec().equals(task.spec());
+			if (!fits) {
 				throw new AmatException("The standard model " + standardFile + " knows " + standard.task().spec() +
 					", but the training data has " + task.spec() + ".");
 			}

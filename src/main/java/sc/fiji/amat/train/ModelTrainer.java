@@ -25,6 +25,7 @@ import sc.fiji.amat.engine.Engines;
 import sc.fiji.amat.eval.Evaluator;
 import sc.fiji.amat.nn.MemoryEstimate;
 import sc.fiji.amat.model.AmatModel;
+import sc.fiji.amat.model.ImportedModels;
 import sc.fiji.amat.model.ModelInfo;
 import sc.fiji.amat.task.Task;
 
@@ -123,7 +124,7 @@ public final class ModelTrainer<L> {
 			}
 			else {
 				progress = new Checkpoint.Progress();
-				if (settings.warmStart != null) warmStart(session.amatModel);
+				if (settings.warmStart != null && !hardening()) warmStart(session.amatModel);
 				method.begin(train.ids(range(train.size())));
 			}
 			final int stepsPerEpoch = (train.size() + settings.batchSize - 1) / settings.batchSize;
@@ -214,10 +215,32 @@ public final class ModelTrainer<L> {
 		return steps > skipped ? lossSum / (steps - skipped) : Double.NaN;
 	}
 
-	/** Builds the network (seeded initialisation) and its trainer on the devices (the first holds the model). */
+	/**
+	 * True when training fine-tunes (hardens) a model a user brought: the warm start is a
+	 * TorchScript model or a bioimage.io package with TorchScript weights.
+	 */
+	private boolean hardening() {
+		return settings.warmStart != null && ImportedModels.isImported(settings.warmStart);
+	}
+
+	/**
+	 * Builds the network (seeded initialisation; or the TorchScript model to harden, its weights
+	 * trainable) and its trainer on the devices (the first holds the model).
+	 */
 	TrainingSession<L> open(final ModelInfo info, final Device... devices) {
 		Engines.pytorch().setRandomSeed((int) settings.seed);
-		final Model model = AmatModel.newDjlModel(task, devices[0]);
+		final AmatModel start;
+		if (hardening()) {
+			if (devices.length > 1) {
+				throw new AmatException("A model brought from outside AMAT (" + settings.warmStart.getFileName() + ") is " +
+					"fine-tuned on one device: choose one GPU or the CPU.");
+			}
+			info.network = null;
+			start = AmatModel.forFineTuning(settings.warmStart, task, info, devices[0]);
+			listener.message("fine-tuning (hardening) " + settings.warmStart + " (" + info.importedDescription + ")");
+		}
+		else start = null;
+		final Model model = start != null ? start.djlModel() : AmatModel.newDjlModel(task, devices[0]);
 		try {
 			final StatefulOptimizer optimizer = new StatefulOptimizer(settings.optimizer, settings.learningRate);
 			final DefaultTrainingConfig config = new DefaultTrainingConfig(new TaskLoss<>(task)).optOptimizer(optimizer)
@@ -225,7 +248,8 @@ public final class ModelTrainer<L> {
 			final Trainer trainer = model.newTrainer(config);
 			trainer.initialize(new Shape(settings.batchSize, data.channels(), data.height(), data.width()));
 			optimizer.bindNames(model.getBlock());
-			return new TrainingSession<>(model, trainer, optimizer, AmatModel.wrap(model, task, info), devices,
+			return new TrainingSession<>(model, trainer, optimizer, start != null ? start : AmatModel.wrap(model, task,
+				info), devices,
 				settings.splits, task, method, normalization.validRange());
 		}
 		catch (final RuntimeException e) {

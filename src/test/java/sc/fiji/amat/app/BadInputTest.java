@@ -76,7 +76,7 @@ class BadInputTest {
 
 	@BeforeAll
 	static void fixtures() throws IOException {
-		context = new Context(CommandService.class);
+		context = sc.fiji.amat.TestContexts.commands();
 		commands = context.service(CommandService.class);
 		model = dir.resolve("seg.amat.zip");
 		try (AmatModel m = TinyData.trainStandard(TinyData.squares(8, 3), 1)) {

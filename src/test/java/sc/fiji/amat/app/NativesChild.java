@@ -28,7 +28,7 @@ public final class NativesChild {
 		catch (final AmatException e) {
 			System.out.println("library: " + e.getMessage());
 		}
-		final Context context = new Context(CommandService.class);
+		final Context context = sc.fiji.amat.TestContexts.commands();
 		final Map<String, Object> in = new HashMap<>();
 		in.put("input_image", ij.IJ.openImage(args[1]));
 		in.put("model_file", Paths.get(args[0]).toFile());

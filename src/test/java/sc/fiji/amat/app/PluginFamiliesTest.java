@@ -57,7 +57,7 @@ class PluginFamiliesTest {
 
 	@BeforeAll
 	static void start() {
-		context = new Context(CommandService.class);
+		context = sc.fiji.amat.TestContexts.commands();
 		commands = context.service(CommandService.class);
 	}
 

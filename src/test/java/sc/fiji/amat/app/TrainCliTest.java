@@ -227,7 +227,7 @@ class TrainCliTest {
 		final Path images = Files.createDirectory(dir.resolve("img")), labels = Files.createDirectory(dir.resolve("lab"));
 		for (int i = 0; i < 4; i++) write(images, labels, "im" + i + ".tif", 20 + 4 * i, 24, 40 + i);
 		final Path out = dir.resolve("cmd.amat.zip");
-		final org.scijava.Context context = new org.scijava.Context(org.scijava.command.CommandService.class);
+		final org.scijava.Context context = sc.fiji.amat.TestContexts.commands();
 		try {
 			final java.util.Map<String, Object> in = new java.util.HashMap<>();
 			in.put("image_folder", images.toFile());

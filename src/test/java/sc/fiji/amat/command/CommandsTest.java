@@ -50,7 +50,7 @@ public class CommandsTest {
 
 	@BeforeAll
 	static void start() {
-		context = new Context(CommandService.class);
+		context = sc.fiji.amat.TestContexts.commands();
 		commands = context.service(CommandService.class);
 	}
 

@@ -37,7 +37,7 @@ class ExportBioImageIoCommandTest {
 
 	@BeforeAll
 	static void start() {
-		context = new Context(CommandService.class);
+		context = sc.fiji.amat.TestContexts.commands();
 		commands = context.service(CommandService.class);
 	}
 

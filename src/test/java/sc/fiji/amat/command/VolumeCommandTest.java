@@ -34,7 +34,7 @@ class VolumeCommandTest {
 
 	@BeforeAll
 	static void start() {
-		context = new Context(CommandService.class);
+		context = sc.fiji.amat.TestContexts.commands();
 	}
 
 	@AfterAll

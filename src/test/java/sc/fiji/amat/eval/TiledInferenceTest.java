@@ -21,10 +21,15 @@ import org.junit.jupiter.api.Test;
 
 import sc.fiji.amat.AmatException;
 import sc.fiji.amat.TinyData;
+import sc.fiji.amat.attack.Apgd;
+import sc.fiji.amat.attack.Attack;
 import sc.fiji.amat.attack.AttackTarget;
 import sc.fiji.amat.attack.EpsUnit;
 import sc.fiji.amat.attack.NoiseBudget;
 import sc.fiji.amat.attack.Norm;
+import sc.fiji.amat.attack.Pgd;
+import sc.fiji.amat.attack.Tiling;
+import sc.fiji.amat.attack.WhiteNoise;
 import sc.fiji.amat.model.AmatModel;
 import sc.fiji.amat.task.segmentation.Mask;
 import sc.fiji.amat.task.segmentation.SegmentationTask;
@@ -151,6 +156,66 @@ class TiledInferenceTest {
 				}
 			}
 			assertTrue(fullest > 0.9f, "the blocks' budgets are used: " + fullest);
+		}
+	}
+
+	/** The attack after seeding the engine's random generator, so two runs draw the same start. */
+	private static NDArray seeded(final Attack attack, final AttackTarget<Mask> target, final NDArray x, final NDList y,
+		final float[] eps)
+	{
+		Engine.getInstance().setRandomSeed(7);
+		return attack.perturb(target, x, y, eps);
+	}
+
+	@Test
+	void attacksThroughATiledTargetOnOneTileEqualTheUntiledAttacks() {
+		try (NDManager m = model.manager().newSubManager()) {
+			final List<Mask> masks = new ArrayList<>();
+			final NDArray x = images(m, 16, 24, masks);
+			final NDList y = ((SegmentationTask) model.task()).encodeLabels(m, masks, 16, 24);
+			final AttackTarget<Mask> whole = TiledInference.target(model);
+			final AttackTarget<Mask> tiled = whole.tiled(new Tiling(32, 8, 4, 4), model.sizeMultiple());
+			final float[] eps = { 0.5f, 0.5f };
+			final Attack[] attacks = { new Apgd(Norm.L2, 6, 1), Pgd.fgsm(Norm.LINF), new Apgd(Norm.LINF, 4, 2),
+				new WhiteNoise(Norm.L2, WhiteNoise.Distribution.GAUSSIAN, 3) };
+			final float[] linfEps = { 0.05f, 0.05f };
+			for (final Attack a : attacks) {
+				final float[] e = a.norm() == Norm.LINF ? linfEps : eps;
+				final NDArray untiled = seeded(a, whole, x, y, e), viaTiles = seeded(a, tiled, x, y, e);
+				final float moved = maxAbs(untiled.sub(x));
+				assertTrue(moved > 0.01f * e[0], a + " moved the image: " + moved);
+				final float diff = maxAbs(viaTiles.sub(untiled));
+				assertTrue(diff < 1e-5f, a + ": tiled and untiled differ by " + diff);
+			}
+		}
+	}
+
+	@Test
+	void attacksThroughATiledTargetStayInTheWholeImageBudgetAndLowerTheMetric() {
+		try (NDManager m = model.manager().newSubManager()) {
+			final List<Mask> masks = new ArrayList<>();
+			final NDArray x = images(m, 96, 80, masks);
+			final SegmentationTask task = (SegmentationTask) model.task();
+			final NDList y = task.encodeLabels(m, masks, 96, 80);
+			final AttackTarget<Mask> tiled = TiledInference.<Mask> target(model).tiled(new Tiling(32, 16, 4, 4), model
+				.sizeMultiple());
+			assertEquals(5 * 4, new Tiling(32, 16, 4, 4).starts(96).length * new Tiling(32, 16, 4, 4).starts(80).length);
+			final double clean = task.metrics(tiled.forward(x), masks).primaryMean();
+			final NoiseBudget l2 = NoiseBudget.of(0.3, EpsUnit.RMS, Norm.L2);
+			final float[] eps = l2.toAbsolute(x.toFloatArray(), 96 * 80, null);
+			final Attack[] gradientAttacks = { new Apgd(Norm.L2, 5, 1), Pgd.ifgsm(Norm.L2, 3), Pgd.fgsm(Norm.L2) };
+			for (final Attack a : gradientAttacks) {
+				final NDArray adv = seeded(a, tiled, x, y, eps);
+				final float[] norms = Norm.L2.of(adv.sub(x)).toFloatArray();
+				for (int i = 0; i < 2; i++) {
+					assertTrue(norms[i] <= eps[i] * 1.0001f && norms[i] > 0.5f * eps[i], a + ": " + norms[i] + " of " + eps[i]);
+				}
+				final double attacked = task.metrics(tiled.forward(adv), masks).primaryMean();
+				assertTrue(attacked < clean, a + ": " + clean + " -> " + attacked);
+			}
+			final float[] linf = { 0.05f, 0.05f };
+			final NDArray noisy = seeded(new WhiteNoise(Norm.LINF, WhiteNoise.Distribution.UNIFORM, 2), tiled, x, y, linf);
+			for (final float b : Norm.LINF.of(noisy.sub(x)).toFloatArray()) assertTrue(b <= 0.05f + 1e-6f && b > 0.02f, "" + b);
 		}
 	}
 

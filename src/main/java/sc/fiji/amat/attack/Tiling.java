@@ -1,4 +1,4 @@
-package sc.fiji.amat.eval;
+package sc.fiji.amat.attack;
 
 import java.util.ArrayList;
 import java.util.List;
