@@ -70,7 +70,7 @@ public final class Main {
 			"  train     AMAT Train from the command line: --images FOLDER|STACK --labels FOLDER|FILE --out M.amat.zip\n" + //
 			"            [--patch-size P] [--threads N] [--fresh] [--keep-checkpoint]; resumes from its checkpoint\n" + //
 			"            volumes (segmentation): --images an MSD folder (no --labels), a NIfTI folder, a .nii.gz;\n" + //
-			"            --axis z (x, y) --empty-slices keep (drop, every:K, fraction:F); see docs/volumes.md\n" + //
+			"            --slice-axis z (x, y) --empty-slices keep (drop, every:K, fraction:F); see docs/volumes.md\n" + //
 			"            AMAT Train's options and defaults:\n            " + Train.usage("            ") + "\n" + //
 			"  demo      train on sample-data/TASK, save and reload the model, print the metric, time, memory;\n" + //
 			"            then one seed of the comparison below (target/demo/report): SAT and AMAT, 5 epochs, T = 3,\n" + //

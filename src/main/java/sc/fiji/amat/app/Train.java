@@ -67,7 +67,10 @@ public final class Train {
 		final int threads = args.getInt("threads", Runtime.getRuntime().availableProcessors());
 		final boolean fresh = args.flag("fresh"), keep = args.flag("keep-checkpoint");
 		final List<TrainingSource> sources = TrainingSource.all();
-		for (final TrainingSource s : sources) s.options(args);
+		for (final TrainingSource s : sources) {
+			s.options(args);
+			s.options(o);
+		}
 		args.done();
 		if (out == null) throw new AmatException("Give the model file to write: --out NAME.amat.zip.");
 		TrainOptions.checkWritable(out);

@@ -18,7 +18,7 @@ import sc.fiji.amat.task.ij.ImageJTaskType;
  * Where {@code scripts/amat train} reads its training data from. The sources of {@link #all()}
  * (new instances for each run) first read their own options, then are asked in order; the first
  * that {@link #accepts} the {@code --images} and {@code --labels} paths reads them. A new kind of
- * data (e.g. an MSD folder of NIfTI volumes, with {@code --axis}) is one more implementation put
+ * data (e.g. an MSD folder of NIfTI volumes, with {@code --slice-axis}) is one more implementation put
  * first in {@link #all()}.
  */
 interface TrainingSource {
@@ -33,10 +33,13 @@ interface TrainingSource {
 	String describe();
 
 	/**
-	 * Reads this source's own options (e.g. {@code --axis}) from the command line, each once,
+	 * Reads this source's own options from the command line, each once,
 	 * before the unknown ones are refused; by default none.
 	 */
 	default void options(final Args args) {}
+
+	/** Takes the options of {@code scripts/amat train} that concern this source (e.g. the slice axis); by default none. */
+	default void options(final sc.fiji.amat.train.TrainOptions o) {}
 
 	/** Whether this source reads these paths; {@code labels} may be null (a source that finds its own). */
 	boolean accepts(Path images, Path labels);

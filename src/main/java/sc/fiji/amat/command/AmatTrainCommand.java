@@ -32,6 +32,7 @@ import sc.fiji.amat.train.TrainOptions;
 import sc.fiji.amat.train.TrainingMethods;
 import sc.fiji.amat.train.TrainingRecipe;
 import sc.fiji.amat.train.TrainingSettings;
+import sc.fiji.amat.train.VolumeTraining;
 
 /**
  * Plugins > AMAT > AMAT Train: trains a network for a task with standard training, SAT or AMAT,
@@ -105,6 +106,14 @@ public class AmatTrainCommand extends CommandSupport {
 		description = "Train on random square patches of this side (a multiple of 2^depth), a new one of every image " +
 			"each epoch; the images (a label folder: each file on its own) may then have any size at least the patch")
 	private int patch_size = D.patchSize;
+
+	@Parameter(label = "Volumes: slice axis", choices = { "z", "y", "x" },
+		description = "NIfTI volumes and MSD folders are trained as 2D slices cut along this axis")
+	private String slice_axis = D.sliceAxis;
+
+	@Parameter(label = "Volumes: empty slices (keep, drop, every:K, fraction:F)",
+		description = "Slices without foreground: all kept, all dropped, every K-th kept, or a seeded fraction F kept")
+	private String empty_slices = D.emptySlices;
 
 	@Parameter(label = "Normalisation layer", choices = { "batch", "instance" })
 	private String norm_layer = D.normLayer;
@@ -188,8 +197,8 @@ public class AmatTrainCommand extends CommandSupport {
 		final Normalization normalization = o.normalization();
 		o.checkPatchSize();
 		final TrainingSettings settings = o.settings();
-		final Labeled<?> labeled = patch_size > 0 ? PatchTraining.prepare(readEach(type, normalization, network),
-			names, patch_size, settings) : read(type, normalization, network);
+		final Labeled<?> labeled = patch_size > 0 ? PatchTraining.prepare(readEach(o, type, normalization, network),
+			names, patch_size, settings) : read(o, type, normalization, network);
 		final TrainingRecipe recipe = o.recipe(out);
 		final CommandProgress progress = new CommandProgress(LABEL, this::isCanceled);
 		try (AmatModel model = train(recipe, labeled, normalization, settings, progress)) {
@@ -208,10 +217,18 @@ public class AmatTrainCommand extends CommandSupport {
 	/** The files of the sets {@link #readEach} read, for messages. */
 	private final List<String> names = new ArrayList<>();
 
-	/** For patches: a label folder's pairs each on its own (any sizes), else the one set {@link #read} gives. */
-	private List<Labeled<?>> readEach(final ImageJTaskType type, final Normalization n, final NetworkConfig network) {
+	/**
+	 * For patches: each volume on its own (NIfTI folders, an MSD folder), a label folder's pairs
+	 * each on its own (any sizes), else the one set {@link #read} gives.
+	 */
+	private List<Labeled<?>> readEach(final TrainOptions o, final ImageJTaskType type, final Normalization n,
+		final NetworkConfig network)
+	{
 		final Path images = path(image_folder), labels = path(label_folder);
 		final List<Labeled<?>> each = new ArrayList<>();
+		if (image_stack == null && label_stack == null && VolumeTraining.accepts(images)) {
+			return VolumeTraining.readEach(o, images, volumeLabels(), n, network, names);
+		}
 		if (image_stack == null && label_stack == null && path(label_file) == null && images != null && labels != null) {
 			for (final Path[] pair : ImageFolders.pairs(images, labels)) {
 				names.add(pair[0].getFileName().toString());
@@ -220,7 +237,7 @@ public class AmatTrainCommand extends CommandSupport {
 			return each;
 		}
 		names.add(image_stack != null ? image_stack.getTitle() : String.valueOf(images));
-		each.add(read(type, n, network));
+		each.add(read(o, type, n, network));
 		return each;
 	}
 
@@ -237,6 +254,8 @@ public class AmatTrainCommand extends CommandSupport {
 		o.networkDepth = network_depth;
 		o.networkWidth = network_width;
 		o.patchSize = patch_size;
+		o.sliceAxis = slice_axis;
+		o.emptySlices = empty_slices;
 		o.normLayer = norm_layer;
 		o.intensityNormalization = intensity_normalization;
 		o.pgdSteps = pgd_steps;
@@ -274,7 +293,14 @@ public class AmatTrainCommand extends CommandSupport {
 		return recipe.train(labeled.task, labeled.data, n, s, progress);
 	}
 
-	private Labeled<?> read(final ImageJTaskType type, final Normalization normalization, final NetworkConfig network) {
+	/** The label file or folder given with volumes (null for an MSD folder, which names its own). */
+	private Path volumeLabels() {
+		return path(label_file) != null ? path(label_file) : path(label_folder);
+	}
+
+	private Labeled<?> read(final TrainOptions o, final ImageJTaskType type, final Normalization normalization,
+		final NetworkConfig network)
+	{
 		if (image_stack != null || label_stack != null) {
 			if (image_stack == null) {
 				throw new AmatException("Give the training images (an open stack) with their labels, or two folders.");
@@ -289,8 +315,8 @@ public class AmatTrainCommand extends CommandSupport {
 			}
 			return type.fromImages(image_stack, label_stack, normalization, network);
 		}
-		final Path images = path(image_folder), labels = path(label_file) != null ? path(label_file) : path(
-			label_folder);
+		final Path images = path(image_folder), labels = volumeLabels();
+		if (VolumeTraining.accepts(images)) return VolumeTraining.read(o, images, labels, normalization, network);
 		if (images == null || labels == null) {
 			throw new AmatException("No training data: give an open image stack and its labels, or an image folder and " +
 				"a label folder or file.");

@@ -58,12 +58,24 @@ public class RobustnessReportCommand extends CommandSupport {
 		style = FileWidget.DIRECTORY_STYLE, persist = false)
 	private File model_folder;
 
-	@Parameter(label = "Test images", persist = false)
+	@Parameter(label = "Test images (open image)", required = false, persist = false,
+		description = "The test images as an open image or stack; or leave empty and give the test set as files below")
 	private ImagePlus test_images;
 
 	@Parameter(label = "Test labels (empty: ROIs on the test images)", required = false, persist = false,
 		description = "Label images (segmentation); leave empty for tasks whose labels are ROIs on the test images")
 	private ImagePlus test_labels;
+
+	@Parameter(label = "or: test images from a file or folder (NIfTI, MSD folder, stack, image folder)",
+		required = false, persist = false, style = FileWidget.OPEN_STYLE, description = "Instead of open images: a " +
+			".nii/.nii.gz image, a folder of them, an MSD folder (its labelled training cases), a TIFF stack or an " +
+			"image folder; volumes are evaluated as z slices, with a per-volume table")
+	private File test_image_path;
+
+	@Parameter(label = "Test labels from a file or folder (empty for an MSD folder)", required = false,
+		persist = false, style = FileWidget.OPEN_STYLE, description = "The label volume, label folder (same file " +
+			"names), label stack or label file (CSV, ...) of the test images given as a file or folder")
+	private File test_label_path;
 
 	@Parameter(label = "Evaluation", choices = { "strong", "standard", "quick", "custom" }, description =
 		"Cost in forward + backward passes per image and noise level. strong (about 60 with its sanity checks): APGD-20 " +
@@ -115,7 +127,11 @@ public class RobustnessReportCommand extends CommandSupport {
 	@Override
 	protected void execute() {
 		final List<Path> models = models();
-		if (test_images == null) throw new AmatException("Give the test images and their labels.");
+		final Path testFile = path(test_image_path);
+		if (test_images != null && testFile != null) throw new AmatException("Give the test set either as an open " +
+			"image (test_images) or as a file or folder (test_image_path), not both.");
+		if (test_images == null && testFile == null) throw new AmatException("Give the test set: an open image " +
+			"(test_images) with its labels, or a file or folder (test_image_path) with its labels (test_label_path).");
 		final Path out = path(output_folder);
 		if (out == null) throw new AmatException("Choose an output folder for the report.");
 		requireEngine();
@@ -135,7 +151,8 @@ public class RobustnessReportCommand extends CommandSupport {
 		s.device = device;
 		s.transferSource = path(transfer_source) == null ? null : path(transfer_source).toString();
 		final String task = AmatModel.readInfo(models.get(0)).task;
-		final TestSet<?> test = TestSet.fromImages(task, test_images, test_labels);
+		final TestSet<?> test = testFile != null ? TestSet.fromFiles(task, testFile, path(test_label_path)) : TestSet
+			.fromImages(task, test_images, test_labels);
 		final ReportResult r;
 		try {
 			r = RobustnessReport.evaluate(models, test, s, progress());

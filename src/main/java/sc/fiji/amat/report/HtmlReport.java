@@ -113,6 +113,8 @@ final class HtmlReport {
 				"scores.</p>\n");
 		}
 
+		perVolume(b, r, attacks.isEmpty() ? null : attacks.get(0));
+
 		// plots
 		b.append("<h2>Metric against noise size</h2>\n");
 		for (final String metric : ReportPlots.plottedMetrics(r)) {
@@ -288,6 +290,24 @@ final class HtmlReport {
 			if (!out.contains(row.metric)) out.add(row.metric);
 		}
 		return out;
+	}
+
+	/** The per-volume summary (see {@link PerVolumeCsv#summary}), when the test images are slices of volumes. */
+	private static void perVolume(final StringBuilder b, final ReportResult r, final String attack) {
+		final double[][][] v = attack == null ? null : PerVolumeCsv.summary(r, attack);
+		if (v == null) return;
+		b.append("<h2>Per volume</h2>\n<p class=\"small\">The test images are slices of ").append(new java.util.HashSet<>(
+			r.volumes()).size()).append(" volumes. Under ").append(esc(attack)).append(", the mean over volumes and " +
+				"foreground classes of the mean per-slice Dice and of the pooled 3D Dice; ").append(PerVolumeCsv.FILE)
+			.append(" has every volume, class and attack.</p>\n<table>\n<tr><th>model</th><th>eps</th><th>slice Dice" +
+				"</th><th>pooled 3D Dice</th></tr>\n");
+		for (int m = 0; m < v.length; m++) {
+			for (int k = 0; k < v[m].length; k++) {
+				b.append("<tr><td>").append(esc(r.models().get(m).name)).append("</td><td>").append(EpsLevels.format(r.eps
+					.get(k))).append("</td>").append(num(v[m][k][0], false)).append(num(v[m][k][1], false)).append("</tr>\n");
+			}
+		}
+		b.append("</table>\n");
 	}
 
 	static String methodLabel(final ModelInfo i) {

@@ -50,6 +50,36 @@ public final class PerVolumeCsv {
 		return any ? b.toString() : null;
 	}
 
+	/**
+	 * For the report page: per model and noise level, under the given attack, the mean over
+	 * volumes (and foreground classes) of the mean per-slice Dice and of the pooled 3D Dice
+	 * ({@code [model][level][0 or 1]}); null when the test images are not slices of volumes or
+	 * the task has no per-class counts (not segmentation).
+	 */
+	static double[][][] summary(final ReportResult r, final String attack) {
+		final List<String> volumes = r.volumes();
+		if (volumes == null || r.models().isEmpty()) return null;
+		final double[][][] out = new double[r.models().size()][][];
+		for (int i = 0; i < out.length; i++) {
+			final ModelResult m = r.models().get(i);
+			if (!m.attacks().contains(attack)) return null;
+			final MetricTable[] tables = m.tables(attack);
+			out[i] = new double[tables.length][];
+			for (int k = 0; k < tables.length; k++) {
+				final VolumeDice d = VolumeDice.of(tables[k], volumes);
+				if (d.classes.isEmpty()) return null;
+				out[i][k] = new double[] { mean(d.meanOverVolumes(false)), mean(d.meanOverVolumes(true)) };
+			}
+		}
+		return out;
+	}
+
+	private static double mean(final double[] v) {
+		double s = 0;
+		for (final double x : v) s += x;
+		return v.length == 0 ? Double.NaN : s / v.length;
+	}
+
 	private static String quote(final String s) {
 		return s.contains(",") || s.contains("\"") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
 	}

@@ -33,6 +33,7 @@ final class ReportAssembly {
 		final EpsLevels levels = plan.levels;
 		final ReportResult result = new ReportResult(plan.settings, levels, plan.taskType, plan.testTitle, plan.testSize,
 			plan.descriptions);
+		result.volumes = plan.volumes;
 		final List<String> attackNames = plan.attackNames();
 		for (int m = 0; m < plan.names.size(); m++) {
 			final String name = plan.names.get(m);

@@ -111,6 +111,7 @@ public final class ReportPartFormat {
 		o.addProperty("task", part.plan.taskType);
 		o.addProperty("testSet", part.plan.testTitle);
 		o.addProperty("testSize", part.plan.testSize);
+		if (part.plan.volumes != null) o.add("volumes", GSON.toJsonTree(part.plan.volumes));
 		o.addProperty("testSha256", part.digests.get(part.digests.size() - 1));
 		final JsonArray models = new JsonArray();
 		for (int m = 0; m < part.plan.names.size(); m++) {
@@ -190,6 +191,14 @@ public final class ReportPartFormat {
 		return o;
 	}
 
+	/** The volume of each test image, when the part's test images are slices of volumes; else null. */
+	private static List<String> volumes(final JsonObject o) {
+		if (!o.has("volumes")) return null;
+		final List<String> out = new ArrayList<>();
+		for (final JsonElement e : o.getAsJsonArray("volumes")) out.add(e.getAsString());
+		return out;
+	}
+
 	private static JsonObject levels(final EpsLevels l) {
 		final JsonObject o = new JsonObject();
 		final JsonArray v = new JsonArray();
@@ -264,7 +273,7 @@ public final class ReportPartFormat {
 			}
 			digests.add(o.get("testSha256").getAsString());
 			final ReportPlan plan = new ReportPlan(settings, files, names, infos, levels, o.get(
-				"task").getAsString(), o.get("testSet").getAsString(), o.get("testSize").getAsInt());
+				"task").getAsString(), o.get("testSet").getAsString(), o.get("testSize").getAsInt(), volumes(o));
 			final Map<String, SweepUnit> byKey = new LinkedHashMap<>();
 			for (final SweepUnit u : plan.units()) byKey.put(u.key(), u);
 			final List<SweepUnit> units = new ArrayList<>();

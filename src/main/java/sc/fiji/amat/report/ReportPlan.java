@@ -31,6 +31,8 @@ final class ReportPlan {
 	final EpsLevels levels;
 	final String taskType, testTitle;
 	final int testSize;
+	/** The volume of each test image when they are slices of volumes, else null. */
+	final List<String> volumes;
 	final Map<String, Attack> attacks = new LinkedHashMap<>();
 	final Map<String, String> descriptions = new LinkedHashMap<>();
 	/** The extra attacks of the sanity checks, run at {@link #checkLevel} only: see {@link ReportSettings#extraChecks}. */
@@ -44,9 +46,10 @@ final class ReportPlan {
 
 	ReportPlan(final ReportSettings settings, final List<String> files, final List<String> names,
 		final List<ModelInfo> infos, final EpsLevels levels, final String taskType, final String testTitle,
-		final int testSize)
+		final int testSize, final List<String> volumes)
 	{
 		this.requested = settings;
+		this.volumes = volumes;
 		this.settings = settings.resolve(Tasks.fromSpec(infos.get(0).task, infos.get(0).taskSpec, infos.get(0)
 			.inputChannels, infos.get(0).network));
 		this.files = files;
@@ -95,7 +98,8 @@ final class ReportPlan {
 			"chosen by the user.") : DefaultEps.suggest(infos, names, test, settings.norm, unit);
 		final List<String> files = new ArrayList<>();
 		for (final Path p : models) files.add(p.toString());
-		return new ReportPlan(chosen, files, names, infos, levels, infos.get(0).task, test.title(), test.size());
+		return new ReportPlan(chosen, files, names, infos, levels, infos.get(0).task, test.title(), test.size(),
+			test.volumes());
 	}
 
 	/**

@@ -24,6 +24,8 @@ public final class ReportResult {
 	final ReportTable table = new ReportTable();
 	double seconds;
 	String created;
+	/** The volume of each test image when they are slices of volumes, else null. */
+	List<String> volumes;
 	/** The number of parts merged into this report (0: evaluated in one run). */
 	int parts;
 
@@ -51,6 +53,11 @@ public final class ReportResult {
 		final List<SanityChecks.Flag> all = new ArrayList<>();
 		for (final ModelResult m : models) all.addAll(m.flags);
 		return all;
+	}
+
+	/** The volume of each test image (in the test set's order) when they are slices of volumes, else null. */
+	public List<String> volumes() {
+		return volumes == null ? null : Collections.unmodifiableList(volumes);
 	}
 
 	/** Seconds the evaluation took. */

@@ -85,6 +85,8 @@ public final class ReportWriter {
 		r.table().writeCsv(dir.resolve(CSV));
 		writeScores(r, dir.resolve(SCORES));
 		writeChecks(r, dir.resolve(CHECKS));
+		final String perVolume = r.volumes() == null ? null : PerVolumeCsv.csv(r, r.volumes());
+		if (perVolume != null) AtomicFiles.writeText(dir.resolve(PerVolumeCsv.FILE), "the per-volume table", perVolume);
 		final Map<String, Path> plots = new LinkedHashMap<>();
 		Files.createDirectories(dir.resolve("plots"));
 		for (final ReportPlots.NamedPlot p : ReportPlots.create(r)) {

@@ -13,6 +13,7 @@ import sc.fiji.amat.AmatException;
 import sc.fiji.amat.data.LabeledData;
 import sc.fiji.amat.data.Normalization;
 import sc.fiji.amat.nn.NetworkConfig;
+import sc.fiji.amat.task.Labeled;
 import sc.fiji.amat.task.ij.ImageJTaskType;
 import sc.fiji.amat.task.ij.ImageJTasks;
 
@@ -33,10 +34,23 @@ public final class TestSet<L> {
 	private final float[] raw;
 	private final int channels, height, width;
 	private final List<L> labels;
+	/** The volume of each image for slices cut from volumes, else null. */
+	private final List<String> volumes;
 	private final Map<String, LabeledData<L>> normalized = new LinkedHashMap<>();
 
 	public TestSet(final String taskType, final String title, final float[] raw, final int channels, final int height,
 		final int width, final List<L> labels)
+	{
+		this(taskType, title, raw, channels, height, width, labels, null);
+	}
+
+	/**
+	 * As {@link #TestSet(String, String, float[], int, int, int, List)}, for images that are
+	 * slices of volumes: {@code volumes} names each image's volume (null: not from volumes); the
+	 * report then adds per-volume tables.
+	 */
+	public TestSet(final String taskType, final String title, final float[] raw, final int channels, final int height,
+		final int width, final List<L> labels, final List<String> volumes)
 	{
 		if (labels.isEmpty()) throw new AmatException("The test set is empty: give at least one image and its label.");
 		if ((long) labels.size() * channels * height * width != raw.length) {
@@ -50,6 +64,9 @@ public final class TestSet<L> {
 		this.height = height;
 		this.width = width;
 		this.labels = Collections.unmodifiableList(new ArrayList<>(labels));
+		if (volumes != null && volumes.size() != labels.size()) throw new IllegalArgumentException(volumes.size() +
+			" volume names for " + labels.size() + " images");
+		this.volumes = volumes == null ? null : Collections.unmodifiableList(new ArrayList<>(volumes));
 	}
 
 	/**
@@ -65,16 +82,22 @@ public final class TestSet<L> {
 
 	/** As {@link #fromImages}, from files in the forms the task type reads ({@link ImageJTaskType#fromFiles}). */
 	public static TestSet<?> fromFiles(final String taskType, final Path images, final Path labels) {
-		return of(taskType, images.getFileName().toString(), ImageJTasks.type(taskType).fromFiles(images, labels, RAW,
-			new NetworkConfig()).data);
+		final Labeled<?> l = ImageJTasks.type(taskType).fromFiles(images, labels, RAW, new NetworkConfig());
+		return of(taskType, images.getFileName().toString(), l.data, l.volumeOfSample);
 	}
 
-	/** A test set from data read without normalisation. */
 	/** Labelled data already in memory (e.g. a validation split), taken as raw images. */
 	public static <L> TestSet<L> of(final String taskType, final String title, final LabeledData<L> d) {
+		return of(taskType, title, d, null);
+	}
+
+	/** As {@link #of(String, String, LabeledData)}, with the volume of each image (null: not from volumes). */
+	public static <L> TestSet<L> of(final String taskType, final String title, final LabeledData<L> d,
+		final List<String> volumes)
+	{
 		final float[] raw = new float[d.size() * d.sampleSize()];
 		for (int i = 0; i < d.size(); i++) System.arraycopy(d.image(i), 0, raw, i * d.sampleSize(), d.sampleSize());
-		return new TestSet<>(taskType, title, raw, d.channels(), d.height(), d.width(), d.labels());
+		return new TestSet<>(taskType, title, raw, d.channels(), d.height(), d.width(), d.labels(), volumes);
 	}
 
 	public String taskType() {
@@ -105,6 +128,11 @@ public final class TestSet<L> {
 		return labels;
 	}
 
+	/** The volume of each image when the images are slices of volumes, else null. */
+	public List<String> volumes() {
+		return volumes;
+	}
+
 	/**
 	 * Per image and channel (image-major), the scale of normalisation {@code to} divided by that of
 	 * {@code from}: what a perturbation made in {@code from}'s normalised units is multiplied by to
@@ -133,6 +161,9 @@ public final class TestSet<L> {
 		d.update(values.array());
 		// label types have value-based hash codes (Task's contract)
 		for (final L label : labels) d.update(java.nio.ByteBuffer.allocate(4).putInt(label.hashCode()).array());
+		if (volumes != null) {
+			for (final String v : volumes) d.update((v + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+		}
 		return ReportFiles.hex(d.digest());
 	}
 

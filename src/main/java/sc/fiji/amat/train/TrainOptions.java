@@ -6,6 +6,9 @@ import java.nio.file.Path;
 import sc.fiji.amat.AmatException;
 import sc.fiji.amat.attack.Norm;
 import sc.fiji.amat.data.Normalization;
+import sc.fiji.amat.data.volume.EmptySlices;
+import sc.fiji.amat.data.volume.SliceAxis;
+import sc.fiji.amat.data.volume.VolumeSlicer;
 import sc.fiji.amat.nn.NetworkConfig;
 
 /**
@@ -44,6 +47,10 @@ public final class TrainOptions {
 	public String device = "auto";
 	/** Side of the random square patches trained on; 0: whole images (all of one size). */
 	public int patchSize;
+	/** Volumes: the axis their 2D slices are cut along (x, y or z). */
+	public String sliceAxis = "z";
+	/** Volumes: which slices without foreground are trained on (keep, drop, every:K, fraction:F). */
+	public String emptySlices = "keep";
 	/** Also write a bioimage.io package beside the model file. */
 	public boolean exportBioimageio;
 
@@ -53,6 +60,20 @@ public final class TrainOptions {
 
 	public Normalization normalization() {
 		return Normalization.parse(intensityNormalization);
+	}
+
+	/**
+	 * How volumes are cut into slices under these options ({@link #sliceAxis}, {@link #emptySlices},
+	 * the fraction option seeded with 1), each slice normalised with {@code n} and padded to a
+	 * multiple of {@code padMultiple} (0: not padded).
+	 */
+	public VolumeSlicer.Options slicing(final Normalization n, final int padMultiple) {
+		final VolumeSlicer.Options o = new VolumeSlicer.Options();
+		o.axis = SliceAxis.parse(sliceAxis);
+		o.emptySlices = EmptySlices.parse(emptySlices);
+		o.normalization = n;
+		o.padMultiple = padMultiple;
+		return o;
 	}
 
 	/** Checks the patch size against the network: a one-sentence error when it does not fit. */

@@ -68,7 +68,7 @@ class VolumeTrainCliTest {
 		}
 		// x slices are 6 x 3 (Y x Z), padded to 8 x 4; every one of the 14 kept
 		final Path x = dir.resolve("x.amat.zip");
-		run("--images", d.toString(), "--out", x.toString(), "--axis", "x");
+		run("--images", d.toString(), "--out", x.toString(), "--slice-axis", "x");
 		try (AmatModel m = AmatModel.load(x, Device.cpu())) {
 			assertEquals(14, m.info().training.trainingSize);
 			assertEquals(4, m.info().inputHeight);
@@ -91,7 +91,7 @@ class VolumeTrainCliTest {
 	void badSliceOptionsAreOneSentence() throws IOException {
 		final Path d = msd(), out = dir.resolve("bad.amat.zip");
 		final AmatException axis = assertThrows(AmatException.class, () -> run("--images", d.toString(), "--out", out
-			.toString(), "--axis", "w"));
+			.toString(), "--slice-axis", "w"));
 		assertEquals("Unknown slice axis 'w': use x, y or z.", axis.getMessage());
 		final AmatException task = assertThrows(AmatException.class, () -> run("--images", d.toString(), "--out", out
 			.toString(), "--task", "landmarks"));

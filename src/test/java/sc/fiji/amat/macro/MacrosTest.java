@@ -120,4 +120,20 @@ class MacrosTest {
 			StandardCharsets.UTF_8);
 		assertTrue(html.contains("landmarks-amat-standard") && html.contains("sdr"));
 	}
+
+	@Test
+	void theVolumeMacroTrainsOnTheMsdFolderAndReportsPerVolume() throws Exception {
+		final String data = Paths.get("sample-data").toAbsolutePath().toString();
+		// one epoch of standard training (the macro's AMAT trains a standard model first): kept fast
+		imagej().runMacro(macro("volumes.ijm"), data + ";" + out + ";1;0,0.1;Standard");
+		final Path model = out.resolve("volumes-standard.amat.zip");
+		assertTrue(Files.exists(model), "the volume macro wrote no model");
+		assertEquals(java.util.Arrays.asList("background", "ring", "blob"), sc.fiji.amat.task.AbstractTask.names(
+			ModelFile.read(model).info().taskSpec, "classes"), "the class names of dataset.json");
+		final List<String> rows = Files.readAllLines(out.resolve("volume-report").resolve("per-volume.csv"),
+			StandardCharsets.UTF_8);
+		// 1 model x (pgd, noise, worst case) x 2 levels x 2 test volumes x 2 classes
+		assertEquals(1 + 3 * 2 * 2 * 2, rows.size(), String.join("\n", rows));
+		assertTrue(rows.stream().anyMatch(r -> r.contains(",vol_004,") && r.contains(",ring,")), rows.get(1));
+	}
 }

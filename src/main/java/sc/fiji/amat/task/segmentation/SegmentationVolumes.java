@@ -155,7 +155,7 @@ public final class SegmentationVolumes {
 	 */
 	public static Labeled<Mask> labeled(final Data d, final NetworkConfig network) {
 		return new Labeled<>(new SegmentationTask(d.classNames, d.data.channels(), network), SegmentationData
-			.requireForeground(d.data));
+			.requireForeground(d.data), d.slices.volumeOfEachSlice());
 	}
 
 	/**
