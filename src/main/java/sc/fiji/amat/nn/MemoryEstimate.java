@@ -126,13 +126,26 @@ public final class MemoryEstimate {
 	public void check(final Use use, final int batch, final int height, final int width, final Device device,
 		final String batchName)
 	{
+		check(use, batch, height, width, device, batchName, "use smaller patches");
+	}
+
+	/** As above; {@code alternative} is the other way out ("use smaller patches"). */
+	public void check(final Use use, final int batch, final int height, final int width, final Device device,
+		final String batchName, final String alternative)
+	{
 		if (!Boolean.parseBoolean(System.getProperty(CHECK, "true"))) return;
-		check(use, batch, height, width, available(device), device.toString(), batchName);
+		check(use, batch, height, width, available(device), device.toString(), batchName, alternative);
 	}
 
 	/** As above, with the memory available given. */
 	public void check(final Use use, final int batch, final int height, final int width, final long available,
 		final String deviceName, final String batchName)
+	{
+		check(use, batch, height, width, available, deviceName, batchName, "use smaller patches");
+	}
+
+	private void check(final Use use, final int batch, final int height, final int width, final long available,
+		final String deviceName, final String batchName, final String alternative)
 	{
 		if (available <= 0) return; // unknown
 		final long need = bytes(use, batch, height, width);
@@ -142,7 +155,7 @@ public final class MemoryEstimate {
 			network, size(available));
 		final int fits = largestBatch(use, height, width, available);
 		if (fits >= 1) {
-			throw new AmatException(head + ": set " + batchName + " to " + fits + " or less (or use smaller patches).");
+			throw new AmatException(head + ": set " + batchName + " to " + fits + " or less (or " + alternative + ").");
 		}
 		int side = (int) Math.floor(Math.sqrt((double) height * width * available / bytes(use, 1, height, width)));
 		side -= side % network.sizeMultiple();

@@ -148,7 +148,7 @@ final class ReportPlan {
 		}
 		for (final MemoryEstimate e : estimates) {
 			e.check(MemoryEstimate.Use.ATTACK, batch, tile == 0 ? h : Math.min(tile, h), tile == 0 ? w : Math.min(tile, w),
-				device, tile == 0 ? "the report's batch size (--batch)" : "the report's batch size (--batch) or tile (--tile)");
+				device, "the report's batch size (--batch)", "smaller tiles (--tile)");
 		}
 		return tile;
 	}

@@ -482,8 +482,8 @@ class BadInputTest {
 		refused(cli("22 image smaller than the network", report(model, f, lf, out)), "2x2", "4");
 		refused(cli("22 image smaller than the network", trainCli(f, lf, m)), "2x2", "4");
 		// the command trains on patches (16 x 16 here): the image is smaller than a patch
-		refused(command("22 image smaller than the network", AmatTrainCommand.class, train(tiny, tinyLabels, m)), "2x2",
-			"tiny-images");
+		refused(command("22 image smaller than the network", AmatTrainCommand.class, train(tiny, tinyLabels, m,
+			"patch_size", 16)), "2x2", "tiny-images");
 		nothingWritten(out, m);
 	}
 
