@@ -161,7 +161,7 @@ public final class BioimageIoPackage implements AutoCloseable {
 				}
 				Files.createDirectories(target.getParent());
 				try (InputStream in = zip.getInputStream(e)) {
-					Files.copy(in, target);
+					Files.copy(in, target); // not an output: unpacked into a temporary folder, deleted after loading
 				}
 			}
 			return dir;

@@ -66,7 +66,7 @@ final class HardenedModels {
 		Path tmp = null;
 		try {
 			tmp = Files.createTempFile("amat-hardened-", ".pt");
-			Files.write(tmp, file.entry(ModelFile.WEIGHTS));
+			Files.write(tmp, file.entry(ModelFile.WEIGHTS)); // not an output: a scratch copy for PyTorch to load
 			return ImportedModels.load(source, tmp, ImportedModels.TORCHSCRIPT, d, expectedTask, device, info, false);
 		}
 		catch (final IOException e) {

@@ -17,10 +17,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 import sc.fiji.amat.AmatException;
 
@@ -99,36 +96,7 @@ public final class TorchScriptNetwork extends ImportedNetwork {
 
 	/** Writes a file through a temporary file beside it and a rename; any error is one sentence. */
 	static void writeAtomically(final Path target, final Writer writer, final String what) {
-		final Path abs = target.toAbsolutePath();
-		final Path dir = abs.getParent();
-		Path tmp = null;
-		try {
-			if (dir != null) Files.createDirectories(dir);
-			tmp = Files.createTempFile(dir, "." + abs.getFileName(), ".tmp");
-			try (OutputStream out = Files.newOutputStream(tmp)) {
-				writer.write(out);
-			}
-			try {
-				Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-			}
-			catch (final AtomicMoveNotSupportedException e) {
-				Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
-			}
-			tmp = null;
-		}
-		catch (final IOException | RuntimeException e) {
-			throw new AmatException("Cannot write the " + what + " " + abs + ": " + e.getMessage() + ".", e);
-		}
-		finally {
-			if (tmp != null) {
-				try {
-					Files.deleteIfExists(tmp);
-				}
-				catch (final IOException ignored) {
-					// best effort: the temporary file is hidden and named as such
-				}
-			}
-		}
+		sc.fiji.amat.AtomicFiles.write(target, "the " + what, writer::write);
 	}
 
 	/** The module's parameters' values, in order (for best-epoch copies and checkpoints). */

@@ -75,7 +75,7 @@ class UpdateSiteDiscoveryTest {
 		for (final FileRecord r : index.records())
 			names.add(SiteIndex.unversioned(r.filename));
 		assertEquals(new TreeSet<>(Arrays.asList("plugins/AMAT_.jar", "jars/api.jar", "jars/pytorch-engine.jar",
-			"jars/pytorch-jni.jar", "jars/linux64/pytorch-native-cpu-linux-x86_64.jar",
+			"jars/pytorch-jni.jar", "jars/snakeyaml.jar" /* reads bioimage.io's rdf.yaml */, "jars/linux64/pytorch-native-cpu-linux-x86_64.jar",
 			"jars/win64/pytorch-native-cpu-2.5.1-win-x86_64.jar", "jars/macos-arm64/pytorch-native-cpu.jar")), names);
 		for (final FileRecord r : index.records())
 			assertFalse(SiteLayout.shippedByFiji(Paths.get(r.filename)), r.filename);
@@ -83,7 +83,7 @@ class UpdateSiteDiscoveryTest {
 		assertTrue(left.containsAll(Arrays.asList("ij", "imglib2", "scijava-common", "gson", "jna", "slf4j-api")), left
 			.toString());
 		assertEquals(Arrays.asList("linux64"), index.get("jars/linux64/pytorch-native-cpu-linux-x86_64.jar").platforms);
-		assertEquals(6, index.get("plugins/AMAT_.jar").current.dependencies.size());
+		assertEquals(7, index.get("plugins/AMAT_.jar").current.dependencies.size()); // the jars above, all but the plugin itself
 		assertTrue(plan.cuda.isEmpty(), "the CUDA natives come only with -Pcuda");
 		assertEquals(new TreeSet<>(Arrays.asList("onnxruntime", "onnxruntime-engine")), plan.onnx.values().stream().map(
 			SiteLayout::baseName).collect(Collectors.toCollection(TreeSet::new)), "ONNX Runtime goes on its add-on site");

@@ -1,5 +1,6 @@
 package sc.fiji.amat.data.volume;
 
+import sc.fiji.amat.AtomicFiles;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -8,10 +9,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Locale;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
@@ -136,48 +135,24 @@ public final class Nifti {
 		h.setScaling(1, 0);
 		h.setCalibration(0, 0);
 		h.setVoxOffset(h.size() + 4L);
-		final Path dir = file.toAbsolutePath().getParent();
-		Path tmp = null;
-		try {
-			Files.createDirectories(dir);
-			tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
-			final boolean gz = file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".gz");
-			try (OutputStream raw = new BufferedOutputStream(Files.newOutputStream(tmp), CHUNK);
-				OutputStream out = gz ? new GZIPOutputStream(raw, CHUNK) : raw)
-			{
-				out.write(h.bytes());
-				out.write(new byte[4]); // no extensions
-				final ByteBuffer b = ByteBuffer.allocate(CHUNK * type.bytes()).order(h.byteOrder());
-				for (int i = 0; i < values.length; i++) {
-					type.write(b, values[i]);
-					if (!b.hasRemaining()) {
-						out.write(b.array(), 0, b.position());
-						b.clear();
-					}
-				}
-				out.write(b.array(), 0, b.position());
-			}
-			try {
-				Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-			}
-			catch (final AtomicMoveNotSupportedException e) {
-				Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-			}
-			tmp = null;
-		}
-		catch (final IOException e) {
-			throw new AmatException("Cannot write " + file + ": " + e.getMessage(), e);
-		}
-		finally {
-			if (tmp != null) {
-				try {
-					Files.deleteIfExists(tmp);
-				}
-				catch (final IOException e) {
-					// the original error matters more
+		final boolean gz = file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".gz");
+		AtomicFiles.write(file, "the NIfTI file", os -> {
+			final OutputStream raw = new BufferedOutputStream(os, CHUNK);
+			final OutputStream out = gz ? new GZIPOutputStream(raw, CHUNK) : raw;
+			out.write(h.bytes());
+			out.write(new byte[4]); // no extensions
+			final ByteBuffer b = ByteBuffer.allocate(CHUNK * type.bytes()).order(h.byteOrder());
+			for (int i = 0; i < values.length; i++) {
+				type.write(b, values[i]);
+				if (!b.hasRemaining()) {
+					out.write(b.array(), 0, b.position());
+					b.clear();
 				}
 			}
-		}
+			out.write(b.array(), 0, b.position());
+			if (out instanceof GZIPOutputStream) ((GZIPOutputStream) out).finish();
+			out.flush();
+		});
 	}
 
 	/** Writes an imglib2 image (dimensions x, y, z, ...) with a copy of the template header. */

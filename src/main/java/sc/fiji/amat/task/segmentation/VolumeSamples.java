@@ -1,13 +1,9 @@
 package sc.fiji.amat.task.segmentation;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Random;
 
-import sc.fiji.amat.AmatException;
 import sc.fiji.amat.data.volume.MsdDataset;
 import sc.fiji.amat.data.volume.Nifti;
 import sc.fiji.amat.data.volume.NiftiDataType;
@@ -121,13 +117,8 @@ public final class VolumeSamples {
 			"  \"labels\": {\"0\": \"background\", \"1\": \"ring\", \"2\": \"blob\"},\n  \"numTraining\": " + TRAINING +
 			",\n  \"numTest\": " + TEST + ",\n  \"training\": [\n    " + training + "\n  ],\n  \"test\": [" + test +
 			"]\n}\n";
-		try {
-			Files.write(folder.resolve(MsdDataset.JSON), json.getBytes(StandardCharsets.UTF_8));
-			Files.write(folder.resolve("README.md"), readme().getBytes(StandardCharsets.UTF_8));
-		}
-		catch (final IOException e) {
-			throw new AmatException("Cannot write " + folder + ": " + e.getMessage(), e);
-		}
+		sc.fiji.amat.AtomicFiles.writeText(folder.resolve(MsdDataset.JSON), "the dataset description", json);
+		sc.fiji.amat.AtomicFiles.writeText(folder.resolve("README.md"), "the sample data's README", readme());
 	}
 
 	private String readme() {
