@@ -188,9 +188,18 @@ public final class DetectionTask extends AbstractTask<Boxes> {
 				reg[(i * 4 + 3) * plane + p] = (float) Math.log(Math.max(0.5, b.height()));
 			}
 		}
+		// what the loss needs of the labels alone, made once here: a loss computed from the labels on
+		// every attack iteration would leave its arrays in the labels' (long-lived) manager
+		final float[] norm = new float[n], negWeight = new float[n * plane];
+		for (int i = 0; i < n; i++) norm[i] = Math.max(1, count[i]);
+		for (int p = 0; p < n * plane; p++) {
+			final float h = 1 - heat[p], h2 = h * h;
+			negWeight[p] = h2 * h2 * (1 - mask[p]);
+		}
 		return new NDList(manager.create(heat, new Shape(n, 1, height, width)), manager.create(cls, new Shape(n, k,
 			height, width)), manager.create(reg, new Shape(n, 4, height, width)), manager.create(mask, new Shape(n, 1,
-				height, width)), manager.create(count, new Shape(n)));
+				height, width)), manager.create(count, new Shape(n)), manager.create(norm, new Shape(n)), manager.create(
+					negWeight, new Shape(n, 1, height, width)));
 	}
 
 	private static int y(final int iy, final int ix, final int width) {
@@ -206,15 +215,15 @@ public final class DetectionTask extends AbstractTask<Boxes> {
 	public NDList components(final NDList output, final NDList target) {
 		final NDArray out = output.singletonOrThrow();
 		final int k = numClasses();
-		final NDArray heat = target.get(0), cls = target.get(1), reg = target.get(2), mask = target.get(3);
-		final NDArray norm = target.get(4).maximum(1f);
+		// every operation starts from the output, so its result lives in the output's (per-step) manager
+		final NDArray cls = target.get(1), reg = target.get(2), mask = target.get(3);
+		final NDArray norm = target.get(5), negWeight = target.get(6);
 		final int[] axes = { 1, 2, 3 };
 		final NDArray z = out.get(":, 0:1").add(PRIOR);
 		final NDArray logP = softplus(z.neg()).neg(), log1mP = softplus(z).neg();
 		final NDArray p = logP.exp();
-		final NDArray pos = mask.mul(p.neg().add(1).square()).mul(logP);
-		final NDArray negWeight = heat.neg().add(1).square().square().mul(mask.neg().add(1));
-		final NDArray neg = negWeight.mul(p.square()).mul(log1mP);
+		final NDArray pos = p.neg().add(1).square().mul(mask).mul(logP);
+		final NDArray neg = p.square().mul(negWeight).mul(log1mP);
 		final NDArray centre = pos.add(neg).sum(axes).neg().div(norm);
 		final NDArray logQ = out.get(":, 1:" + (1 + k)).logSoftmax(1);
 		final NDArray classLoss = logQ.mul(cls).sum(axes).neg().div(norm);

@@ -92,6 +92,20 @@ class DetectionTaskTest {
 		}
 	}
 
+	/** An attack computes the loss on every iteration from labels encoded once: nothing may pile up beside them. */
+	@Test
+	void theLossLeavesNoArrayInTheLabelsManager() {
+		final List<Boxes> labels = List.of(boxes(new Box("b", 4, 4, 12, 12)), Boxes.none());
+		try (NDManager labelsManager = Engines.pytorch().newBaseManager(); NDManager step = Engines.pytorch()
+			.newBaseManager())
+		{
+			final NDList y = task.encodeLabels(labelsManager, labels, 16, 16);
+			final int before = labelsManager.getManagedArrays().size();
+			for (int i = 0; i < 3; i++) task.loss(new NDList(step.randomNormal(new Shape(2, 7, 16, 16))), y);
+			assertEquals(before, labelsManager.getManagedArrays().size());
+		}
+	}
+
 	@Test
 	void nmsKeepsTheBestOfOverlappingBoxesPerClass() {
 		final Box best = new Box("a", 0, 0, 10, 10, 0.9), overlap = new Box("a", 1, 1, 11, 11, 0.8), otherClass =
