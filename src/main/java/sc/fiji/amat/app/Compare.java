@@ -71,7 +71,7 @@ final class Compare {
 	{
 		final Task<L> task = labeled.task;
 		// the validation split is fixed (seed 1), so every seed's models see the same training images
-		final int[][] split = Splits.trainingAndValidation(labeled.data.size(), 0.2, 1);
+		final int[][] split = Splits.trainingAndValidation(labeled.data, 0.2, 1);
 		final LabeledData<L> train = onValidation ? labeled.data.subset(split[0]) : labeled.data;
 		final TestSet<?> evaluation = onValidation ? TestSet.of(task.type(), "validation split of " + data.resolve(
 			"train-images.tif"), labeled.data.subset(split[1])) : TestSet.fromFiles(task.type(), data.resolve(

@@ -62,7 +62,7 @@ final class Demo {
 		final Normalization normalization = Normalization.zscore();
 		final Labeled<?> train = type.fromFiles(data.resolve("train-images.tif"), type.sampleLabels(data, "train"),
 			normalization, network);
-		run(train, type, type.fromFiles(data.resolve("test-images.tif"), type.sampleLabels(data, "test"), normalization,
+		run(train, type, type.testFromFiles(data.resolve("test-images.tif"), type.sampleLabels(data, "test"), normalization,
 			network).data, normalization, settings, story, data, out, threads, t0);
 	}
 

@@ -9,6 +9,7 @@ import java.util.Locale;
 import sc.fiji.amat.AmatException;
 import sc.fiji.amat.attack.EpsUnit;
 import sc.fiji.amat.attack.Norm;
+import sc.fiji.amat.data.volume.MsdDataset;
 import sc.fiji.amat.engine.Engines;
 import sc.fiji.amat.model.AmatModel;
 import sc.fiji.amat.report.EvaluationPreset;
@@ -70,9 +71,9 @@ final class Report {
 		final SweepSelection selection = selection(args.get("slice", null), args.get("only-models", null), args.get(
 			"only-attacks", null), args.get("only-eps", null));
 		args.done();
-		if (modelList == null || images == null || labels == null) {
+		if (modelList == null || images == null || labels == null && !MsdDataset.isDataset(Paths.get(images))) {
 			throw new AmatException("report needs --models a.amat.zip,b.amat.zip --images test-images.tif --labels " +
-				"test-labels.tif (and --out FOLDER); models may also be bioimage.io packages (zip or folder), " +
+				"test-labels.tif (or --images an MSD folder alone: its labelled test cases) and --out FOLDER; models may also be bioimage.io packages (zip or folder), " +
 				"TorchScript (.pt) or ONNX (.onnx) files with a JSON description beside them, ONNX ones with --transfer-source MODEL for gradient attacks.");
 		}
 		final List<Path> models = new ArrayList<>();
@@ -82,7 +83,7 @@ final class Report {
 		Engines.setThreads(threads, 1);
 		if (models.isEmpty()) throw new AmatException("--models names no model file.");
 		final String task = AmatModel.readInfo(models.get(0)).task;
-		final TestSet<?> test = TestSet.fromFiles(task, Paths.get(images), Paths.get(labels));
+		final TestSet<?> test = TestSet.fromFiles(task, Paths.get(images), labels == null ? null : Paths.get(labels));
 		if (selection != null) {
 			final ReportPart part = RobustnessReport.evaluatePart(models, test, s, selection,
 				new ConsoleReportListener(System.out));

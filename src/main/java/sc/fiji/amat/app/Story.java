@@ -42,7 +42,7 @@ final class Story {
 		// the standard model's own training images; the adversarial models train on exactly these
 		// and keep their last epoch: picking the epoch by clean validation metric would favour the
 		// least robust one, and differently for each method
-		final LabeledData<L> own = train.subset(Splits.trainingAndValidation(train.size(),
+		final LabeledData<L> own = train.subset(Splits.trainingAndValidation(train,
 			standardSettings.validationFraction, standardSettings.seed)[0]);
 		System.out.printf(Locale.ROOT, "%nadversarial training, shortened for the demo: %s, %d epochs, PGD-L2 with T = %d " +
 			"steps (the paper: T = 20), on the standard model's %d training images, each keeping its last epoch; SAT " +

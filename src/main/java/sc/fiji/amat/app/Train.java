@@ -16,6 +16,7 @@ import sc.fiji.amat.Durations;
 import sc.fiji.amat.data.Normalization;
 import sc.fiji.amat.engine.Engines;
 import sc.fiji.amat.model.AmatModel;
+import sc.fiji.amat.model.ModelInfo;
 import sc.fiji.amat.nn.NetworkConfig;
 import sc.fiji.amat.task.Labeled;
 import sc.fiji.amat.task.ij.ImageJTaskType;
@@ -100,9 +101,10 @@ public final class Train {
 			? ", random " + o.patchSize + "x" + o.patchSize + " patches" : ""));
 		try (AmatModel model = train(recipe, labeled, normalization, settings, new Progress(console))) {
 			model.save(out);
-			console.printf(Locale.ROOT, "saved %s (%s training, validation %s %.4f, kept epoch %d)%n", out, model.info()
-				.training.method, model.info().training.validationMetric, model.info().training.validationValue, model
-					.info().training.bestEpoch);
+			final ModelInfo.Training t = model.info().training;
+			console.printf(Locale.ROOT, "saved %s (%s training, %s, kept epoch %d)%n", out, t.method, t.validationSize == 0
+				? "no validation" : String.format(Locale.ROOT, "validation %s %.4f", t.validationMetric, t.validationValue),
+				t.bestEpoch);
 			if (o.exportBioimageio) {
 				final sc.fiji.amat.export.ExportSettings s = new sc.fiji.amat.export.ExportSettings();
 				if (images != null && Files.isRegularFile(images) && !images.toString().contains(".nii")) Export.testImage(

@@ -24,6 +24,7 @@ final class CommandProgress implements TrainingListener {
 	private Plot plot;
 	private int totalEpochs;
 	private String stage = "";
+	private boolean validates = true;
 
 	CommandProgress(final String title, final BooleanSupplier cancelled) {
 		this.title = title;
@@ -35,6 +36,7 @@ final class CommandProgress implements TrainingListener {
 		final String description)
 	{
 		totalEpochs = epochs;
+		validates = validationSize > 0;
 		stage = description;
 		this.epochs.clear();
 		losses.clear();
@@ -56,24 +58,29 @@ final class CommandProgress implements TrainingListener {
 
 	@Override
 	public void epochEnded(final EpochSummary s) {
-		line(String.format(Locale.ROOT, "%s: epoch %d/%d  loss %.4f  validation %s %.4f%s  %.1f s%s", title, s.epoch,
-			s.epochs, s.loss, s.metricName, s.validationMetric, s.best ? " (best)" : "", s.seconds, s.methodStatistics
-				.isEmpty() ? "" : "  " + s.methodStatistics));
+		final String val = validates ? String.format(Locale.ROOT, "  validation %s %.4f%s", s.metricName,
+			s.validationMetric, s.best ? " (best)" : "") : "";
+		line(String.format(Locale.ROOT, "%s: epoch %d/%d  loss %.4f%s  %.1f s%s", title, s.epoch, s.epochs, s.loss, val,
+			s.seconds, s.methodStatistics.isEmpty() ? "" : "  " + s.methodStatistics));
 		epochs.add((double) s.epoch);
 		losses.add(s.loss);
 		metrics.add(s.validationMetric);
-		if (CommandSupport.hasGui()) showPlot(s.metricName);
+		if (CommandSupport.hasGui()) showPlot(validates ? s.metricName : null);
 	}
 
+	/** The loss, and the validation metric unless {@code metricName} is null (no validation). */
 	private void showPlot(final String metricName) {
 		final double[] x = epochs.stream().mapToDouble(d -> d).toArray();
-		final Plot p = new Plot(title + " progress", "epoch", "loss / validation " + metricName);
+		final Plot p = new Plot(title + " progress", "epoch", metricName == null ? "loss" : "loss / validation " +
+			metricName);
 		p.setLimits(1, Math.max(2, totalEpochs), 0, Math.max(1, losses.stream().mapToDouble(d -> d).max().orElse(1)));
 		p.setColor("blue");
 		p.addPoints(x, losses.stream().mapToDouble(d -> d).toArray(), Plot.LINE);
-		p.setColor("red");
-		p.addPoints(x, metrics.stream().mapToDouble(d -> d).toArray(), Plot.LINE);
-		p.addLegend("training loss\nvalidation " + metricName);
+		if (metricName != null) {
+			p.setColor("red");
+			p.addPoints(x, metrics.stream().mapToDouble(d -> d).toArray(), Plot.LINE);
+		}
+		p.addLegend(metricName == null ? "training loss" : "training loss\nvalidation " + metricName);
 		if (plot == null || plot.getImagePlus() == null || plot.getImagePlus().getWindow() == null) {
 			plot = p;
 			plot.show();

@@ -12,7 +12,9 @@ import sc.fiji.amat.AmatException;
 
 /**
  * A set of normalised 2D samples of one size, each with a label of the task's type and a stable
- * id (its index in the set it was read from), which AMAT keys its per-sample margins by.
+ * id (its index in the set it was read from), which AMAT keys its per-sample margins by, and,
+ * for samples cut from volumes, the name of the volume each comes from ({@link #group}), which
+ * the validation split keeps together.
  *
  * @param <L> the task's label type (a mask, a list of points, a list of boxes)
  */
@@ -22,15 +24,16 @@ public final class LabeledData<L> {
 	private final int channels, height, width;
 	private final List<L> labels;
 	private final int[] ids;
+	private final String[] groups; // null: independent images
 
 	public LabeledData(final float[] images, final int channels, final int height, final int width,
 		final List<L> labels)
 	{
-		this(images, channels, height, width, labels, range(labels.size()));
+		this(images, channels, height, width, labels, range(labels.size()), null);
 	}
 
 	private LabeledData(final float[] images, final int channels, final int height, final int width,
-		final List<L> labels, final int[] ids)
+		final List<L> labels, final int[] ids, final String[] groups)
 	{
 		if (labels.isEmpty()) throw new AmatException("The training set is empty: give at least one image and label.");
 		if ((long) labels.size() * channels * height * width != images.length) {
@@ -43,6 +46,7 @@ public final class LabeledData<L> {
 		this.width = width;
 		this.labels = Collections.unmodifiableList(new ArrayList<>(labels));
 		this.ids = ids;
+		this.groups = groups;
 	}
 
 	/**
@@ -53,7 +57,28 @@ public final class LabeledData<L> {
 		final int width, final List<L> labels, final int[] ids)
 	{
 		if (ids.length != labels.size()) throw new IllegalArgumentException("one id per label");
-		return new LabeledData<>(images, channels, height, width, labels, ids.clone());
+		return new LabeledData<>(images, channels, height, width, labels, ids.clone(), null);
+	}
+
+	/**
+	 * These samples (sharing their pixels), each in the named group: the volume it was cut from,
+	 * so that slices of one volume stay on one side of a validation split; null for none.
+	 */
+	public LabeledData<L> withGroups(final List<String> groupOfSample) {
+		if (groupOfSample != null && groupOfSample.size() != size()) throw new IllegalArgumentException(groupOfSample
+			.size() + " groups for " + size() + " samples");
+		return new LabeledData<>(images, channels, height, width, labels, ids, groupOfSample == null ? null
+			: groupOfSample.toArray(new String[0]));
+	}
+
+	/** Whether the samples carry groups (volume names), see {@link #withGroups}. */
+	public boolean hasGroups() {
+		return groups != null;
+	}
+
+	/** The group (volume name) of the i-th sample, or null when the samples carry none. */
+	public String group(final int i) {
+		return groups == null ? null : groups[i];
 	}
 
 	private static int[] range(final int n) {
@@ -102,18 +127,20 @@ public final class LabeledData<L> {
 		return out;
 	}
 
-	/** The samples at the given positions, keeping their ids. */
+	/** The samples at the given positions, keeping their ids and groups. */
 	public LabeledData<L> subset(final int[] positions) {
 		final int s = sampleSize();
 		final float[] im = new float[positions.length * s];
 		final List<L> lab = new ArrayList<>(positions.length);
 		final int[] id = new int[positions.length];
+		final String[] group = groups == null ? null : new String[positions.length];
 		for (int k = 0; k < positions.length; k++) {
 			System.arraycopy(images, positions[k] * s, im, k * s, s);
 			lab.add(labels.get(positions[k]));
 			id[k] = ids[positions[k]];
+			if (group != null) group[k] = groups[positions[k]];
 		}
-		return new LabeledData<>(im, channels, height, width, lab, id);
+		return new LabeledData<>(im, channels, height, width, lab, id, group);
 	}
 
 	/** The images at the given positions as an NCHW float32 batch. */

@@ -17,7 +17,8 @@ import sc.fiji.amat.AmatException;
  * <em>image's</em> id: AMAT keeps one margin per image, since a patch id would be new every
  * epoch and its margin would never grow, while an image's margin accumulates over the epochs as
  * the method's per-sample margins do (its patches share its anatomy, contrast and noise).
- * Epoch 0 is reserved for the fixed patches that validate and calibrate ({@link #fixed}).
+ * Epoch 0 is reserved for the fixed patches that validate and calibrate ({@link #fixed}). A
+ * patch keeps its image's group too (the volume a slice was cut from; {@link LabeledData#group}).
  * </p>
  *
  * @param <L> the task's label type
@@ -122,7 +123,22 @@ public final class PatchSampler<L> {
 			}
 			labels.add(crop.crop(d.label(indexIn[id]), at[1], at[0], patch, patch));
 		}
-		return LabeledData.withIds(out, channels, patch, patch, labels, images);
+		final LabeledData<L> patches = LabeledData.withIds(out, channels, patch, patch, labels, images);
+		return hasGroups() ? patches.withGroups(groups(images)) : patches;
+	}
+
+	/** Whether every image carries a group (the volume it was cut from), which its patches then keep. */
+	private boolean hasGroups() {
+		for (final LabeledData<L> d : sets) {
+			if (!d.hasGroups()) return false;
+		}
+		return true;
+	}
+
+	private List<String> groups(final int[] images) {
+		final List<String> out = new ArrayList<>(images.length);
+		for (final int id : images) out.add(sets.get(setOf[id]).group(indexIn[id]));
+		return out;
 	}
 
 	/** The top-left corner (y, x) of image {@code id}'s patch in that epoch. */

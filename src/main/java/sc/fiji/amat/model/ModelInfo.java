@@ -2,6 +2,8 @@ package sc.fiji.amat.model;
 
 import com.google.gson.JsonObject;
 
+import java.util.List;
+
 import sc.fiji.amat.nn.NetworkConfig;
 
 /**
@@ -54,6 +56,11 @@ public final class ModelInfo {
 		public long seed;
 		public int trainingSize;
 		public int validationSize;
+		/**
+		 * When the samples were slices of volumes split by volume: the volumes that validated
+		 * (whole); null otherwise.
+		 */
+		public List<String> validationVolumes;
 		public int bestEpoch;
 		public String validationMetric;
 		public double validationValue = Double.NaN;

@@ -82,7 +82,7 @@ public final class TestSet<L> {
 
 	/** As {@link #fromImages}, from files in the forms the task type reads ({@link ImageJTaskType#fromFiles}). */
 	public static TestSet<?> fromFiles(final String taskType, final Path images, final Path labels) {
-		final Labeled<?> l = ImageJTasks.type(taskType).fromFiles(images, labels, RAW, new NetworkConfig());
+		final Labeled<?> l = ImageJTasks.type(taskType).testFromFiles(images, labels, RAW, new NetworkConfig());
 		return of(taskType, images.getFileName().toString(), l.data, l.volumeOfSample);
 	}
 

@@ -39,6 +39,10 @@ final class Checkpoint {
 
 	private Checkpoint() {}
 
+	private static String volumes(final java.util.List<String> names) {
+		return names == null ? "a split of independent images" : "the volumes " + String.join(", ", names);
+	}
+
 	/** Writes the checkpoint after an epoch. */
 	static void write(final Path file, final AmatModel model, final StatefulOptimizer optimizer,
 		final Progress progress)
@@ -69,6 +73,11 @@ final class Checkpoint {
 			throw new AmatException("The checkpoint " + file + " belongs to another run (" + saved.task + ", " +
 				saved.training.method + ", " + saved.training.trainingSize + " training images, seed " + saved.training.seed +
 				"): resume with the same data, method and seed, or start afresh.");
+		}
+		if (!java.util.Objects.equals(saved.training.validationVolumes, now.training.validationVolumes)) {
+			throw new AmatException("The checkpoint " + file + " validated on " + volumes(saved.training.validationVolumes) +
+				" but this run validates on " + volumes(now.training.validationVolumes) + ": resume with the same data and " +
+				"seed, or start afresh.");
 		}
 		final String conflict = method.resumeConflict(saved.training.parameters);
 		if (conflict != null) {

@@ -65,7 +65,10 @@ public final class ModelTrainer<L> {
 		}
 	}
 
-	/** Splits off the validation set: a seeded shuffle, the first part validates. */
+	/**
+	 * Splits off the validation set of independent images: a seeded shuffle, the first part
+	 * validates. Slices of volumes split by volume ({@link ValidationSplit}).
+	 */
 	static int[][] split(final int n, final double fraction, final long seed) {
 		final int[] order = permutation(n, new Random(seed));
 		int nVal = (int) Math.round(n * fraction);
@@ -108,10 +111,11 @@ public final class ModelTrainer<L> {
 	private AmatModel run(final boolean resume) {
 		Engines.prepareThread();
 		final Device[] devices = Engines.devices(settings.device);
-		final int[][] split = split(data.size(), settings.validationFraction, settings.seed);
-		final LabeledData<L> train = data.subset(split[0]);
-		final LabeledData<L> val = split[1].length == 0 ? null : data.subset(split[1]);
+		final ValidationSplit split = ValidationSplit.of(data, settings.validationFraction, settings.seed);
+		final LabeledData<L> train = data.subset(split.training);
+		final LabeledData<L> val = split.validation.length == 0 ? null : data.subset(split.validation);
 		final ModelInfo info = newInfo(train.size(), val == null ? 0 : val.size());
+		info.training.validationVolumes = split.validationVolumes;
 		checkMemory(train.size(), devices);
 		final TrainingSession<L> session = open(info, devices);
 		try (Trainer trainer = session.trainer) {
@@ -129,10 +133,11 @@ public final class ModelTrainer<L> {
 			}
 			final int stepsPerEpoch = (train.size() + settings.batchSize - 1) / settings.batchSize;
 			listener.started(settings.epochs, stepsPerEpoch, train.size(), val == null ? 0 : val.size(), describe());
+			if (split.note != null) listener.message(split.note);
 			final long startNanos = System.nanoTime();
 			for (int epoch = progress.epochsCompleted + 1, run = 0; epoch <= settings.epochs; epoch++, run++) {
 				final long epochStart = System.nanoTime();
-				final double loss = runEpoch(session, epochData(train, split[0], epoch), epoch, startNanos, run);
+				final double loss = runEpoch(session, epochData(train, split.training, epoch), epoch, startNanos, run);
 				if (Double.isInfinite(loss)) {
 					listener.message("cancelled in epoch " + epoch + ": keeping the best model of the epochs completed");
 					break;

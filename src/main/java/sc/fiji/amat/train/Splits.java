@@ -1,5 +1,7 @@
 package sc.fiji.amat.train;
 
+import sc.fiji.amat.data.LabeledData;
+
 /**
  * The training/validation split {@link ModelTrainer} makes, for callers that train several
  * models on exactly the same images (e.g. a comparison that trains adversarial models without
@@ -16,5 +18,16 @@ public final class Splits {
 	 */
 	public static int[][] trainingAndValidation(final int n, final double validationFraction, final long seed) {
 		return ModelTrainer.split(n, validationFraction, seed);
+	}
+
+	/**
+	 * As {@link #trainingAndValidation(int, double, long)} for these samples: the split a
+	 * {@link ModelTrainer} with these settings makes of them, by volume when the samples are
+	 * slices of volumes ({@link LabeledData#hasGroups}), else the same as for their number.
+	 */
+	public static int[][] trainingAndValidation(final LabeledData<?> data, final double validationFraction,
+		final long seed)
+	{
+		return ValidationSplit.of(data, validationFraction, seed).positions();
 	}
 }

@@ -40,6 +40,26 @@ class PatchSamplerTest {
 			"b.tif"), 6, CROP);
 	}
 
+	/** Groups (the volume a slice was cut from) survive a subset and patches, and only when every image has one. */
+	@Test
+	void subsetsAndPatchesKeepTheImagesGroups() {
+		final LabeledData<int[]> a = set(0, 2, 2, 10, 12).withGroups(Arrays.asList("vol_a", "vol_b"));
+		final LabeledData<int[]> b = set(2, 1, 2, 8, 9).withGroups(Collections.singletonList("vol_c"));
+		final LabeledData<int[]> sub = a.subset(new int[] { 1 });
+		assertTrue(sub.hasGroups());
+		assertEquals("vol_b", sub.group(0));
+		assertEquals(1, sub.id(0));
+		final PatchSampler<int[]> s = new PatchSampler<>(Arrays.asList(a, b), null, 6, CROP);
+		final LabeledData<int[]> p = s.sample(new int[] { 2, 0, 1 }, 7, 3);
+		assertEquals(Arrays.asList("vol_c", "vol_a", "vol_b"), Arrays.asList(p.group(0), p.group(1), p.group(2)));
+		assertEquals("vol_b", s.fixed(1).group(1));
+		final LabeledData<int[]> none = sampler().sample(new int[] { 0 }, 7, 3);
+		assertTrue(!none.hasGroups() && none.group(0) == null);
+		assertTrue(!new PatchSampler<>(Arrays.asList(a, set(2, 1, 2, 8, 9)), null, 6, CROP).fixed(1).hasGroups(),
+			"an image without a group: no groups");
+		assertThrows(IllegalArgumentException.class, () -> a.withGroups(Collections.singletonList("one")));
+	}
+
 	@Test
 	void aPatchIsItsImagesPixelsAndLabelAndKeepsItsImagesId() {
 		final PatchSampler<int[]> s = sampler();

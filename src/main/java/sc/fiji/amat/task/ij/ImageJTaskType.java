@@ -41,6 +41,17 @@ public interface ImageJTaskType extends SciJavaPlugin {
 	Labeled<?> fromFiles(Path images, Path labels, Normalization normalization, NetworkConfig network);
 
 	/**
+	 * As {@link #fromFiles}, for a test set: where the files hold both training and held-out
+	 * cases (a Medical Segmentation Decathlon folder), the held-out cases with labels. By default
+	 * the same as {@link #fromFiles} (files with no such parts).
+	 */
+	default Labeled<?> testFromFiles(final Path images, final Path labels, final Normalization normalization,
+		final NetworkConfig network)
+	{
+		return fromFiles(images, labels, normalization, network);
+	}
+
+	/**
 	 * Where this task's sample data keeps the labels of a split ("train" or "test") beside
 	 * {@code <split>-images.tif} in {@code dir}, in the form {@link #fromFiles} reads.
 	 */

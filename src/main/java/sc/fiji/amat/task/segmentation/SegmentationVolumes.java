@@ -110,7 +110,8 @@ public final class SegmentationVolumes {
 			final MsdDataset d = MsdDataset.read(imageOrFolder);
 			final List<MsdDataset.Case> cases = d.labeled(test);
 			if (cases.isEmpty()) throw new AmatException(imageOrFolder.resolve(MsdDataset.JSON) + " lists no " + (test
-				? "test images with labels (labelsTs/)" : "training images") + ".");
+				? "test images with labels (labelsTs/): give a folder of labelled held-out volumes as the test set"
+				: "training images") + ".");
 			return new Source(cases, d, null);
 		}
 		if (Files.isDirectory(imageOrFolder)) {
@@ -186,6 +187,7 @@ public final class SegmentationVolumes {
 	}
 
 	private static LabeledData<Mask> data(final VolumeSlices s, final List<Mask> masks) {
-		return LabeledData.withIds(s.images, s.channels, s.height, s.width, masks, s.ids());
+		return LabeledData.withIds(s.images, s.channels, s.height, s.width, masks, s.ids()).withGroups(s
+			.volumeOfEachSlice());
 	}
 }

@@ -60,18 +60,33 @@ public final class SegmentationImageJType implements ImageJTaskType {
 	/**
 	 * Label images (a TIFF stack, or folders paired by name), or volumes
 	 * ({@link SegmentationVolumes#isVolumeSource}: a .nii/.nii.gz image and its label volume, a
-	 * folder of them and a label folder, or an MSD folder with no labels): their z slices, every
-	 * one kept, padded at the right and bottom to the network's size multiple when they differ.
+	 * folder of them and a label folder, or an MSD folder with no labels: its training cases): their
+	 * z slices, every one kept, padded at the right and bottom to the network's size multiple when
+	 * they differ.
 	 */
 	@Override
 	public Labeled<?> fromFiles(final Path images, final Path labels, final Normalization normalization,
 		final NetworkConfig network)
 	{
+		return read(images, labels, false, normalization, network);
+	}
+
+	/** As {@link #fromFiles}; an MSD folder gives its labelled test cases (imagesTs/, labelsTs/). */
+	@Override
+	public Labeled<?> testFromFiles(final Path images, final Path labels, final Normalization normalization,
+		final NetworkConfig network)
+	{
+		return read(images, labels, true, normalization, network);
+	}
+
+	private static Labeled<?> read(final Path images, final Path labels, final boolean test,
+		final Normalization normalization, final NetworkConfig network)
+	{
 		if (SegmentationVolumes.isVolumeSource(images)) {
 			final VolumeSlicer.Options o = new VolumeSlicer.Options();
 			o.normalization = normalization;
 			o.padMultiple = network == null ? 1 : network.sizeMultiple();
-			return SegmentationVolumes.labeled(SegmentationVolumes.open(images, labels, o), network);
+			return SegmentationVolumes.labeled(SegmentationVolumes.open(images, labels, test, o), network);
 		}
 		final LabeledData<Mask> data = SegmentationData.requireForeground(SegmentationImages.fromFiles(images, labels,
 			normalization));
