@@ -68,7 +68,7 @@ public class RobustnessReportCommand extends CommandSupport {
 
 	@Parameter(label = "or: test images from a file or folder (NIfTI, MSD folder, stack, image folder)",
 		required = false, persist = false, style = FileWidget.OPEN_STYLE, description = "Instead of open images: a " +
-			".nii/.nii.gz image, a folder of them, an MSD folder (its labelled training cases), a TIFF stack or an " +
+			".nii/.nii.gz image, a folder of them, an MSD folder (its labelled test cases, imagesTs/ and labelsTs/), a TIFF stack or an " +
 			"image folder; volumes are evaluated as z slices, with a per-volume table")
 	private File test_image_path;
 
