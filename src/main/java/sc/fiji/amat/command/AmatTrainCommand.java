@@ -334,8 +334,8 @@ public class AmatTrainCommand extends CommandSupport {
 			rt.addValue("epoch", e + 1);
 			rt.addValue("loss", loss.get(e).getAsDouble());
 			final JsonElement v = val.get(e);
-			rt.addValue("validation " + model.info().training.validationMetric, v.isJsonNull() ? Double.NaN : v
-				.getAsDouble());
+			if (model.info().training.validationSize > 0) rt.addValue("validation " + model.info().training
+				.validationMetric, v.isJsonNull() ? Double.NaN : v.getAsDouble()); // no column without validation
 			if (e < stats.size()) stats.get(e).forEach(rt::addValue);
 		}
 		rt.show("AMAT training history");
