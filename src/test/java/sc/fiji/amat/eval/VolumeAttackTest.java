@@ -86,11 +86,11 @@ public class VolumeAttackTest {
 		return im;
 	}
 
-	static Attack pgd(final int steps) {
+	public static Attack pgd(final int steps) {
 		return AttackTypes.create("pgd", Norm.L2, AttackSettings.DEFAULTS.iterations(steps));
 	}
 
-	static NoiseBudget budget() {
+	public static NoiseBudget budget() {
 		return NoiseBudget.of(EPS, EpsUnit.RMS, Norm.L2);
 	}
 
