@@ -93,6 +93,25 @@ class VolumeAttackCommandTest {
 		}
 	}
 
+	/** A TIFF as input_file (and label_file) is opened as an image and attacked as an open image is. */
+	@Test
+	void aTiffFileIsAttackedAsAnOpenImage() throws Exception {
+		final ImagePlus[] sq = CommandsTest.squares(3);
+		final Path images = dir.resolve("sq.tif"), labels = dir.resolve("sq-labels.tif");
+		assertTrue(new ij.io.FileSaver(sq[0]).saveAsTiffStack(images.toString()));
+		assertTrue(new ij.io.FileSaver(sq[1]).saveAsTiffStack(labels.toString()));
+		CommandModule m = attack("input_file", images.toFile(), "label_file", labels.toFile());
+		assertFalse(m.isCanceled(), m.getCancelReason());
+		final ImagePlus adv = (ImagePlus) m.getOutput("adversarial");
+		assertEquals(sq[0].getWidth(), adv.getWidth());
+		assertEquals(3, adv.getStackSize());
+		final Path out = dir.resolve("tiff-out");
+		m = attack("input_file", images.toFile(), "output_folder", out.toFile());
+		assertEquals("The output folder is written for NIfTI volumes (input_file .nii/.nii.gz) only: save the images " +
+			"the command shows with File > Save As.", m.getCancelReason());
+		assertFalse(Files.exists(out));
+	}
+
 	@Test
 	void anOpenImageAndAFileOrNeitherAreOneSentence() throws Exception {
 		final Path image = dir.resolve("one.nii.gz");

@@ -276,6 +276,63 @@ public class VolumeAttackTest {
 		assertFalse(Files.exists(out), "nothing written");
 	}
 
+	/** Progress after every batch (slices done, of all, time left) and cancel between batches. */
+	@Test
+	void progressAndCancel() {
+		final Path image = dir.resolve("v.nii.gz");
+		volume(image, null, 16, 12, 5, 1);
+		final VolumeAttack.Settings s = new VolumeAttack.Settings();
+		s.batchSize = 2;
+		final java.util.List<int[]> seen = new java.util.ArrayList<>();
+		VolumeAttack.run(model, image, null, pgd(1), budget(), s, new VolumeAttack.Listener() {
+
+			@Override
+			public void progress(final int done, final int total, final double secondsLeft) {
+				seen.add(new int[] { done, total });
+				assertTrue(secondsLeft >= 0, "" + secondsLeft);
+			}
+		});
+		assertEquals("[2, 5][4, 5][5, 5]", seen.stream().map(java.util.Arrays::toString).reduce("", String::concat));
+		final int[] batches = { 0 };
+		assertThrows(java.util.concurrent.CancellationException.class, () -> VolumeAttack.run(model, image, null, pgd(1),
+			budget(), s, new VolumeAttack.Listener() {
+
+				@Override
+				public void progress(final int done, final int total, final double secondsLeft) {
+					batches[0]++;
+				}
+
+				@Override
+				public boolean isCancelled() {
+					return batches[0] == 1;
+				}
+			}));
+		assertEquals(1, batches[0], "stopped after the first batch");
+	}
+
+	/** Landmark and detection models are refused for volumes with one sentence (their slices can be attacked as a stack). */
+	@Test
+	void aLandmarkModelIsRefusedForVolumes() {
+		final Path image = dir.resolve("v.nii.gz");
+		volume(image, null, 16, 12, 2, 1);
+		final sc.fiji.amat.task.landmarks.LandmarkTask task = new sc.fiji.amat.task.landmarks.LandmarkTask(java.util.Arrays
+			.asList("a", "b"), 0.5, 1, new sc.fiji.amat.nn.NetworkConfig(2, 4, sc.fiji.amat.nn.NetworkConfig.Norm.BATCH));
+		final sc.fiji.amat.model.ModelInfo info = new sc.fiji.amat.model.ModelInfo();
+		info.task = task.type();
+		info.taskSpec = task.spec();
+		info.network = task.network();
+		info.inputChannels = 1;
+		info.inputHeight = 16;
+		info.inputWidth = 16;
+		info.normalization = "zscore";
+		try (AmatModel landmarks = AmatModel.create(task, info, ai.djl.Device.cpu())) {
+			final AmatException x = assertThrows(AmatException.class, () -> VolumeAttack.run(landmarks, image, null, pgd(
+				2), budget(), new VolumeAttack.Settings(), null));
+			assertEquals("Volumes are attacked with segmentation models only, and this model's task is landmarks: open " +
+				"the volume's slices as an image stack and attack that (input_image).", x.getMessage());
+		}
+	}
+
 	private static void sameGrid(final NiftiHeader a, final NiftiHeader b, final String what) {
 		assertEquals(a.sformCode(), b.sformCode(), what);
 		assertEquals(a.qformCode(), b.qformCode(), what);
