@@ -38,7 +38,8 @@ import sc.fiji.amat.task.segmentation.VolumeDice;
  * model, slice by slice along one axis, in batches: each slice normalised as the model
  * normalises every image, padded at the right and bottom to the model's size multiple, attacked
  * within its budget (per slice, computed on the slice's own values), and seen tile by tile when a
- * batch of whole slices does not fit the memory or a tile size is chosen. Gives the adversarial
+ * batch of whole slices does not fit the memory, when a model brought from outside takes one
+ * (square) size smaller than the slices, or when a tile size is chosen. Gives the adversarial
  * volume and the noise in the input's own intensities (adversarial = input + noise), the
  * predictions on the clean and the adversarial volume, per slice the noise's size and the loss,
  * and with a label volume the metrics per slice and the Dice per volume. {@link VolumeAttackFiles}
@@ -145,8 +146,11 @@ public final class VolumeAttack {
 		final String what = "The " + axis.label() + " slices of " + imageFile.getFileName();
 		final int wanted = s.batchSize > 0 ? s.batchSize : model.info().training.batchSize > 0 ? model
 			.info().training.batchSize : 8;
-		final int tile = s.tiling != null ? s.tiling.tile : s.tile > 0 ? s.tile : autoTile(model, c, task
-			.outputChannels(), Math.min(wanted, n), ph, pw);
+		// a model brought from outside that takes one square size sees larger slices through tiles of that size
+		final int fixed = model.info().importedFormat != null && model.info().inputWidth > 0 && model
+			.info().inputWidth == model.info().inputHeight ? model.info().inputWidth : 0;
+		final int tile = s.tiling != null ? s.tiling.tile : s.tile > 0 ? s.tile : fixed > 0 && (pw > fixed ||
+			ph > fixed) ? fixed : autoTile(model, c, task.outputChannels(), Math.min(wanted, n), ph, pw);
 		final Tiling tiling = s.tiling != null ? s.tiling : tile == 0 ? null : tiling(tile, m);
 		if (tiling == null) model.checkImageSize(pw, ph, what);
 		else {

@@ -276,6 +276,32 @@ public class VolumeAttackTest {
 		assertFalse(Files.exists(out), "nothing written");
 	}
 
+	/**
+	 * A TorchScript model that takes only 16 x 16 images (its description says so) sees 40 x 24
+	 * slices through 16 x 16 tiles, each slice within its whole budget.
+	 */
+	@Test
+	void aModelOfOneSizeSeesLargerSlicesThroughTilesOfThatSize() throws IOException {
+		final Path pt = dir.resolve("fixed.pt");
+		Files.copy(sc.fiji.amat.model.ImportedModelsTest.fixture("tiny-seg.pt"), pt);
+		Files.write(dir.resolve("fixed.json"), ("{\"task\": \"segmentation\", \"classes\": [\"background\", " +
+			"\"square\"], \"input\": {\"channels\": 1, \"layout\": \"NCHW\", \"normalization\": \"zscore\", " +
+			"\"width\": 16, \"height\": 16}, \"output\": {\"layout\": \"NCHW\", \"values\": \"logits\"}}").getBytes(
+				java.nio.charset.StandardCharsets.UTF_8));
+		final Path image = dir.resolve("wide.nii.gz");
+		volume(image, null, 40, 24, 3, 1);
+		try (AmatModel fixed = AmatModel.load(pt, ai.djl.Device.cpu())) {
+			final VolumeAttack.Result r = VolumeAttack.run(fixed, image, null, pgd(2), budget(), new VolumeAttack
+				.Settings(), null);
+			assertEquals(16, r.tile);
+			assertEquals(3, r.perSlice.size());
+			for (final double[] v : r.perSlice) assertEquals(EPS, v[1], 2e-3);
+			// the control: whole slices are not what the model takes
+			final AmatException x = assertThrows(AmatException.class, () -> fixed.checkImageSize(40, 24, "The slices"));
+			assertTrue(x.getMessage().contains("takes only 16x16"), x.getMessage());
+		}
+	}
+
 	/** Progress after every batch (slices done, of all, time left) and cancel between batches. */
 	@Test
 	void progressAndCancel() {
