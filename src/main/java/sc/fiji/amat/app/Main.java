@@ -9,7 +9,7 @@ import sc.fiji.amat.train.TrainingMethods;
 
 /**
  * The headless entry point: {@code train}, {@code demo}, {@code bench}, {@code generate}, {@code report},
- * {@code report-merge}, {@code export}, {@code doctor}.
+ * {@code report-merge}, {@code attack}, {@code export}, {@code doctor}.
  */
 public final class Main {
 
@@ -39,6 +39,9 @@ public final class Main {
 					break;
 				case "report-merge":
 					Report.merge(args, 1);
+					break;
+				case "attack":
+					Attack.run(new Args(args, 1), System.out);
 					break;
 				case "export":
 					Export.run(new Args(args, 1));
@@ -105,6 +108,10 @@ public final class Main {
 			"            split into jobs: [--slice K/N] [--only-models a,b] [--only-attacks pgd,clean] [--only-eps 0.1]\n" + //
 			"            write a report part into --out instead of a report\n" + //
 			"  report-merge  build the report from the parts: --out DIR PART_FOLDER... (or a folder of parts)\n" + //
+			"  attack    a NIfTI volume attacked slice by slice with a segmentation model; writes the adversarial\n" + //
+			"            volume, the noise and the predictions with its header: --model M --image v.nii.gz --out DIR\n" + //
+			"            [--labels l.nii.gz] [--attack pgd] [--norm L2] [--eps 0.1] [--unit rms] [--iterations 20]\n" + //
+			"            [--seed 42] [--slice-axis z] [--tile T] [--batch B] [--device cpu] [--threads N]\n" + //
 			"  export    a model as a bioimage.io package (ONNX weights checked with ONNX Runtime, rdf.yaml 0.5)\n" + //
 			"            --model m.amat.zip --out m.bioimageio.zip [--report REPORT_DIR] [--image test.tif]\n" + //
 			"            [--name N] [--description D] [--authors \"A, B\"] [--license CC-BY-4.0]\n" + //
@@ -113,6 +120,6 @@ public final class Main {
 			"Attacks: " + String.join(", ", AttackTypes.keys()) + "; training methods: " + String.join(", ",
 				TrainingMethods.keys()) + ".\n" + //
 			"Options of every command: see docs/scripting.md. " + Arrays.asList("train", "demo", "bench", "generate", "report",
-				"report-merge", "export", "doctor"));
+				"report-merge", "attack", "export", "doctor"));
 	}
 }

@@ -137,6 +137,9 @@ class BadInputTest {
 				case "train":
 					Train.run(a, new java.io.PrintStream(new java.io.ByteArrayOutputStream(), true, "UTF-8"));
 					break;
+				case "attack":
+					Attack.run(a, new java.io.PrintStream(new java.io.ByteArrayOutputStream(), true, "UTF-8"));
+					break;
 				default:
 					throw new IllegalArgumentException(args[0]);
 			}
@@ -147,7 +150,7 @@ class BadInputTest {
 		catch (final java.io.UnsupportedEncodingException x) {
 			throw new AssertionError(x);
 		}
-		return seen(row, args[0].equals("train") ? "cli train" : "cli", m);
+		return seen(row, args[0].equals("train") ? "cli train" : args[0].equals("attack") ? "cli attack" : "cli", m);
 	}
 
 	/** A command run headless: its cancel reason, or null when it ran. */
@@ -563,5 +566,34 @@ class BadInputTest {
 		s.exampleCount = 0;
 		s.batchSize = 4;
 		return s;
+	}
+
+	// ---- volumes to attack (Adversarial Attack on a NIfTI file, scripts/amat attack)
+
+	@Test
+	void aVolumeToAttackWithALabelOfAnotherShapeOrChannelsTheModelDoesNotTake() throws Exception {
+		final Path v = dir.resolve("vol.nii.gz"), other = dir.resolve("other-label.nii.gz"), two = dir.resolve(
+			"two-channels.nii.gz"), out = dir.resolve("r27");
+		sc.fiji.amat.eval.VolumeAttackTest.volume(v, null, 16, 12, 4, 1);
+		sc.fiji.amat.eval.VolumeAttackTest.volume(dir.resolve("other.nii.gz"), other, 16, 12, 5, 1);
+		sc.fiji.amat.eval.VolumeAttackTest.volume(two, null, 16, 12, 4, 2);
+		final String row = "27 attack: a label volume of another shape", row4d = "28 attack: a 4D volume, 1-channel model";
+		refused(library(row, () -> {
+			try (AmatModel a = AmatModel.load(model, ai.djl.Device.cpu())) {
+				sc.fiji.amat.eval.VolumeAttack.run(a, v, other, sc.fiji.amat.eval.VolumeAttackTest.pgd(2), sc.fiji.amat.eval.VolumeAttackTest
+					.budget(), new sc.fiji.amat.eval.VolumeAttack.Settings(), null);
+			}
+		}), "other-label.nii.gz", "vol.nii.gz", "16x12x5");
+		refused(cli(row, "attack", "--model", model.toString(), "--image", v.toString(), "--labels", other.toString(),
+			"--out", out.toString(), "--iterations", "2", "--threads", "1"), "other-label.nii.gz", "16x12x5");
+		refused(command(row, sc.fiji.amat.command.AdversarialAttackCommand.class, "input_file", v.toFile(), "label_file",
+			other.toFile(), "model_file", model.toFile(), "iterations", 2, "device", "cpu", "output_folder", out.toFile()),
+			"other-label.nii.gz", "16x12x5");
+		refused(cli(row4d, "attack", "--model", model.toString(), "--image", two.toString(), "--out", out.toString(),
+			"--iterations", "2", "--threads", "1"), "two-channels.nii.gz", "2 channel(s)");
+		refused(command(row4d, sc.fiji.amat.command.AdversarialAttackCommand.class, "input_file", two.toFile(),
+			"model_file", model.toFile(), "iterations", 2, "device", "cpu", "output_folder", out.toFile()),
+			"two-channels.nii.gz", "2 channel(s)");
+		nothingWritten(out);
 	}
 }

@@ -144,8 +144,8 @@ public final class VolumeSlicer {
 		return new VolumeSlices(images, padded, c, w, h, o.axis, refs, volumes);
 	}
 
-	/** Checks an image and its label; returns the x, y, z size. */
-	static int[] check(final NiftiImage image, final NiftiImage label, final int channels, final int classes,
+	/** Checks an image and its label (shape, affine, channels, class indices); returns the x, y, z size. */
+	public static int[] check(final NiftiImage image, final NiftiImage label, final int channels, final int classes,
 		final MsdDataset.Case k)
 	{
 		final String in = k.image.getFileName().toString(), ln = k.label.getFileName().toString();
