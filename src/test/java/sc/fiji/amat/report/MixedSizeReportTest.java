@@ -144,6 +144,41 @@ class MixedSizeReportTest {
 		assertEquals(expected, whole.table().curve("zscore", "pgd", "dice").get(2).epsAbsolute, 1e-9);
 	}
 
+	/**
+	 * Two models with different normalisations: the sanity checks' transfer attack (crafted on
+	 * the other model, carried over per image and size group) and the doubled steps give, on
+	 * a mixed set, what they give on its size groups.
+	 */
+	@Test
+	void theSanityChecksTransferAttackRunsPerSizeGroup() {
+		final Path range = RobustnessReportTest.train(dir, Normalization.range(0, 255), "range", 24, 4);
+		final List<Path> models = Arrays.asList(model, range);
+		final TestSet<Mask> mixed = TestSet.ofParts("segmentation", "mixed", Arrays.asList(a, b, c), null);
+		final ReportSettings s = settings();
+		s.attacks = Collections.singletonList("pgd");
+		final ReportPart whole = RobustnessReport.evaluatePart(models, mixed, s, SweepSelection.all(), null);
+		final List<ReportPart> groups = Arrays.asList(RobustnessReport.evaluatePart(models, TestSet.ofParts("segmentation",
+			"16", Arrays.asList(a, c), null), s, SweepSelection.all(), null), RobustnessReport.evaluatePart(models, TestSet
+				.ofParts("segmentation", "24", Collections.singletonList(b), null), s, SweepSelection.all(), null));
+		int checks = 0;
+		for (final ModelPart m : whole.models.values()) {
+			for (final SweepUnit u : m.units) {
+				final MetricTable t = m.table(u);
+				if (ReportPlan.isCheck(u.attack)) checks++;
+				for (int i = 0; i < mixed.size(); i++) {
+					final MetricTable g = groups.get(mixed.groupOf(i)).models.get(m.name).table(u);
+					for (int col = 0; col < t.names().length; col++) {
+						assertEquals(g.value(mixed.indexInGroup(i), col), t.value(i, col), m.name + " " + u.attack + " image " + i);
+					}
+				}
+			}
+			assertEquals(7, m.gradients.n, "input gradients of every image");
+			assertEquals(groups.get(0).models.get(m.name).gradients.zero + groups.get(1).models.get(m.name).gradients.zero,
+				m.gradients.zero);
+		}
+		assertEquals(4, checks, "2 models x (doubled steps, transfer)");
+	}
+
 	@Test
 	void theDefaultNoiseLevelsLookAtEveryImage() {
 		final TestSet<Mask> mixed = TestSet.ofParts("segmentation", "mixed", Arrays.asList(a, b, c), null);
