@@ -39,6 +39,8 @@ final class ReportCompute {
 			"images; %s%s", plan.names.size(), plan.attacks.size(), plan.levels.size(), plan.levels, test.size(),
 			plan.settings.describe(), units.size() == plan.units().size() ? "" : "; this job: " + units.size() + " of " +
 				plan.units().size() + " units"));
+		if (test.groups() > 1) listener.message(String.format(Locale.ROOT, "the test images have %d sizes (largest " +
+			"%dx%d): evaluated size by size, results in test-set order", test.groups(), test.width(), test.height()));
 		listener.message(ReportProgress.costLine(plan, units, test.size()));
 		listener.message("noise levels: " + plan.levels.list() + " " + plan.levels.unitName() + " (" + plan.levels
 			.describeUnit() + "); " + plan.levels.explanation);
