@@ -100,7 +100,7 @@ class MixedSizeReadersTest {
 
 	/** The test set as TestSet.fromFiles read it before size groups: the task type's reader, one set. */
 	private static TestSet<?> before(final Path images, final Path labels) {
-		final sc.fiji.amat.task.Labeled<?> l = ImageJTasks.type("segmentation").fromFiles(images, labels, RAW,
+		final sc.fiji.amat.task.Labeled<?> l = ImageJTasks.type("segmentation").testFromFiles(images, labels, RAW,
 			new NetworkConfig());
 		return TestSet.of("segmentation", images.getFileName().toString(), l.data, l.volumeOfSample);
 	}
