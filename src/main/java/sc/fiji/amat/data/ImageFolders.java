@@ -64,10 +64,17 @@ public final class ImageFolders {
 
 	/** Opens the files and puts all their slices into one stack; all must have the same size and type. */
 	public static ImagePlus stack(final List<Path> files, final String title) {
+		final List<ImagePlus> opened = new ArrayList<>();
+		for (final Path f : files) opened.add(NormalizedImages.open(f));
+		return stack(opened, files, title);
+	}
+
+	private static ImagePlus stack(final List<ImagePlus> opened, final List<Path> files, final String title) {
 		ImageStack stack = null;
 		int channels = 1, type = -1;
-		for (final Path f : files) {
-			final ImagePlus imp = NormalizedImages.open(f);
+		for (int i = 0; i < files.size(); i++) {
+			final Path f = files.get(i);
+			final ImagePlus imp = opened.get(i);
 			if (stack == null) {
 				stack = new ImageStack(imp.getWidth(), imp.getHeight());
 				channels = imp.getNChannels();
@@ -97,6 +104,33 @@ public final class ImageFolders {
 	public static ImagePlus openStack(final Path fileOrFolder) {
 		return Files.isDirectory(fileOrFolder) ? stack(images(fileOrFolder), fileOrFolder.getFileName().toString())
 			: NormalizedImages.open(fileOrFolder);
+	}
+
+	/**
+	 * The image and label stacks from two folders (paired by name), one pair of stacks per run of
+	 * consecutive images of one size (e.g. for a test set whose images differ in size): every
+	 * image of a run matches in size, channels and type, as {@link #stack} requires.
+	 */
+	public static List<ImagePlus[]> openRuns(final Path imageFolder, final Path labelFolder) {
+		final List<ImagePlus[]> out = new ArrayList<>();
+		final List<ImagePlus> im = new ArrayList<>(), lab = new ArrayList<>();
+		final List<Path> imFiles = new ArrayList<>(), labFiles = new ArrayList<>();
+		for (final Path[] p : pairs(imageFolder, labelFolder)) {
+			final ImagePlus image = NormalizedImages.open(p[0]);
+			if (!im.isEmpty() && (image.getWidth() != im.get(0).getWidth() || image.getHeight() != im.get(0).getHeight())) {
+				out.add(new ImagePlus[] { stack(im, imFiles, "images"), stack(lab, labFiles, "labels") });
+				im.clear();
+				lab.clear();
+				imFiles.clear();
+				labFiles.clear();
+			}
+			im.add(image);
+			imFiles.add(p[0]);
+			lab.add(NormalizedImages.open(p[1]));
+			labFiles.add(p[1]);
+		}
+		out.add(new ImagePlus[] { stack(im, imFiles, "images"), stack(lab, labFiles, "labels") });
+		return out;
 	}
 
 	/** The image and label stacks from two folders (paired by name) or two files. */

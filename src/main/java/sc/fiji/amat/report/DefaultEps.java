@@ -51,9 +51,10 @@ public final class DefaultEps {
 	{
 		if (infos.isEmpty()) throw new AmatException("Give at least one model.");
 		final EpsUnit unit = NoiseBudget.of(0, unitOrNull, norm).unit(); // fails when the unit does not fit the norm
-		final LabeledData<?> data = test.normalizedFor(Normalization.parse(infos.get(0).normalization));
+		// every size group's images (one group when all have one size)
+		final List<? extends LabeledData<?>> data = test.groupsFor(Normalization.parse(infos.get(0).normalization));
 		final float[] validRange = Normalization.parse(infos.get(0).normalization).validRange();
-		final int size = data.sampleSize();
+		final int size = medianSampleSize(data);
 		// the intensity range that range budgets scale (Linf only)
 		final double width = norm == Norm.L2 ? Double.NaN : validRange != null ? validRange[1] - validRange[0]
 			: typicalRange(data);
@@ -114,11 +115,35 @@ public final class DefaultEps {
 		return b.in(EpsUnit.defaultFor(norm), size, width).value();
 	}
 
+	/**
+	 * The median number of values per image (every image's when all have one size): what a
+	 * level in absolute units is converted for.
+	 */
+	static int medianSampleSize(final List<? extends LabeledData<?>> groups) {
+		if (groups.size() == 1) return groups.get(0).sampleSize();
+		final List<Integer> sizes = new ArrayList<>();
+		for (final LabeledData<?> d : groups) {
+			for (int i = 0; i < d.size(); i++) sizes.add(d.sampleSize());
+		}
+		java.util.Collections.sort(sizes);
+		return sizes.get(sizes.size() / 2);
+	}
+
+	/** The images of all groups, in group order. */
+	private static List<float[]> images(final List<? extends LabeledData<?>> groups) {
+		final List<float[]> out = new ArrayList<>();
+		for (final LabeledData<?> d : groups) {
+			for (int i = 0; i < d.size(); i++) out.add(d.image(i));
+		}
+		return out;
+	}
+
 	/** Median over images of the standard deviation of their normalised values. */
-	static double typicalStd(final LabeledData<?> data) {
-		final double[] s = new double[data.size()];
+	static double typicalStd(final List<? extends LabeledData<?>> groups) {
+		final List<float[]> images = images(groups);
+		final double[] s = new double[images.size()];
 		for (int i = 0; i < s.length; i++) {
-			final float[] v = data.image(i);
+			final float[] v = images.get(i);
 			double sum = 0, sum2 = 0;
 			for (final float f : v) {
 				sum += f;
@@ -131,11 +156,12 @@ public final class DefaultEps {
 	}
 
 	/** Median over images of the range (max - min) of their normalised values. */
-	static double typicalRange(final LabeledData<?> data) {
-		final double[] r = new double[data.size()];
+	static double typicalRange(final List<? extends LabeledData<?>> groups) {
+		final List<float[]> images = images(groups);
+		final double[] r = new double[images.size()];
 		for (int i = 0; i < r.length; i++) {
 			float lo = Float.POSITIVE_INFINITY, hi = Float.NEGATIVE_INFINITY;
-			for (final float f : data.image(i)) {
+			for (final float f : images.get(i)) {
 				lo = Math.min(lo, f);
 				hi = Math.max(hi, f);
 			}

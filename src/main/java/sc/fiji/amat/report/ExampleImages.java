@@ -13,6 +13,7 @@ import java.util.Locale;
  * to its own largest absolute value, which the caption states), and, for tasks the report can
  * draw, the ground truth and the predictions on the clean and on the adversarial input as the
  * task renders them (class maps, points, boxes). Multi-channel images show their first channel.
+ * Images of different sizes are drawn each at its own size, with the zoom of the largest.
  */
 public final class ExampleImages {
 
@@ -27,12 +28,18 @@ public final class ExampleImages {
 		final boolean labels = first.truth != null && first.cleanPrediction != null;
 		final String[] captions = labels ? new String[] { "clean", "adversarial", "noise", "ground truth",
 			"pred. clean", "pred. adversarial" } : new String[] { "clean", "adversarial", "noise" };
-		final int zoom = Math.max(1, (MIN_TILE + Math.max(first.width, first.height) - 1) / Math.max(first.width,
-			first.height));
-		final int tw = first.width * zoom, th = first.height * zoom;
+		// images of different sizes share one zoom (set by the largest) and are drawn at their own size
+		int maxW = 0, maxH = 0, rows = 0;
+		for (final Example e : examples) {
+			maxW = Math.max(maxW, e.width);
+			maxH = Math.max(maxH, e.height);
+		}
+		final int zoom = Math.max(1, (MIN_TILE + Math.max(maxW, maxH) - 1) / Math.max(maxW, maxH));
+		for (final Example e : examples) rows += e.height * zoom + FOOTER + GAP;
+		final int tw = maxW * zoom;
 		final int cols = captions.length;
 		final int width = cols * tw + (cols + 1) * GAP;
-		final int height = CAPTION + 20 + examples.size() * (th + FOOTER + GAP) + GAP;
+		final int height = CAPTION + 20 + rows + GAP;
 		final ColorProcessor cp = new ColorProcessor(width, height);
 		cp.setColor(Color.white);
 		cp.fill();
@@ -44,6 +51,7 @@ public final class ExampleImages {
 		for (int c = 0; c < cols; c++) cp.drawString(captions[c], GAP + c * (tw + GAP), CAPTION + 18);
 		int y = CAPTION + 20 + GAP;
 		for (final Example e : examples) {
+			final int th = e.height * zoom;
 			final float[] clean = channel0(e.clean, e.height * e.width);
 			final float[] adv = channel0(e.adversarial, e.height * e.width);
 			float lo = Float.POSITIVE_INFINITY, hi = Float.NEGATIVE_INFINITY, big = 0;

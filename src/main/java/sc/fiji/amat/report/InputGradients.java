@@ -48,39 +48,53 @@ public final class InputGradients {
 	}
 
 	/** As above, through tiles of whole images (null: the network sees whole images). */
-	@SuppressWarnings("unchecked")
 	public static <L> InputGradients of(final AmatModel model, final LabeledData<L> data, final int batchSize,
+		final Tiling tiling)
+	{
+		return of(model, java.util.Collections.singletonList(data), batchSize, tiling);
+	}
+
+	/**
+	 * As above, over sets of one size each (a test set's size groups): the counts and the norms'
+	 * median and minimum over all their images.
+	 */
+	@SuppressWarnings("unchecked")
+	public static <L> InputGradients of(final AmatModel model, final List<LabeledData<L>> sets, final int batchSize,
 		final Tiling tiling)
 	{
 		final Task<L> task = (Task<L>) model.task();
 		final AttackTarget<L> whole = new AttackTarget<>(model.block(), model.parameterStore(), task, false, model
 			.normalization().validRange());
 		final AttackTarget<L> target = tiling == null ? whole : whole.tiled(tiling, model.sizeMultiple());
-		final double[] norms = new double[data.size()];
+		int n = 0;
+		for (final LabeledData<L> data : sets) n += data.size();
+		final double[] norms = new double[n];
 		int zero = 0, nonFinite = 0, finite = 0;
 		try (AttackTarget.Frozen frozen = target.freeze()) {
-			for (int from = 0; from < data.size(); from += batchSize) {
-				final int to = Math.min(data.size(), from + batchSize);
-				final int[] pos = new int[to - from];
-				for (int k = 0; k < pos.length; k++) pos[k] = from + k;
-				try (NDManager m = model.manager().newSubManager()) {
-					final NDArray x = data.batch(m, pos);
-					final List<L> labels = data.labels(pos);
-					final NDList y = task.encodeLabels(m, labels, data.height(), data.width());
-					final NDArray g = target.gradient(x, y, 1).input;
-					final float[] values = g.toFloatArray();
-					final float[] norm = Norm.L2.of(g).toFloatArray();
-					final int size = data.sampleSize();
-					for (int i = 0; i < pos.length; i++) {
-						boolean finiteValues = true, allZero = true;
-						for (int k = i * size; k < (i + 1) * size; k++) {
-							finiteValues &= Float.isFinite(values[k]);
-							allZero &= values[k] == 0f;
-						}
-						if (!finiteValues) nonFinite++;
-						else {
-							if (allZero) zero++;
-							norms[finite++] = norm[i];
+			for (final LabeledData<L> data : sets) {
+				for (int from = 0; from < data.size(); from += batchSize) {
+					final int to = Math.min(data.size(), from + batchSize);
+					final int[] pos = new int[to - from];
+					for (int k = 0; k < pos.length; k++) pos[k] = from + k;
+					try (NDManager m = model.manager().newSubManager()) {
+						final NDArray x = data.batch(m, pos);
+						final List<L> labels = data.labels(pos);
+						final NDList y = task.encodeLabels(m, labels, data.height(), data.width());
+						final NDArray g = target.gradient(x, y, 1).input;
+						final float[] values = g.toFloatArray();
+						final float[] norm = Norm.L2.of(g).toFloatArray();
+						final int size = data.sampleSize();
+						for (int i = 0; i < pos.length; i++) {
+							boolean finiteValues = true, allZero = true;
+							for (int k = i * size; k < (i + 1) * size; k++) {
+								finiteValues &= Float.isFinite(values[k]);
+								allZero &= values[k] == 0f;
+							}
+							if (!finiteValues) nonFinite++;
+							else {
+								if (allZero) zero++;
+								norms[finite++] = norm[i];
+							}
 						}
 					}
 				}
@@ -90,7 +104,7 @@ public final class InputGradients {
 		Arrays.sort(sorted);
 		final double median = finite == 0 ? Double.NaN : finite % 2 == 1 ? sorted[finite / 2] : (sorted[finite / 2 - 1] +
 			sorted[finite / 2]) / 2;
-		return new InputGradients(data.size(), zero, nonFinite, median, finite == 0 ? Double.NaN : sorted[0]);
+		return new InputGradients(n, zero, nonFinite, median, finite == 0 ? Double.NaN : sorted[0]);
 	}
 
 	@Override

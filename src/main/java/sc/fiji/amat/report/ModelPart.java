@@ -45,11 +45,14 @@ final class ModelPart {
 	}
 
 	@SuppressWarnings({ "unchecked", "rawtypes" })
-	Example example(final ReportPlan plan, final int image, final LabeledData<?> data, final Task task) {
+	/** The example of test image {@code image}, which is image {@code inData} of {@code data} (its size group). */
+	Example example(final ReportPlan plan, final int image, final LabeledData<?> data, final int inData,
+		final Task task)
+	{
 		return examples.computeIfAbsent(image, i -> {
 			final Example e = new Example(i, plan.exampleAttack, plan.levels.get(plan.exampleLevel), data.channels(),
 				data.height(), data.width());
-			e.truth = ImageJTasks.of(task).render(data.label(i), data.height(), data.width());
+			e.truth = ImageJTasks.of(task).render(data.label(inData), data.height(), data.width());
 			return e;
 		});
 	}

@@ -34,11 +34,13 @@ final class ReportCompute {
 		final ReportListener listener)
 	{
 		final Device device = Engines.device(plan.settings.device);
-		final ReportProgress progress = new ReportProgress(listener, plan, units, test.size());
+		final ReportProgress progress = new ReportProgress(listener, plan, units, test.batches(plan.settings.batchSize));
 		listener.started(String.format(Locale.ROOT, "%d model(s) x %d attack(s) x %d noise levels (%s) on %d test " +
 			"images; %s%s", plan.names.size(), plan.attacks.size(), plan.levels.size(), plan.levels, test.size(),
 			plan.settings.describe(), units.size() == plan.units().size() ? "" : "; this job: " + units.size() + " of " +
 				plan.units().size() + " units"));
+		if (test.groups() > 1) listener.message(String.format(Locale.ROOT, "the test images have %d sizes (largest " +
+			"%dx%d): evaluated size by size, results in test-set order", test.groups(), test.width(), test.height()));
 		listener.message(ReportProgress.costLine(plan, units, test.size()));
 		listener.message("noise levels: " + plan.levels.list() + " " + plan.levels.unitName() + " (" + plan.levels
 			.describeUnit() + "); " + plan.levels.explanation);
@@ -60,7 +62,7 @@ final class ReportCompute {
 				try (AmatModel model = AmatModel.load(Paths.get(plan.files.get(m)), device);
 					AmatModel other = checkTransfer ? AmatModel.load(Paths.get(plan.files.get(src)), device) : null)
 				{
-					final Evaluator.Transfer check = other == null ? null : Transfers.check(model, other, test);
+					final List<Evaluator.Transfer> check = other == null ? null : Transfers.check(model, other, test);
 					parts.put(plan.names.get(m), computeModel(model, plan, m, test, mine, progress, listener, source, check));
 				}
 			}
@@ -71,58 +73,62 @@ final class ReportCompute {
 	@SuppressWarnings({ "unchecked", "rawtypes" })
 	private static ModelPart computeModel(final AmatModel model, final ReportPlan plan, final int m, final TestSet test,
 		final List<SweepUnit> units, final ReportProgress progress, final ReportListener listener, final AmatModel source,
-		final Evaluator.Transfer checkTransfer)
+		final List<Evaluator.Transfer> checkTransfer)
 	{
 		final String name = plan.names.get(m);
 		final ReportSettings settings = plan.settings;
 		final EpsLevels levels = plan.levels;
 		final Task task = model.task();
-		final LabeledData data = test.normalizedFor(model.normalization());
-		if (data.channels() != task.inputChannels()) {
-			throw new AmatException("The test images have " + data.channels() + " channel(s) but the model " + name +
+		final List<LabeledData> groups = test.groupsFor(model.normalization());
+		final LabeledData first = groups.get(0);
+		if (first.channels() != task.inputChannels()) {
+			throw new AmatException("The test images have " + first.channels() + " channel(s) but the model " + name +
 				" takes " + task.inputChannels() + ".");
 		}
-		task.checkLabels(data);
+		for (final LabeledData data : groups) task.checkLabels(data);
 		final Tiling tiling = plan.tiling(model.sizeMultiple());
-		if (tiling == null) model.checkImageSize(data.width(), data.height(), "The test images");
-		else {
-			model.checkImageSize(tiling.length(data.width()), tiling.length(data.height()), "The test images' tiles");
-			tiling.check(data.height(), data.width(), model.sizeMultiple());
+		for (final LabeledData data : groups) {
+			if (tiling == null) model.checkImageSize(data.width(), data.height(), "The test images");
+			else {
+				model.checkImageSize(tiling.length(data.width()), tiling.length(data.height()), "The test images' tiles");
+				tiling.check(data.height(), data.width(), model.sizeMultiple());
+			}
 		}
-		final Evaluator.Transfer transfer = Transfers.of(model, name, source, plan.sourceName(), test, data);
+		final List<Evaluator.Transfer> transfer = Transfers.of(model, name, source, plan.sourceName(), test);
 		final ModelPart part = new ModelPart(name, task.metricName());
-		final int n = data.size();
 
 		for (int j = 0; j < units.size(); j++) {
 			final SweepUnit u = units.get(j);
 			final Map<Integer, Example> examples = new LinkedHashMap<>();
 			if (u.isClean() || plan.isExampleUnit(u)) {
-				for (final int i : plan.exampleImages) examples.put(i, part.example(plan, i, data, task));
+				for (final int i : plan.exampleImages) examples.put(i, part.example(plan, i, groups.get(test.groupOf(i)), test
+					.indexInGroup(i), task));
 			}
 			if (u.isClean()) {
 				part.epsAbsolute = new double[levels.size()];
 				for (int k = 0; k < levels.size(); k++) {
-					part.epsAbsolute[k] = levels.budget(k).meanAbsolute(data, model.normalization().validRange());
+					part.epsAbsolute[k] = SizeGroups.meanAbsolute(levels.budget(k), (List) groups, model.normalization().validRange());
 				}
 				if (model.hasInputGradients()) {
 					progress.status(name + ": input gradients");
-					part.gradients = InputGradients.of(model, data, settings.batchSize, tiling);
+					part.gradients = InputGradients.of(model, (List) groups, settings.batchSize, tiling);
 				}
-				progress.done(ReportProgress.GRADIENT_COST * ReportProgress.batches(n, settings.batchSize));
+				progress.done(ReportProgress.GRADIENT_COST * test.batches(settings.batchSize));
 				progress.status(name + ": clean");
-				part.clean = Evaluator.evaluate(model, data, settings.batchSize, null, null, progress.batchListener(task,
-					examples, false, ReportProgress.CLEAN_COST), null, tiling);
+				part.clean = SizeGroups.evaluate(model, test, (List) groups, settings.batchSize, null, null, examples, e -> progress
+					.batchListener(task, e, false, ReportProgress.CLEAN_COST), null, tiling, null);
 				listener.evaluated(name, "clean", 0, part.clean.primaryValueName(), part.clean.primaryValue());
 			}
 			else {
 				progress.status(String.format(Locale.ROOT, "%s: %s eps %s", name, u.attack, EpsLevels.format(u.eps)));
 				final boolean check = ReportPlan.isCheck(u.attack);
-				// a check's extra attack meets the same random starts as the member it checks
+				// a check's extra attack meets the same random starts as the member it checks, in every size group
 				final String seedName = check ? plan.checkedMember : u.attack;
-				Engines.pytorch().setRandomSeed(SweepUnit.attackSeed(settings.seed, seedName, u.eps));
-				final Evaluator.Transfer t0 = u.attack.startsWith(ReportPlan.TRANSFER) ? checkTransfer : transfer;
-				final MetricTable t = Evaluator.evaluate(model, data, settings.batchSize, plan.attack(u.attack), levels
-					.budget(u.level), progress.batchListener(task, examples, true, plan.cost(u.attack)), t0, tiling);
+				final int seed = SweepUnit.attackSeed(settings.seed, seedName, u.eps);
+				final List<Evaluator.Transfer> t0 = u.attack.startsWith(ReportPlan.TRANSFER) ? checkTransfer : transfer;
+				final MetricTable t = SizeGroups.evaluate(model, test, (List) groups, settings.batchSize, plan.attack(u.attack),
+					levels.budget(u.level), examples, e -> progress.batchListener(task, e, true, plan.cost(u.attack)), t0,
+					tiling, seed);
 				part.setTable(u, t, levels.size());
 				listener.evaluated(name, u.attack, u.eps, t.primaryValueName(), t.primaryValue());
 			}

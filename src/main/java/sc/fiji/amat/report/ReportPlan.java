@@ -127,10 +127,11 @@ final class ReportPlan {
 	 * whole images when a batch of them fits the device's memory under a gradient attack, else
 	 * the largest power-of-two tile whose batch does (for the models AMAT trained, whose network
 	 * it knows). Refuses a batch of images or tiles whose estimate is over what the device has.
+	 * When the test images differ in size, every size group's batch must fit (the largest image
+	 * decides).
 	 */
 	static int checkMemory(final List<ModelInfo> infos, final TestSet<?> test, final ReportSettings settings) {
 		final ai.djl.Device device = sc.fiji.amat.engine.Engines.device(settings.device);
-		final int batch = Math.min(settings.batchSize, test.size()), h = test.height(), w = test.width();
 		final List<MemoryEstimate> estimates = new ArrayList<>();
 		for (final ModelInfo info : infos) {
 			if (info.network == null || info.importedFormat != null) continue;
@@ -141,16 +142,32 @@ final class ReportPlan {
 		int tile = settings.tile;
 		final long available = Boolean.parseBoolean(System.getProperty(MemoryEstimate.CHECK, "true")) ? MemoryEstimate
 			.available(device) : 0;
-		if (tile == 0 && available > 0 && !fits(estimates, batch, h, w, available)) {
-			int t = Integer.highestOneBit(Math.max(h, w));
-			while (t > 16 && !fits(estimates, batch, Math.min(t, h), Math.min(t, w), available)) t /= 2;
+		if (tile == 0 && available > 0 && !fitsAll(estimates, test, settings.batchSize, 0, available)) {
+			int t = Integer.highestOneBit(Math.max(test.height(), test.width()));
+			while (t > 16 && !fitsAll(estimates, test, settings.batchSize, t, available)) t /= 2;
 			tile = t;
 		}
-		for (final MemoryEstimate e : estimates) {
-			e.check(MemoryEstimate.Use.ATTACK, batch, tile == 0 ? h : Math.min(tile, h), tile == 0 ? w : Math.min(tile, w),
-				device, "the report's batch size (--batch)", "smaller tiles (--tile)");
+		for (int g = 0; g < test.groups(); g++) {
+			final int batch = Math.min(settings.batchSize, test.positions(g).length), h = test.height(g), w = test.width(g);
+			for (final MemoryEstimate e : estimates) {
+				e.check(MemoryEstimate.Use.ATTACK, batch, tile == 0 ? h : Math.min(tile, h), tile == 0 ? w : Math.min(tile,
+					w), device, "the report's batch size (--batch)", "smaller tiles (--tile)");
+			}
 		}
 		return tile;
+	}
+
+	/** Whether every size group's batch of images (tile 0) or tiles fits. */
+	private static boolean fitsAll(final List<MemoryEstimate> estimates, final TestSet<?> test, final int batchSize,
+		final int tile, final long available)
+	{
+		for (int g = 0; g < test.groups(); g++) {
+			final int batch = Math.min(batchSize, test.positions(g).length), h = test.height(g), w = test.width(g);
+			if (!fits(estimates, batch, tile == 0 ? h : Math.min(tile, h), tile == 0 ? w : Math.min(tile, w), available)) {
+				return false;
+			}
+		}
+		return true;
 	}
 
 	private static boolean fits(final List<MemoryEstimate> estimates, final int batch, final int h, final int w,

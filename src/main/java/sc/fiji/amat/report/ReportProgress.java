@@ -28,11 +28,12 @@ final class ReportProgress {
 	private final int attacks;
 	private int attacksDone;
 
+	/** @param batches the batches the test set makes (group by size group) */
 	ReportProgress(final ReportListener listener, final ReportPlan plan, final List<SweepUnit> units,
-		final int images)
+		final int batches)
 	{
 		this.listener = listener;
-		this.total = Math.max(cost(plan, units), 1e-9) * batches(images, plan.settings.batchSize);
+		this.total = Math.max(cost(plan, units), 1e-9) * batches;
 		// one line per model and attack: the clean unit and the attacks' levels are counted once
 		this.attacks = (int) units.stream().map(u -> u.model + "\u0000" + u.attack).distinct().count();
 	}

@@ -1,11 +1,11 @@
 package sc.fiji.amat.report;
 
 import java.nio.file.Paths;
+import java.util.ArrayList;
 import java.util.List;
 
 import sc.fiji.amat.AmatException;
 import sc.fiji.amat.attack.AttackSpec;
-import sc.fiji.amat.data.LabeledData;
 import sc.fiji.amat.eval.Evaluator;
 import sc.fiji.amat.model.AmatModel;
 import sc.fiji.amat.model.ImportedModels;
@@ -55,11 +55,12 @@ final class Transfers {
 	}
 
 	/**
-	 * The transfer of a source's attacks to a model without gradients (null for a model with
-	 * gradients, or without a source), checked to fit the model and the test images.
+	 * The transfer of a source's attacks to a model without gradients, one per size group of the
+	 * test set (null for a model with gradients, or without a source), checked to fit the model
+	 * and the test images.
 	 */
-	static Evaluator.Transfer of(final AmatModel model, final String name, final AmatModel source,
-		final String sourceName, final TestSet<?> test, final LabeledData<?> data)
+	static List<Evaluator.Transfer> of(final AmatModel model, final String name, final AmatModel source,
+		final String sourceName, final TestSet<?> test)
 	{
 		if (model.hasInputGradients() || source == null) return null;
 		final Task<?> task = model.task(), sourceTask = source.task();
@@ -68,17 +69,27 @@ final class Transfers {
 				.inputChannels() + " channel(s)) does not fit the model " + name + " (" + task.spec() + ", " + task
 					.inputChannels() + " channel(s)): choose a source with the same classes and channels.");
 		}
-		source.checkImageSize(data.width(), data.height(), "The test images");
-		return new Evaluator.Transfer(source, test.normalizedFor(source.normalization()), test.scaleRatio(model
-			.normalization(), source.normalization()));
+		for (int g = 0; g < test.groups(); g++) source.checkImageSize(test.width(g), test.height(g), "The test images");
+		return transfers(model, source, test);
 	}
 
 	/**
-	 * The transfer check's attacks on a model with gradients: crafted on another model of the
-	 * report (which must fit it, as any transfer source) instead of on the model itself.
+	 * The transfer check's attacks on a model with gradients, one per size group of the test set:
+	 * crafted on another model of the report (which must fit it, as any transfer source) instead
+	 * of on the model itself.
 	 */
-	static Evaluator.Transfer check(final AmatModel model, final AmatModel other, final TestSet<?> test) {
-		return new Evaluator.Transfer(other, test.normalizedFor(other.normalization()), test.scaleRatio(model
-			.normalization(), other.normalization()));
+	static List<Evaluator.Transfer> check(final AmatModel model, final AmatModel other, final TestSet<?> test) {
+		return transfers(model, other, test);
+	}
+
+	private static List<Evaluator.Transfer> transfers(final AmatModel model, final AmatModel source,
+		final TestSet<?> test)
+	{
+		final List<Evaluator.Transfer> out = new ArrayList<>();
+		for (int g = 0; g < test.groups(); g++) {
+			out.add(new Evaluator.Transfer(source, test.groupsFor(source.normalization()).get(g), test.scaleRatio(model
+				.normalization(), source.normalization(), g)));
+		}
+		return out;
 	}
 }

@@ -83,7 +83,14 @@ public final class SegmentationVolumes {
 	 * on patches of volumes of different sizes): each with the slices of one volume, in order.
 	 */
 	public static List<Data> openEach(final Path imageOrFolder, final Path label, final VolumeSlicer.Options options) {
-		final Source src = resolve(imageOrFolder, label, false);
+		return openEach(imageOrFolder, label, false, options);
+	}
+
+	/** As {@link #openEach(Path, Path, VolumeSlicer.Options)}; {@code test} takes an MSD folder's labelled test cases. */
+	public static List<Data> openEach(final Path imageOrFolder, final Path label, final boolean test,
+		final VolumeSlicer.Options options)
+	{
+		final Source src = resolve(imageOrFolder, label, test);
 		final List<Data> out = new ArrayList<>();
 		for (final MsdDataset.Case c : src.cases) out.add(build(src, Collections.singletonList(c), options));
 		return out;
