@@ -79,9 +79,9 @@ class AtomicFilesTest {
 	 */
 	@Test
 	void everyWriterGoesThroughAtomicFiles() throws IOException {
-		final Pattern direct = Pattern.compile("Files\\.write\\(|Files\\.newOutputStream|Files\\.newBufferedWriter|" +
+		final Pattern direct = Pattern.compile("\\bFiles\\.write\\(|\\bFiles\\.newOutputStream|\\bFiles\\.newBufferedWriter|" +
 			"new FileOutputStream|new FileWriter|new PrintWriter\\(|ImageIO\\.write|\\.saveAs[A-Z]\\w*\\((?!tmp)|" +
-			"Files\\.copy\\(|Files\\.writeString");
+			"\\bFiles\\.copy\\(|\\bFiles\\.writeString");
 		final List<String> found = new ArrayList<>();
 		try (Stream<Path> s = Files.walk(Paths.get("src/main/java"))) {
 			for (final Path p : s.filter(p -> p.toString().endsWith(".java") && !p.endsWith("AtomicFiles.java")).collect(
