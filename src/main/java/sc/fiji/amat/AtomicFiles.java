@@ -136,6 +136,38 @@ public final class AtomicFiles {
 		}
 	}
 
+	/**
+	 * Refuses, before any work is done, a folder AMAT could not write into: a file, or a folder (or,
+	 * when it does not exist yet, its nearest existing parent, since writes create missing folders)
+	 * that is not writable. Creates nothing. {@code what} starts the sentence ("The output folder").
+	 */
+	public static void checkFolder(final Path folder, final String what) {
+		Path p = folder.toAbsolutePath();
+		if (Files.exists(p) && !Files.isDirectory(p)) throw new AmatException(what + " " + folder +
+			" is a file, not a folder.");
+		while (p != null && !Files.exists(p)) p = p.getParent();
+		if (p == null || !Files.isDirectory(p) || !Files.isWritable(p)) {
+			throw new AmatException(what + " " + folder + " cannot be written (" + (p == null ? "no existing parent" : p +
+				(Files.isDirectory(p) ? " is not writable" : " is a file")) + ").");
+		}
+	}
+
+	/**
+	 * Refuses, before any work is done, a file AMAT could not write: a folder, a read-only file, or a
+	 * file whose folder does not exist (a file's folder is not created: a mistyped folder is more
+	 * likely than a wanted new one), is a file or is not writable. Creates nothing. {@code what}
+	 * starts the sentence ("The model file").
+	 */
+	public static void checkFile(final Path file, final String what) {
+		final Path abs = file.toAbsolutePath();
+		if (Files.isDirectory(abs)) throw new AmatException(what + " " + file + " is a folder.");
+		final Path dir = abs.getParent();
+		final String why = dir == null ? "it has no folder" : !Files.exists(dir) ? "its folder " + dir +
+			" does not exist" : !Files.isDirectory(dir) ? dir + " is a file" : !Files.isWritable(dir) ? "its folder " + dir +
+				" is not writable" : Files.exists(abs) && !Files.isWritable(abs) ? "it is read-only" : null;
+		if (why != null) throw new AmatException(what + " " + file + " cannot be written (" + why + ").");
+	}
+
 	/** Why a write failed, in words: a full disk and a folder without write permission by name. */
 	public static String reason(final IOException e) {
 		final String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();

@@ -1,6 +1,7 @@
 package sc.fiji.amat;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -96,5 +97,50 @@ class AtomicFilesTest {
 			}
 		}
 		assertTrue(found.isEmpty(), String.join("\n", found));
+	}
+
+	@Test
+	void foldersAndFilesThatCannotBeWrittenAreRefusedBeforeAnyWork() throws IOException {
+		final Path file = dir.resolve("a-file");
+		Files.write(file, new byte[] { 1 }); // not an output: a fixture
+		AmatException e = assertThrows(AmatException.class, () -> AtomicFiles.checkFolder(file, "The output folder"));
+		assertEquals("The output folder " + file + " is a file, not a folder.", e.getMessage());
+		e = assertThrows(AmatException.class, () -> AtomicFiles.checkFolder(file.resolve("sub/deeper"), "The output folder"));
+		assertEquals("The output folder " + file.resolve("sub/deeper") + " cannot be written (" + file + " is a file).", e
+			.getMessage());
+		e = assertThrows(AmatException.class, () -> AtomicFiles.checkFile(dir, "The model file"));
+		assertEquals("The model file " + dir + " is a folder.", e.getMessage());
+		e = assertThrows(AmatException.class, () -> AtomicFiles.checkFile(file.resolve("m.amat.zip"), "The model file"));
+		assertEquals("The model file " + file.resolve("m.amat.zip") + " cannot be written (" + file + " is a file).", e
+			.getMessage());
+		// a file's folder must exist (an output folder is created)
+		e = assertThrows(AmatException.class, () -> AtomicFiles.checkFile(dir.resolve("new/m.amat.zip"), "The model file"));
+		assertEquals("The model file " + dir.resolve("new/m.amat.zip") + " cannot be written (its folder " + dir.resolve(
+			"new") + " does not exist).", e.getMessage());
+		// what can be written is accepted, and checking creates nothing
+		AtomicFiles.checkFolder(dir.resolve("new/nested"), "The output folder");
+		AtomicFiles.checkFile(dir.resolve("m.amat.zip"), "The model file");
+		assertEquals(List.of("a-file"), names());
+	}
+
+	@Test
+	void aReportIntoAFolderThatCannotBeWrittenIsRefusedBeforeItEvaluates() {
+		final Path out = dir.resolve("a-file").resolve("report");
+		assertDoesNotThrow(() -> Files.write(dir.resolve("a-file"), new byte[] { 1 })); // not an output: a fixture
+		final boolean[] started = { false };
+		final sc.fiji.amat.report.TestSet<String> test = new sc.fiji.amat.report.TestSet<>("segmentation", "t",
+			new float[16], 1, 4, 4, List.of("label"));
+		// the model does not exist: a report that evaluated first would fail on it instead
+		final AmatException e = assertThrows(AmatException.class, () -> sc.fiji.amat.report.RobustnessReport.run(List.of(
+			dir.resolve("missing.amat.zip")), test, new sc.fiji.amat.report.ReportSettings(), out,
+			new sc.fiji.amat.report.ReportListener() {
+
+				@Override
+				public void started(final String plan) {
+					started[0] = true;
+				}
+			}));
+		assertTrue(e.getMessage().startsWith("The report folder " + out + " cannot be written ("), e.getMessage());
+		assertTrue(!started[0], "the report started evaluating");
 	}
 }

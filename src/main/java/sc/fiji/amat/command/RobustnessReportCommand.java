@@ -134,6 +134,7 @@ public class RobustnessReportCommand extends CommandSupport {
 			"(test_images) with its labels, or a file or folder (test_image_path) with its labels (test_label_path).");
 		final Path out = path(output_folder);
 		if (out == null) throw new AmatException("Choose an output folder for the report.");
+		ReportWriter.checkTarget(out);
 		requireEngine();
 		final ReportSettings s = new ReportSettings();
 		final boolean custom = "custom".equals(evaluation);

@@ -36,19 +36,9 @@ public final class VolumeAttackFiles {
 		PREDICTION = "_prediction.nii.gz", ADVERSARIAL_PREDICTION = "_adversarial-prediction.nii.gz",
 		TABLE = "_attack.csv", DICE = "_volume-dice.csv";
 
-	/**
-	 * Refuses an output folder that cannot be written (a file, or a folder or its nearest existing
-	 * parent that is not writable) before any work is done; creates nothing.
-	 */
+	/** Refuses an output folder that cannot be written before any work is done; creates nothing. */
 	public static void checkFolder(final Path folder) {
-		Path p = folder.toAbsolutePath();
-		if (Files.exists(p) && !Files.isDirectory(p)) throw new AmatException("The output folder " + folder +
-			" is a file, not a folder.");
-		while (p != null && !Files.exists(p)) p = p.getParent();
-		if (p == null || !Files.isDirectory(p) || !Files.isWritable(p)) {
-			throw new AmatException("The output folder " + folder + " cannot be written (" + (p == null ? "no existing parent"
-				: p + (Files.isDirectory(p) ? " is not writable" : " is a file")) + ").");
-		}
+		AtomicFiles.checkFolder(folder, "The output folder");
 	}
 
 	/** Writes the files; returns them in the order written. */

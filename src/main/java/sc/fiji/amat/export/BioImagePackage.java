@@ -50,12 +50,7 @@ public final class BioImagePackage {
 		if (!abs.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".zip")) {
 			throw new AmatException("The package file " + out + " must end in .zip.");
 		}
-		final Path dir = abs.getParent();
-		if (dir == null || !Files.isDirectory(dir) || !Files.isWritable(dir)) {
-			throw new AmatException("Cannot write the package " + out + ": its folder does not exist or is not " +
-				"writable.");
-		}
-		if (Files.isDirectory(abs)) throw new AmatException("The package file " + out + " is a folder.");
+		AtomicFiles.checkFile(out, "The package file");
 	}
 
 	/** Writes rdf.yaml and the files into the zip {@code out}, atomically. */

@@ -39,10 +39,9 @@ public final class ReportWriter {
 	/** Writes the report into outDir; returns the HTML file's path (inside outDir). */
 	public static Path write(final ReportResult r, final Path outDir, final ReportListener listenerOrNull) {
 		final ReportListener listener = listenerOrNull == null ? new ReportListener() {} : listenerOrNull;
+		checkTarget(outDir);
 		final Path target = outDir.toAbsolutePath().normalize();
 		final Path parent = target.getParent();
-		if (parent == null) throw new AmatException("Cannot write a report into the root folder " + target + ".");
-		checkReplaceable(target);
 		Path tmp = null;
 		try {
 			Files.createDirectories(parent);
@@ -151,6 +150,19 @@ public final class ReportWriter {
 				w.write("\n");
 			}
 		});
+	}
+
+	/**
+	 * Refuses, before any work is done, a report folder that could not be written: the root, a
+	 * file, a folder that holds something other than an earlier report, or a folder that is not
+	 * writable. Creates nothing.
+	 */
+	public static void checkTarget(final Path outDir) {
+		final Path target = outDir.toAbsolutePath().normalize();
+		if (target.getParent() == null) throw new AmatException("Cannot write a report into the root folder " + target +
+			".");
+		checkReplaceable(target);
+		AtomicFiles.checkFolder(target, "The report folder");
 	}
 
 	/** Fails unless the target is absent, an empty folder or an earlier report. */

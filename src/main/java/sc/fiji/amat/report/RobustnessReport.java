@@ -38,6 +38,7 @@ public final class RobustnessReport {
 	public static ReportResult run(final List<Path> models, final TestSet<?> test, final ReportSettings settings,
 		final Path outDir, final ReportListener listener)
 	{
+		ReportWriter.checkTarget(outDir);
 		final ReportResult r = evaluate(models, test, settings, listener);
 		ReportWriter.write(r, outDir, listener);
 		return r;

@@ -125,13 +125,7 @@ public final class TrainOptions {
 
 	/** Fails before training when the model could not be written afterwards. */
 	public static void checkWritable(final Path out) {
-		final Path dir = out.toAbsolutePath().getParent();
-		if (dir == null || !Files.isDirectory(dir)) {
-			throw new AmatException("The folder of the model file, " + dir + ", does not exist.");
-		}
-		if (!Files.isWritable(dir) || Files.exists(out) && !Files.isWritable(out)) {
-			throw new AmatException("The model file " + out + " cannot be written: choose a writable folder.");
-		}
+		sc.fiji.amat.AtomicFiles.checkFile(out, "The model file");
 	}
 
 	/** Where the standard model a method trains first is saved: {@code NAME-standard.amat.zip} beside the model. */
