@@ -142,14 +142,22 @@ public final class AtomicFiles {
 	 * that is not writable. Creates nothing. {@code what} starts the sentence ("The output folder").
 	 */
 	public static void checkFolder(final Path folder, final String what) {
-		Path p = folder.toAbsolutePath();
-		if (Files.exists(p) && !Files.isDirectory(p)) throw new AmatException(what + " " + folder +
+		if (Files.exists(folder) && !Files.isDirectory(folder)) throw new AmatException(what + " " + folder +
 			" is a file, not a folder.");
+		final String why = whyNotWritable(folder);
+		if (why != null) throw new AmatException(what + " " + folder + " cannot be written (" + why + ").");
+	}
+
+	/**
+	 * Why nothing can be written into this folder (or, when it does not exist yet, into its nearest
+	 * existing parent, since writes create missing folders), in words; null when it can.
+	 */
+	public static String whyNotWritable(final Path folder) {
+		Path p = folder.toAbsolutePath();
 		while (p != null && !Files.exists(p)) p = p.getParent();
-		if (p == null || !Files.isDirectory(p) || !Files.isWritable(p)) {
-			throw new AmatException(what + " " + folder + " cannot be written (" + (p == null ? "no existing parent" : p +
-				(Files.isDirectory(p) ? " is not writable" : " is a file")) + ").");
-		}
+		if (p == null) return "no existing parent";
+		if (!Files.isDirectory(p)) return p + " is a file";
+		return Files.isWritable(p) ? null : p + " is not writable";
 	}
 
 	/**

@@ -84,7 +84,7 @@ final class Report {
 		if (models.isEmpty()) throw new AmatException("--models names no model file.");
 		// an output that cannot be written is refused before the evaluation, not after it
 		if (selection == null) ReportWriter.checkTarget(out);
-		else sc.fiji.amat.AtomicFiles.checkFolder(out, "The part folder");
+		else ReportPartFormat.checkTarget(out);
 		final String task = AmatModel.readInfo(models.get(0)).task;
 		final TestSet<?> test = TestSet.fromFiles(task, Paths.get(images), labels == null ? null : Paths.get(labels));
 		if (selection != null) {

@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.stream.Stream;
 
 import sc.fiji.amat.AmatException;
+import sc.fiji.amat.AtomicFiles;
 
 /**
  * What every stage that writes files shares: the names of a report's files, the time stamp
@@ -60,6 +61,36 @@ final class ReportFiles {
 		final StringBuilder b = new StringBuilder();
 		for (final byte x : bytes) b.append(String.format(Locale.ROOT, "%02x", x & 0xff));
 		return b.toString();
+	}
+
+	/**
+	 * Refuses, before any work is done, a folder a report (or a report part) could not be written
+	 * into: the root, a file, a folder that holds anything but an earlier one (it has
+	 * {@code marker}), or one whose parent cannot be written (the new folder is made beside it and
+	 * renamed onto it). Creates nothing.
+	 *
+	 * @param what "report folder", "part folder"
+	 * @param kind what an earlier one is called in the message: "an AMAT report", "a report part"
+	 */
+	static void checkTarget(final Path dir, final String what, final String marker, final String kind) {
+		final Path target = dir.toAbsolutePath().normalize();
+		final Path parent = target.getParent();
+		if (parent == null) throw new AmatException("Cannot write a " + what + " into the root folder " + target + ".");
+		if (Files.exists(target)) {
+			if (!Files.isDirectory(target)) throw new AmatException("The " + what + " " + target +
+				" exists and is a file: choose a folder name.");
+			if (!Files.exists(target.resolve(marker))) {
+				try (Stream<Path> s = Files.list(target)) {
+					if (s.findAny().isPresent()) throw new AmatException("The folder " + target + " exists and is not " + kind +
+						": choose a new or empty folder.");
+				}
+				catch (final IOException e) {
+					throw new AmatException("Cannot read the folder " + target + ": " + AtomicFiles.reason(e) + ".", e);
+				}
+			}
+		}
+		final String why = AtomicFiles.whyNotWritable(parent);
+		if (why != null) throw new AmatException("The " + what + " " + target + " cannot be written (" + why + ").");
 	}
 
 	/** Deletes a folder and everything in it, as far as it can. */

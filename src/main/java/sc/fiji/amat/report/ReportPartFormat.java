@@ -10,7 +10,6 @@ import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -61,25 +60,20 @@ public final class ReportPartFormat {
 	}
 
 	/**
+	 * Refuses, before a job evaluates, a part folder it could not write: a file, a folder holding
+	 * anything but an earlier part, or one whose parent is not writable. Creates nothing.
+	 */
+	public static void checkTarget(final Path dir) {
+		ReportFiles.checkTarget(dir, "part folder", INFO, "a report part");
+	}
+
+	/**
 	 * Writes the part into a folder: written beside it and moved into place, so a job that dies
 	 * leaves no half-written part. An existing folder is replaced only when it is empty or a part.
 	 */
 	public static void write(final ReportPart part, final Path dir) {
+		checkTarget(dir);
 		final Path target = dir.toAbsolutePath().normalize();
-		if (Files.exists(target)) {
-			if (!Files.isDirectory(target)) throw new AmatException("The part folder " + target + " exists and is a file.");
-			if (!Files.exists(target.resolve(INFO))) {
-				try (DirectoryStream<Path> s = Files.newDirectoryStream(target)) {
-					if (s.iterator().hasNext()) {
-						throw new AmatException("The folder " + target + " exists and is not a report part: choose a new " +
-							"or empty folder.");
-					}
-				}
-				catch (final IOException e) {
-					throw new AmatException("Cannot read the folder " + target + ": " + e.getMessage(), e);
-				}
-			}
-		}
 		Path tmp = null;
 		try {
 			Files.createDirectories(target.getParent());

@@ -5,7 +5,6 @@ import ij.io.FileSaver;
 import ij.process.ColorProcessor;
 
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -154,33 +153,11 @@ public final class ReportWriter {
 
 	/**
 	 * Refuses, before any work is done, a report folder that could not be written: the root, a
-	 * file, a folder that holds something other than an earlier report, or a folder that is not
-	 * writable. Creates nothing.
+	 * file, a folder that holds something other than an earlier report (a report replaces the
+	 * whole folder), or one whose parent is not writable. Creates nothing.
 	 */
 	public static void checkTarget(final Path outDir) {
-		final Path target = outDir.toAbsolutePath().normalize();
-		if (target.getParent() == null) throw new AmatException("Cannot write a report into the root folder " + target +
-			".");
-		checkReplaceable(target);
-		AtomicFiles.checkFolder(target, "The report folder");
-	}
-
-	/** Fails unless the target is absent, an empty folder or an earlier report. */
-	static void checkReplaceable(final Path target) {
-		if (!Files.exists(target)) return;
-		if (!Files.isDirectory(target)) {
-			throw new AmatException("The report folder " + target + " exists and is a file: choose a folder name.");
-		}
-		if (Files.exists(target.resolve(MARKER))) return;
-		try (DirectoryStream<Path> s = Files.newDirectoryStream(target)) {
-			if (s.iterator().hasNext()) {
-				throw new AmatException("The folder " + target + " exists and is not an AMAT report: choose a new or " +
-					"empty folder (a report replaces the whole folder).");
-			}
-		}
-		catch (final IOException e) {
-			throw new AmatException("Cannot read the folder " + target + ": " + e.getMessage(), e);
-		}
+		ReportFiles.checkTarget(outDir, "report folder", MARKER, "an AMAT report");
 	}
 
 	private static void moveIntoPlace(final Path tmp, final Path target) throws IOException {
