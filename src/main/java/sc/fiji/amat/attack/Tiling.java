@@ -47,6 +47,38 @@ public final class Tiling {
 		this.halo = halo;
 	}
 
+	/**
+	 * The tiles AMAT sees large images through (the robustness report, the volume attack): null
+	 * for tile 0 (whole images), else tiles of that side overlapping by a quarter of it (rounded
+	 * down to the multiple), a quarter of the overlap a halo that does not count. A tile that is
+	 * not a multiple is one sentence: "{@code tileName} 30 is not a multiple of 16,
+	 * {@code multipleName}: choose a multiple of it."
+	 */
+	public static Tiling standard(final int tile, final int multiple, final String tileName,
+		final String multipleName)
+	{
+		if (tile == 0) return null;
+		if (tile % multiple != 0) throw new AmatException(tileName + " " + tile + " is not a multiple of " + multiple +
+			", " + multipleName + ": choose a multiple of it.");
+		final int overlap = tile / 4 - tile / 4 % multiple;
+		return new Tiling(tile, overlap, overlap / 4, multiple);
+	}
+
+	/**
+	 * The automatic tile side when whole images do not fit the memory: halving from the highest
+	 * power of two in the image's larger side while the batch of tiles does not fit ({@code fits}
+	 * false), down to max(16, multiple); that floor when nothing fits (the caller's memory check
+	 * then refuses it with one sentence). The report and the volume attack choose by this one rule.
+	 */
+	public static int largestFitting(final int h, final int w, final int multiple,
+		final java.util.function.IntPredicate fits)
+	{
+		final int floor = Math.max(16, multiple);
+		int t = Integer.highestOneBit(Math.max(h, w));
+		while (t > floor && !fits.test(t)) t /= 2;
+		return t;
+	}
+
 	/** The tiles' side along an axis of that size: the tile, or the whole axis when shorter. */
 	public int length(final int size) {
 		return Math.min(tile, size);

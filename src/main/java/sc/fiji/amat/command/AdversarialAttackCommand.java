@@ -135,6 +135,8 @@ public class AdversarialAttackCommand extends CommandSupport {
 		if (label_image != null && labelFile != null) throw new AmatException("Give the labels either as an open " +
 			"image (label_image) or as a file (label_file), not both.");
 		final boolean volume = file != null && Nifti.isNifti(file);
+		if (volume && label_image != null) throw new AmatException("A NIfTI volume takes its labels as a NIfTI " +
+			"label_file, not an open image.");
 		if (out != null && !volume) throw new AmatException("The output folder is written for NIfTI volumes " +
 			"(input_file .nii/.nii.gz) only: save the images the command shows with File > Save As.");
 		if (labelFile != null && volume != Nifti.isNifti(labelFile)) throw new AmatException("The label file " +

@@ -44,7 +44,12 @@ final class VolumeAttackImages {
 		return imp;
 	}
 
-	/** One row per slice in ImageJ's Results table (cleared first, as ImageJ's measurements do). */
+	/**
+	 * One row per slice in ImageJ's Results table (cleared first, as ImageJ's measurements do),
+	 * as in NAME_attack.csv: the slice's 0-based index along the axis (as NIfTI viewers count
+	 * voxels; the slices may be cut along x or y, so ImageJ's 1-based slice numbers of the shown z
+	 * stacks would name other slices), the batch size and tile the attack ran with.
+	 */
 	static ResultsTable results(final VolumeAttack.Result r, final String attack, final String norm,
 		final double level, final String unit)
 	{
@@ -54,8 +59,10 @@ final class VolumeAttackImages {
 		for (int s = 0; s < r.perSlice.size(); s++) {
 			final double[] v = r.perSlice.get(s);
 			rt.incrementCounter();
-			rt.addValue("slice", s + 1);
+			rt.addValue("index", s);
 			rt.addValue("axis", r.axis.label());
+			rt.addValue("batch size", r.batch);
+			rt.addValue("tile", r.tile);
 			rt.addValue("attack", attack);
 			rt.addValue("norm", norm);
 			rt.addValue("noise level", level);

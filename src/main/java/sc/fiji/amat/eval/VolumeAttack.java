@@ -56,7 +56,11 @@ public final class VolumeAttack {
 		public int tile = 0;
 		/** The tiles themselves (null: from {@link #tile}, as {@link VolumeAttack#tiling(int, int)} makes them). */
 		public Tiling tiling;
-		/** Slices per batch; 0: the model's training batch size (8 when it has none), fitted to the memory. */
+		/**
+		 * Slices per batch; 0: the model's training batch size (8 when it has none), fitted to the
+		 * memory. The attack's random draws are per batch: results reproduce from the seed with the
+		 * same batch and tile (the result records both).
+		 */
 		public int batchSize = 0;
 		/** The seed of the attack's random draws. */
 		public int seed = 42;
@@ -94,8 +98,10 @@ public final class VolumeAttack {
 		public MetricTable clean, attacked;
 		/** Dice per volume clean and adversarial (null without a label volume). */
 		public VolumeDice cleanDice, adversarialDice;
-		/** The tile side the network saw the slices through (0: whole slices). */
-		public int tile;
+		/** The tile side the network saw the slices through (0: whole slices) and the slices per batch. */
+		public int tile, batch;
+		/** The seed of the attack's random draws. */
+		public int seed;
 		public String description;
 
 		Result(final String name, final NiftiImage image, final int[] xyz, final int channels, final SliceAxis axis) {
@@ -151,7 +157,7 @@ public final class VolumeAttack {
 			.info().inputWidth == model.info().inputHeight ? model.info().inputWidth : 0;
 		final int tile = s.tiling != null ? s.tiling.tile : s.tile > 0 ? s.tile : fixed > 0 && (pw > fixed ||
 			ph > fixed) ? fixed : autoTile(model, c, task.outputChannels(), Math.min(wanted, n), ph, pw);
-		final Tiling tiling = s.tiling != null ? s.tiling : tile == 0 ? null : tiling(tile, m);
+		final Tiling tiling = s.tiling != null ? s.tiling : tiling(tile, m);
 		if (tiling == null) model.checkImageSize(pw, ph, what);
 		else {
 			model.checkImageSize(tiling.length(pw), tiling.length(ph), what + " (their tiles)");
@@ -164,7 +170,10 @@ public final class VolumeAttack {
 		Engines.pytorch().setRandomSeed(s.seed);
 		final Result r = new Result(image.name(), image, xyz, c, axis);
 		r.tile = tile;
-		r.description = budget.describe() + ", " + attack + (tiling == null ? "" : ", tiles of " + tile + " pixels");
+		r.batch = batch;
+		r.seed = s.seed;
+		r.description = budget.describe() + ", " + attack + ", seed " + s.seed + ", batches of " + batch + " slices, " +
+			(tiling == null ? "whole slices" : "tiles of " + tile + " pixels");
 		final AttackTarget<Mask> whole = new AttackTarget<>(model.block(), model.parameterStore(), task, false, model
 			.normalization().validRange());
 		final AttackTarget<Mask> target = tiling == null ? whole : whole.tiled(tiling, m);
@@ -185,15 +194,14 @@ public final class VolumeAttack {
 				for (int ch = 0; ch < c; ch++) axis.copy(image.values(), xyz, ch, from + i, im, ch * plane);
 				norms[i] = norm.apply(im, 1, c, plane);
 				abs[i] = budget.toAbsolute(norms[i].values, c * plane, target.validRange())[0];
-				pad(norms[i].values, c, w, h, pw, ph, values, i * c * padded);
+				VolumeSlicer.pad(norms[i].values, c, w, h, pw, ph, values, i * c * padded);
 				if (label != null) {
 					final float[] lab = new float[plane];
 					axis.copy(label.values(), xyz, 0, from + i, lab, 0);
-					final byte[] mask = new byte[plane], maskPadded = new byte[padded];
+					final byte[] mask = new byte[plane];
 					for (int p = 0; p < plane; p++) mask[p] = (byte) Math.round(lab[p]);
-					for (int row = 0; row < h; row++) System.arraycopy(mask, row * w, maskPadded, row * pw, w);
 					truth.add(new Mask(mask, w, h));
-					truthPadded.add(new Mask(maskPadded, pw, ph));
+					truthPadded.add(new Mask(VolumeSlicer.pad(mask, w, h, pw, ph), pw, ph));
 				}
 			}
 			try (NDManager mgr = model.manager().newSubManager()) {
@@ -201,14 +209,19 @@ public final class VolumeAttack {
 				final NDList outClean = forward(model, target, tiling, x);
 				final NDList y = task.encodeLabels(mgr, truthPadded != null ? truthPadded : task.predict(outClean), ph, pw);
 				final NDArray xa = budget.value() == 0 ? x : attack.perturb(target, x, y, abs);
-				final NDList outAdv = budget.value() == 0 ? outClean : forward(model, target, tiling, xa);
+				final float[] advValues = xa.toFloatArray();
+				// the noise the attack put in the padding is dropped, so that the adversarial prediction
+				// and metrics are those of the volume written (whose slices have no padding)
+				final boolean drop = budget.value() != 0 && (pw != w || ph != h);
+				if (drop) clearPadding(advValues, values, b * c, w, h, pw, ph);
+				final NDList outAdv = budget.value() == 0 ? outClean : forward(model, target, tiling, drop ? mgr.create(
+					advValues, x.getShape()) : xa);
 				final NDList clean = crop(outClean, h, w), adv = crop(outAdv, h, w);
 				final List<Mask> pc = task.predict(clean), pa = task.predict(adv);
 				final float[] lossClean = truth == null ? null : task.loss(clean, task.encodeLabels(mgr, truth, h, w))
 					.toFloatArray();
 				final float[] lossAdv = truth == null ? null : task.loss(adv, task.encodeLabels(mgr, truth, h, w))
 					.toFloatArray();
-				final float[] advValues = xa.toFloatArray();
 				for (int i = 0; i < b; i++) {
 					final double[] size = store(r, from + i, values, advValues, i, norms[i], pw, ph, w, h);
 					paste(r.prediction, pc.get(i), xyz, axis, from + i);
@@ -269,16 +282,16 @@ public final class VolumeAttack {
 		return cropped;
 	}
 
-	/** Copies normalised channels (w x h) into a padded (pw x ph) block, padding with each channel's lowest value. */
-	private static void pad(final float[] in, final int c, final int w, final int h, final int pw, final int ph,
-		final float[] out, final int offset)
+	/** Sets the padding (outside each block's own h x w pixels) of {@code adv} back to {@code clean}'s values. */
+	private static void clearPadding(final float[] adv, final float[] clean, final int blocks, final int w, final int h,
+		final int pw, final int ph)
 	{
-		for (int ch = 0; ch < c; ch++) {
-			float min = Float.POSITIVE_INFINITY;
-			for (int q = ch * w * h; q < (ch + 1) * w * h; q++) min = Math.min(min, in[q]);
-			final int base = offset + ch * pw * ph;
-			Arrays.fill(out, base, base + pw * ph, min);
-			for (int row = 0; row < h; row++) System.arraycopy(in, ch * w * h + row * w, out, base + row * pw, w);
+		for (int k = 0; k < blocks; k++) {
+			final int base = k * pw * ph;
+			for (int y = 0; y < ph; y++) {
+				final int from = base + y * pw + (y < h ? w : 0), to = base + (y + 1) * pw;
+				System.arraycopy(clean, from, adv, from, to - from);
+			}
 		}
 	}
 
@@ -322,16 +335,9 @@ public final class VolumeAttack {
 		axis.paste(plane, mask.width(), xyz, k, volume);
 	}
 
-	/**
-	 * The tiles a network sees slices through: tiles of that side overlapping by a quarter of it
-	 * (rounded down to the multiple), a quarter of the overlap a halo that does not count, as the
-	 * robustness report tiles large images.
-	 */
+	/** The tiles a network sees slices through ({@link Tiling#standard}, as the robustness report tiles); null for 0. */
 	public static Tiling tiling(final int tile, final int multiple) {
-		if (tile % multiple != 0) throw new AmatException("The tile size " + tile + " is not a multiple of " + multiple +
-			", the model's size multiple: choose a multiple of it.");
-		final int overlap = tile / 4 - tile / 4 % multiple;
-		return new Tiling(tile, overlap, overlap / 4, multiple);
+		return Tiling.standard(tile, multiple, "The tile size", "the model's size multiple");
 	}
 
 	/**
@@ -348,9 +354,8 @@ public final class VolumeAttack {
 		final MemoryEstimate e = new MemoryEstimate(model.info().network, c, outputs);
 		if (available <= 0 || e.bytes(MemoryEstimate.Use.ATTACK, batch, ph, pw) <= available) return 0;
 		final int m = model.sizeMultiple();
-		int t = Integer.highestOneBit(Math.max(ph, pw));
-		while (t / 2 >= Math.max(16, m) && e.bytes(MemoryEstimate.Use.ATTACK, batch, Math.min(t, ph), Math.min(t, pw)) >
-			available) t /= 2;
+		final int t = Tiling.largestFitting(ph, pw, m, side -> e.bytes(MemoryEstimate.Use.ATTACK, batch, Math.min(side,
+			ph), Math.min(side, pw)) <= available);
 		return t % m == 0 ? t : 0;
 	}
 

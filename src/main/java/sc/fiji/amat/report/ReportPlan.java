@@ -113,13 +113,7 @@ final class ReportPlan {
 
 	/** {@link #tiling(int)} for a tile side (0: whole images, null). */
 	static Tiling tiling(final int tile, final int multiple) {
-		if (tile == 0) return null;
-		if (tile % multiple != 0) {
-			throw new AmatException("The tile size (--tile) " + tile + " is not a multiple of " + multiple + ", the size " +
-				"multiple of one of the models: choose a multiple of it.");
-		}
-		final int overlap = tile / 4 - tile / 4 % multiple;
-		return new Tiling(tile, overlap, overlap / 4, multiple);
+		return Tiling.standard(tile, multiple, "The tile size (--tile)", "the size multiple of one of the models");
 	}
 
 	/**
@@ -133,8 +127,10 @@ final class ReportPlan {
 	static int checkMemory(final List<ModelInfo> infos, final TestSet<?> test, final ReportSettings settings) {
 		final ai.djl.Device device = sc.fiji.amat.engine.Engines.device(settings.device);
 		final List<MemoryEstimate> estimates = new ArrayList<>();
+		int multiple = 1;
 		for (final ModelInfo info : infos) {
 			if (info.network == null || info.importedFormat != null) continue;
+			multiple = Math.max(multiple, info.network.sizeMultiple());
 			final int outputs = sc.fiji.amat.task.Tasks.fromSpec(info.task, info.taskSpec, info.inputChannels, info.network)
 				.outputChannels();
 			estimates.add(new MemoryEstimate(info.network, test.channels(), outputs));
@@ -143,9 +139,8 @@ final class ReportPlan {
 		final long available = Boolean.parseBoolean(System.getProperty(MemoryEstimate.CHECK, "true")) ? MemoryEstimate
 			.available(device) : 0;
 		if (tile == 0 && available > 0 && !fitsAll(estimates, test, settings.batchSize, 0, available)) {
-			int t = Integer.highestOneBit(Math.max(test.height(), test.width()));
-			while (t > 16 && !fitsAll(estimates, test, settings.batchSize, t, available)) t /= 2;
-			tile = t;
+			tile = Tiling.largestFitting(test.height(), test.width(), multiple, t -> fitsAll(estimates, test,
+				settings.batchSize, t, available));
 		}
 		for (int g = 0; g < test.groups(); g++) {
 			final int batch = Math.min(settings.batchSize, test.positions(g).length), h = test.height(g), w = test.width(g);

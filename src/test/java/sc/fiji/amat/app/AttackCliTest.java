@@ -39,6 +39,7 @@ class AttackCliTest {
 		final String printed = new String(bytes.toByteArray(), StandardCharsets.UTF_8);
 		assertTrue(printed.contains("3 z slices of 16x8"), printed);
 		assertTrue(printed.contains("largest Linf 0.0500"), printed);
+		assertTrue(printed.contains("seed 42, batches of 3 slices, whole slices"), printed);
 		assertTrue(printed.contains("class 1: pooled 3D Dice"), printed);
 		for (final String f : new String[] { "case_adversarial.nii.gz", "case_noise.nii.gz", "case_prediction.nii.gz",
 			"case_adversarial-prediction.nii.gz", "case_attack.csv", "case_volume-dice.csv" })
@@ -48,6 +49,7 @@ class AttackCliTest {
 		}
 		final NiftiImage adv = Nifti.read(out.resolve("case_adversarial.nii.gz"));
 		final NiftiImage noise = Nifti.read(out.resolve("case_noise.nii.gz"));
+		// the files' units: the noise in the input's intensities (int16 on disk), not normalised ones
 		for (int i = 0; i < raw.length; i++) {
 			assertEquals(adv.values()[i] - Math.round(raw[i]), noise.values()[i], 1e-3, "voxel " + i);
 		}

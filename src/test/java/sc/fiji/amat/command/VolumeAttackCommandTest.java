@@ -28,7 +28,8 @@ import sc.fiji.amat.model.AmatModel;
 /**
  * The Adversarial Attack command on a NIfTI volume through its file parameters, headless through
  * SciJava's CommandService: the files in the output folder and the images it shows agree; an
- * open image and a file together, or neither, are one sentence and write nothing.
+ * open image and a file together, or neither, or a volume with an open label image, are one
+ * sentence and write nothing.
  */
 class VolumeAttackCommandTest {
 
@@ -126,6 +127,11 @@ class VolumeAttackCommandTest {
 		assertTrue(m.isCanceled());
 		assertEquals("No image: open the image to attack (input_image) or give an image file (input_file).", m
 			.getCancelReason());
+		// a NIfTI volume with an open label image: refused, not attacked without its labels
+		m = attack("input_file", image.toFile(), "label_image", new ImagePlus("labels", new ij.process.ByteProcessor(8,
+			8)), "output_folder", out.toFile());
+		assertTrue(m.isCanceled());
+		assertEquals("A NIfTI volume takes its labels as a NIfTI label_file, not an open image.", m.getCancelReason());
 		final Path notAFolder = Files.write(dir.resolve("a-file"), new byte[1]);
 		m = attack("input_file", image.toFile(), "output_folder", notAFolder.toFile());
 		assertEquals("The output folder " + notAFolder + " is a file, not a folder.", m.getCancelReason());

@@ -102,7 +102,9 @@ public class VolumeAttackTest {
 	 * The nibabel fixture (int16 scaled by slope 0.5 and intercept 10, an oblique sform and
 	 * another qform, 5 x 4 x 3: slices padded to 8 x 4): every written volume has the input's
 	 * header (sform, qform, pixdim, dimensions), no scaling, and adversarial - input = noise in
-	 * the input's intensities.
+	 * the input's intensities (a check of the files' format and units: the noise is computed so;
+	 * that the written volume is the one attacked is {@link
+	 * #theWrittenAdversarialVolumeGivesTheWrittenPredictionAndDice}).
 	 */
 	@Test
 	void writtenVolumesOverlayTheInputAndAdversarialIsInputPlusNoise() throws IOException {
@@ -139,10 +141,71 @@ public class VolumeAttackTest {
 		}
 		assertTrue(noiseSize > 0, "the attack changed the volume");
 		for (final float p : pred.values()) assertTrue(p == 0 || p == 1, "class indices: " + p);
-		assertTrue(Files.readAllLines(out.resolve("oblique_attack.csv")).get(0).startsWith("slice,axis,noise L2"));
+		final List<String> table = Files.readAllLines(out.resolve("oblique_attack.csv"));
+		assertTrue(table.get(0).startsWith("index,axis,batch size,tile,noise L2"), table.get(0));
+		assertTrue(table.get(1).startsWith("0,z," + r.batch + ",0,") && table.get(3).startsWith("2,z,"), table.toString());
+		assertTrue(r.description.contains("seed 42, batches of " + r.batch + " slices, whole slices"), r.description);
 		try (Stream<Path> s = Files.list(out)) {
 			assertEquals(5, s.count(), "no temporary files left");
 		}
+	}
+
+	/**
+	 * Slices that need padding (14 x 10, padded to 16 x 12) under a large Linf budget: the model
+	 * run on the WRITTEN adversarial volume (read back, each slice normalised with its clean
+	 * slice's map and padded as the attack pads) gives the written adversarial prediction voxel
+	 * by voxel, and its pooled Dice is the one in NAME_volume-dice.csv; so no noise outside the
+	 * slice's own pixels reached the adversarial prediction.
+	 */
+	@Test
+	void theWrittenAdversarialVolumeGivesTheWrittenPredictionAndDice() throws IOException {
+		final Path image = dir.resolve("pad.nii.gz"), label = dir.resolve("pad-label.nii.gz");
+		final int w = 14, h = 10, n = 3, pw = 16, ph = 12, plane = w * h;
+		volume(image, label, w, h, n, 1);
+		final Attack linf = AttackTypes.create("pgd", Norm.LINF, AttackSettings.DEFAULTS.iterations(5));
+		final VolumeAttack.Result r = VolumeAttack.run(model, image, label, linf, NoiseBudget.of(1.0, EpsUnit.ABSOLUTE,
+			Norm.LINF), new VolumeAttack.Settings(), null);
+		final Path out = dir.resolve("out");
+		VolumeAttackFiles.write(r, out);
+		final float[] clean = Nifti.read(image).values(), lab = Nifti.read(label).values();
+		final float[] adv = Nifti.read(out.resolve("pad_adversarial.nii.gz")).values();
+		final float[] written = Nifti.read(out.resolve("pad_adversarial-prediction.nii.gz")).values();
+		final float[] batch = new float[n * pw * ph];
+		for (int k = 0; k < n; k++) {
+			final sc.fiji.amat.data.Normalization.Normalized c = model.normalization().apply(java.util.Arrays.copyOfRange(
+				clean, k * plane, (k + 1) * plane), 1, 1, plane);
+			float min = Float.POSITIVE_INFINITY;
+			for (final float v : c.values) min = Math.min(min, v);
+			java.util.Arrays.fill(batch, k * pw * ph, (k + 1) * pw * ph, min);
+			for (int p = 0; p < plane; p++) {
+				batch[k * pw * ph + p / w * pw + p % w] = (float) ((adv[k * plane + p] - c.offset[0]) * c.scale[0]);
+			}
+		}
+		final List<sc.fiji.amat.task.segmentation.Mask> predicted;
+		try (ai.djl.ndarray.NDManager mgr = model.manager().newSubManager()) {
+			final ai.djl.ndarray.NDList o = model.forward(mgr.create(batch, new ai.djl.ndarray.types.Shape(n, 1, ph, pw)),
+				false);
+			final ai.djl.ndarray.NDList cropped = new ai.djl.ndarray.NDList();
+			for (final ai.djl.ndarray.NDArray a : o) cropped.add(a.get(":, :, 0:" + h + ", 0:" + w));
+			predicted = ((sc.fiji.amat.task.segmentation.SegmentationTask) model.task()).predict(cropped);
+		}
+		int differ = 0, changed = 0;
+		long both = 0, sum = 0;
+		for (int k = 0; k < n; k++) {
+			final byte[] classes = predicted.get(k).classes();
+			for (int p = 0; p < plane; p++) {
+				final int mine = classes[p], v = k * plane + p;
+				if (mine != (int) written[v]) differ++;
+				if (r.prediction[v] != written[v]) changed++;
+				if (mine == 1 && lab[v] == 1) both++;
+				sum += (mine == 1 ? 1 : 0) + (lab[v] == 1 ? 1 : 0);
+			}
+		}
+		assertTrue(changed > 0, "the attack changed the prediction");
+		assertEquals(0, differ, "voxels whose prediction on the written adversarial volume is not the written one");
+		final String[] row = Files.readAllLines(out.resolve("pad_volume-dice.csv")).get(2).split(",");
+		assertEquals("adversarial", row[0]);
+		assertEquals(2.0 * both / sum, Double.parseDouble(row[row.length - 1]), 1e-5, "pooled Dice of the written volume");
 	}
 
 	/**
@@ -236,6 +299,57 @@ public class VolumeAttackTest {
 		finally {
 			if (before == null) System.clearProperty(MemoryEstimate.AVAILABLE);
 			else System.setProperty(MemoryEstimate.AVAILABLE, before);
+		}
+	}
+
+	/**
+	 * A run without labels into a folder holding an earlier labelled run's files replaces them and
+	 * removes the earlier NAME_volume-dice.csv (it would read as this run's result); a later run
+	 * that fails while writing, or while moving its files in, leaves the folder's files as they were.
+	 */
+	@Test
+	void anUnlabelledRunRemovesAnEarlierDiceTableAndAFailedRunKeepsTheFolder() throws IOException {
+		final Path image = dir.resolve("v.nii.gz"), label = dir.resolve("v-label.nii.gz");
+		volume(image, label, 16, 12, 2, 1);
+		final Path out = dir.resolve("out");
+		VolumeAttackFiles.write(attack(image, label, new VolumeAttack.Settings()), out);
+		assertTrue(Files.exists(out.resolve("v_volume-dice.csv")));
+		final VolumeAttack.Settings s = new VolumeAttack.Settings();
+		s.seed = 7;
+		final List<Path> files = VolumeAttackFiles.write(attack(image, null, s), out);
+		assertEquals(5, files.size());
+		assertFalse(Files.exists(out.resolve("v_volume-dice.csv")), "the earlier run's Dice table is gone");
+		try (Stream<Path> l = Files.list(out)) {
+			assertEquals(5, l.count(), "this run's files only, no temporary folder");
+		}
+		final byte[] table = Files.readAllBytes(out.resolve("v_attack.csv"));
+		System.setProperty(sc.fiji.amat.AtomicFiles.DISK_FULL_AFTER, "600");
+		try {
+			assertThrows(AmatException.class, () -> VolumeAttackFiles.write(attack(image, label,
+				new VolumeAttack.Settings()), out));
+		}
+		finally {
+			System.clearProperty(sc.fiji.amat.AtomicFiles.DISK_FULL_AFTER);
+		}
+		assertArrayEquals(table, Files.readAllBytes(out.resolve("v_attack.csv")), "the earlier table is kept");
+		try (Stream<Path> l = Files.list(out)) {
+			assertEquals(5, l.count(), "nothing added");
+		}
+		// a move that fails after the volumes were moved in: the earlier files are back, no Dice table
+		final byte[] adversarial = Files.readAllBytes(out.resolve("v_adversarial.nii.gz"));
+		VolumeAttackFiles.failingMove = "v_attack.csv";
+		try {
+			final VolumeAttack.Result other = attack(image, label, new VolumeAttack.Settings());
+			final AmatException x = assertThrows(AmatException.class, () -> VolumeAttackFiles.write(other, out));
+			assertEquals("Cannot write " + out.resolve("v_attack.csv") + ": a failing move (a test).", x.getMessage());
+		}
+		finally {
+			VolumeAttackFiles.failingMove = null;
+		}
+		assertArrayEquals(adversarial, Files.readAllBytes(out.resolve("v_adversarial.nii.gz")), "the earlier volume");
+		assertArrayEquals(table, Files.readAllBytes(out.resolve("v_attack.csv")), "the earlier table");
+		try (Stream<Path> l = Files.list(out)) {
+			assertEquals(5, l.count(), "the earlier run's files only");
 		}
 	}
 

@@ -128,20 +128,34 @@ public final class VolumeSlicer {
 		final List<byte[]> padded = new ArrayList<>(labels.size());
 		for (int i = 0; i < planes.size(); i++) {
 			final int sw = sizes.get(i)[0], sh = sizes.get(i)[1];
-			final float[] p = planes.get(i);
-			for (int ch = 0; ch < c; ch++) {
-				float min = Float.POSITIVE_INFINITY;
-				for (int q = ch * sw * sh; q < (ch + 1) * sw * sh; q++) min = Math.min(min, p[q]);
-				final int base = (i * c + ch) * w * h;
-				Arrays.fill(images, base, base + w * h, min);
-				for (int row = 0; row < sh; row++) System.arraycopy(p, ch * sw * sh + row * sw, images, base + row * w, sw);
-			}
-			final byte[] m = new byte[w * h];
-			for (int row = 0; row < sh; row++) System.arraycopy(labels.get(i), row * sw, m, row * w, sw);
-			padded.add(m);
+			pad(planes.get(i), c, sw, sh, w, h, images, i * c * w * h);
+			padded.add(pad(labels.get(i), sw, sh, w, h));
 			planes.set(i, null);
 		}
 		return new VolumeSlices(images, padded, c, w, h, o.axis, refs, volumes);
+	}
+
+	/**
+	 * Copies a slice's channels (w x h each) into a padded (pw x ph) block of {@code out} at
+	 * {@code offset}, at the right and bottom, padding each channel with its lowest value.
+	 */
+	public static void pad(final float[] in, final int c, final int w, final int h, final int pw, final int ph,
+		final float[] out, final int offset)
+	{
+		for (int ch = 0; ch < c; ch++) {
+			float min = Float.POSITIVE_INFINITY;
+			for (int q = ch * w * h; q < (ch + 1) * w * h; q++) min = Math.min(min, in[q]);
+			final int base = offset + ch * pw * ph;
+			Arrays.fill(out, base, base + pw * ph, min);
+			for (int row = 0; row < h; row++) System.arraycopy(in, ch * w * h + row * w, out, base + row * pw, w);
+		}
+	}
+
+	/** A label slice (w x h class indices) padded to pw x ph at the right and bottom with class 0. */
+	public static byte[] pad(final byte[] mask, final int w, final int h, final int pw, final int ph) {
+		final byte[] m = new byte[pw * ph];
+		for (int row = 0; row < h; row++) System.arraycopy(mask, row * w, m, row * pw, w);
+		return m;
 	}
 
 	/** Checks an image and its label (shape, affine, channels, class indices); returns the x, y, z size. */
