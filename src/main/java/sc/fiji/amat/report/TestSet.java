@@ -335,11 +335,12 @@ public final class TestSet<L> {
 	/**
 	 * The size groups' images as a model with this normalisation and size multiple is given them
 	 * (cached per normalisation and multiple), each group one {@link LabeledData} of one size, its
-	 * images in the group's order: each image normalised on its own pixels, then, for
-	 * segmentation masks, padded at the right and bottom to its sides rounded up to
-	 * {@code multiple} as training pads volume slices ({@link VolumeSlicer#normalizeAndPad}: each
-	 * channel with its normalised minimum, labels with background). Images whose sides are
-	 * multiples already, and labels of other tasks (never padded), are as they are.
+	 * images in the group's order: each image normalised on its own pixels, then, for slices of
+	 * segmentation volumes ({@link #volumes} not null, masks as labels), padded at the right and
+	 * bottom to its sides rounded up to {@code multiple} as training pads volume slices
+	 * ({@link VolumeSlicer#normalizeAndPad}: each channel with its normalised minimum, labels with
+	 * background). Images whose sides are multiples already, and 2D images (which training does
+	 * not pad either: a model refuses them), are as they are.
 	 */
 	public synchronized List<LabeledData<L>> groupsFor(final Normalization normalization, final int multiple) {
 		return normalized.computeIfAbsent(normalization + "@" + Math.max(1, multiple), k -> {
@@ -348,7 +349,7 @@ public final class TestSet<L> {
 				final int[] p = positions.get(g);
 				final List<L> groupLabels = new ArrayList<>(p.length);
 				for (final int i : p) groupLabels.add(labels.get(i));
-				final boolean pad = groupLabels.get(0) instanceof Mask;
+				final boolean pad = volumes != null && groupLabels.get(0) instanceof Mask;
 				final int m = pad ? multiple : 1, h = VolumeSlicer.roundUp(heights[g], m), w = VolumeSlicer.roundUp(
 					widths[g], m);
 				out.add(new LabeledData<>(VolumeSlicer.normalizeAndPad(normalization, raw.get(g), p.length, channels,

@@ -116,10 +116,12 @@ class ReportPaddingTest {
 	}
 
 	@Test
-	void imagesWhoseSidesAreMultiplesAreNotPadded() {
+	void onlyVolumeSlicesWhoseSidesAreNotMultiplesArePadded() {
 		final LabeledData<Mask> d = MixedSizeReportTest.squares(2, 16, 16, 7);
-		final TestSet<Mask> test = TestSet.of("segmentation", "t", d);
 		final Normalization z = Normalization.zscore();
+		// 2D images: never padded (training refuses them, and so does the report)
+		assertEquals(16, TestSet.of("segmentation", "t", d).groupsFor(z, 5).get(0).width());
+		final TestSet<Mask> test = TestSet.of("segmentation", "t", d, Arrays.asList("v", "v"));
 		assertSameData(new LabeledData<>(z.apply(rawOf(d), 2, 1, 256).values, 1, 16, 16, d.labels()), test.groupsFor(z,
 			16).get(0), "multiple 16");
 		assertEquals(16, test.groupsFor(z, 8).get(0).width());
