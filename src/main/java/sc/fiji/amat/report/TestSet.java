@@ -25,8 +25,9 @@ import sc.fiji.amat.task.segmentation.Mask;
  * label per image, for one task type. The images may differ in size: they are kept in size
  * groups (each group's images of one size, in test-set order, with their positions in the test
  * set), which the report evaluates one after the other, so that no batch mixes sizes, and whose
- * per-image results it puts back in test-set order. Every model sees the
- * images through its own normalisation ({@link #groupsFor}), as it saw its training data.
+ * per-image results it puts back in test-set order. The images are kept raw and unpadded; every
+ * model sees them through its own normalisation and, for volume slices, padded to its own size
+ * multiple ({@link #groupsFor(Normalization, int)}), as it saw its training data.
  *
  * @param <L> the task's label type
  */

@@ -100,7 +100,8 @@ final class Transfers {
 		return m;
 	}
 
-	private static int lcm(final int a, final int b) {
+	/** The least common multiple of a size multiple a >= 1 and b (b <= 1: a). */
+	static int lcm(final int a, final int b) {
 		if (b <= 1) return a;
 		int x = a, y = b;
 		while (y != 0) {

@@ -137,6 +137,14 @@ class ReportPaddingTest {
 		assertEquals(d.label(0).get(15, 15), p.label(0).get(15, 15));
 	}
 
+	@Test
+	void aModelAndItsTransferSourcePadToACommonMultiple() {
+		assertEquals(16, Transfers.lcm(4, 16));
+		assertEquals(16, Transfers.lcm(16, 4));
+		assertEquals(8, Transfers.lcm(8, 1));
+		assertEquals(12, Transfers.lcm(4, 6));
+	}
+
 	private static float[] rawOf(final LabeledData<?> d) {
 		final float[] all = new float[d.size() * d.sampleSize()];
 		for (int i = 0; i < d.size(); i++) System.arraycopy(d.image(i), 0, all, i * d.sampleSize(), d.sampleSize());
