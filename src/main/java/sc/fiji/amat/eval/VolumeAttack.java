@@ -148,7 +148,7 @@ public final class VolumeAttack {
 		final SliceAxis axis = s.axis;
 		final int n = axis.count(xyz), w = axis.plane(xyz)[0], h = axis.plane(xyz)[1];
 		final int m = model.sizeMultiple();
-		final int pw = (w + m - 1) / m * m, ph = (h + m - 1) / m * m;
+		final int pw = VolumeSlicer.roundUp(w, m), ph = VolumeSlicer.roundUp(h, m);
 		final String what = "The " + axis.label() + " slices of " + imageFile.getFileName();
 		final int wanted = s.batchSize > 0 ? s.batchSize : model.info().training.batchSize > 0 ? model
 			.info().training.batchSize : 8;
@@ -194,14 +194,14 @@ public final class VolumeAttack {
 				for (int ch = 0; ch < c; ch++) axis.copy(image.values(), xyz, ch, from + i, im, ch * plane);
 				norms[i] = norm.apply(im, 1, c, plane);
 				abs[i] = budget.toAbsolute(norms[i].values, c * plane, target.validRange())[0];
-				VolumeSlicer.pad(norms[i].values, c, w, h, pw, ph, values, i * c * padded);
+				VolumeSlicer.padImage(norms[i].values, 0, c, h, w, values, i * c * padded, ph, pw);
 				if (label != null) {
 					final float[] lab = new float[plane];
 					axis.copy(label.values(), xyz, 0, from + i, lab, 0);
 					final byte[] mask = new byte[plane];
 					for (int p = 0; p < plane; p++) mask[p] = (byte) Math.round(lab[p]);
 					truth.add(new Mask(mask, w, h));
-					truthPadded.add(new Mask(VolumeSlicer.pad(mask, w, h, pw, ph), pw, ph));
+					truthPadded.add(new Mask(VolumeSlicer.padLabel(mask, h, w, ph, pw), pw, ph));
 				}
 			}
 			try (NDManager mgr = model.manager().newSubManager()) {

@@ -11,7 +11,6 @@ import sc.fiji.amat.data.ImageFolders;
 import sc.fiji.amat.data.LabeledData;
 import sc.fiji.amat.data.Normalization;
 import sc.fiji.amat.data.volume.VolumeSlicer;
-import sc.fiji.amat.nn.NetworkConfig;
 import sc.fiji.amat.task.segmentation.Mask;
 import sc.fiji.amat.task.segmentation.SegmentationData;
 import sc.fiji.amat.task.segmentation.SegmentationTask;
@@ -21,8 +20,8 @@ import sc.fiji.amat.task.segmentation.ij.SegmentationImages;
 /**
  * Test sets whose images may differ in size, read in parts of one size each (training keeps its
  * own rules): segmentation volumes (NIfTI, an MSD folder's labelled test cases) one part per volume, each volume's slices
- * padded at the right and bottom to its own size rounded up to the network's size multiple
- * (not to the largest volume's); and segmentation folders of images and label images one part
+ * raw and of its own size, not padded (each model's evaluation normalises and pads them to its
+ * own size multiple as training does: {@link TestSet#groupsFor(Normalization, int)}); and segmentation folders of images and label images one part
  * per run of consecutive files of one size. Other sources are read as one set of one size.
  */
 final class MixedSizeReaders {
@@ -46,7 +45,7 @@ final class MixedSizeReaders {
 		if (SegmentationVolumes.isVolumeSource(images)) {
 			final VolumeSlicer.Options o = new VolumeSlicer.Options();
 			o.normalization = raw;
-			o.padMultiple = new NetworkConfig().sizeMultiple();
+			o.padMultiple = 0; // raw values of each volume's own size: each model pads to its own multiple (TestSet.groupsFor)
 			out.volumes = new ArrayList<>();
 			for (final SegmentationVolumes.Data d : SegmentationVolumes.openEach(images, labels, true, o)) {
 				out.parts.add(d.data);

@@ -62,8 +62,12 @@ final class ReportCompute {
 				try (AmatModel model = AmatModel.load(Paths.get(plan.files.get(m)), device);
 					AmatModel other = checkTransfer ? AmatModel.load(Paths.get(plan.files.get(src)), device) : null)
 				{
-					final List<Evaluator.Transfer> check = other == null ? null : Transfers.check(model, other, test);
-					parts.put(plan.names.get(m), computeModel(model, plan, m, test, mine, progress, listener, source, check));
+					// each model gets the test images normalised and padded as in its training, to its own multiple
+					final int multiple = Transfers.multiple(model, source, other);
+					final List<Evaluator.Transfer> check = other == null ? null : Transfers.check(model, other, test,
+						multiple);
+					parts.put(plan.names.get(m), computeModel(model, plan, m, test, mine, progress, listener, source, check,
+						multiple));
 				}
 			}
 		}
@@ -73,13 +77,13 @@ final class ReportCompute {
 	@SuppressWarnings({ "unchecked", "rawtypes" })
 	private static ModelPart computeModel(final AmatModel model, final ReportPlan plan, final int m, final TestSet test,
 		final List<SweepUnit> units, final ReportProgress progress, final ReportListener listener, final AmatModel source,
-		final List<Evaluator.Transfer> checkTransfer)
+		final List<Evaluator.Transfer> checkTransfer, final int multiple)
 	{
 		final String name = plan.names.get(m);
 		final ReportSettings settings = plan.settings;
 		final EpsLevels levels = plan.levels;
 		final Task task = model.task();
-		final List<LabeledData> groups = test.groupsFor(model.normalization());
+		final List<LabeledData> groups = test.groupsFor(model.normalization(), multiple);
 		final LabeledData first = groups.get(0);
 		if (first.channels() != task.inputChannels()) {
 			throw new AmatException("The test images have " + first.channels() + " channel(s) but the model " + name +
@@ -94,7 +98,7 @@ final class ReportCompute {
 				tiling.check(data.height(), data.width(), model.sizeMultiple());
 			}
 		}
-		final List<Evaluator.Transfer> transfer = Transfers.of(model, name, source, plan.sourceName(), test);
+		final List<Evaluator.Transfer> transfer = Transfers.of(model, name, source, plan.sourceName(), test, multiple);
 		final ModelPart part = new ModelPart(name, task.metricName());
 
 		for (int j = 0; j < units.size(); j++) {

@@ -13,18 +13,21 @@ import java.util.Map;
 import sc.fiji.amat.AmatException;
 import sc.fiji.amat.data.LabeledData;
 import sc.fiji.amat.data.Normalization;
+import sc.fiji.amat.data.volume.VolumeSlicer;
 import sc.fiji.amat.nn.NetworkConfig;
 import sc.fiji.amat.task.Labeled;
 import sc.fiji.amat.task.ij.ImageJTaskType;
 import sc.fiji.amat.task.ij.ImageJTasks;
+import sc.fiji.amat.task.segmentation.Mask;
 
 /**
  * A labelled test set as the user gave it: raw intensities of N images of C channels and one
  * label per image, for one task type. The images may differ in size: they are kept in size
  * groups (each group's images of one size, in test-set order, with their positions in the test
  * set), which the report evaluates one after the other, so that no batch mixes sizes, and whose
- * per-image results it puts back in test-set order. Every model sees the
- * images through its own normalisation ({@link #groupsFor}), as it saw its training data.
+ * per-image results it puts back in test-set order. The images are kept raw and unpadded; every
+ * model sees them through its own normalisation and, for volume slices, padded to its own size
+ * multiple ({@link #groupsFor(Normalization, int)}), as it saw its training data.
  *
  * @param <L> the task's label type
  */
@@ -323,27 +326,57 @@ public final class TestSet<L> {
 	}
 
 	/**
-	 * The size groups' images normalised as a model with this normalisation expects them (cached),
-	 * each group one {@link LabeledData} of one size, its images in the group's order.
+	 * The size groups' images normalised as a model with this normalisation expects them, not
+	 * padded (cached): {@link #groupsFor(Normalization, int)} with multiple 1.
 	 */
-	public synchronized List<LabeledData<L>> groupsFor(final Normalization normalization) {
-		return normalized.computeIfAbsent(normalization.toString(), k -> {
+	public List<LabeledData<L>> groupsFor(final Normalization normalization) {
+		return groupsFor(normalization, 1);
+	}
+
+	/**
+	 * The size groups' images as a model with this normalisation and size multiple is given them
+	 * (cached per normalisation and multiple), each group one {@link LabeledData} of one size, its
+	 * images in the group's order: each image normalised on its own pixels, then, for slices of
+	 * segmentation volumes ({@link #volumes} not null, masks as labels), padded at the right and
+	 * bottom to its sides rounded up to {@code multiple} as training pads volume slices
+	 * ({@link VolumeSlicer#normalizeAndPad}: each channel with its normalised minimum, labels with
+	 * background). Images whose sides are multiples already, and 2D images (which training does
+	 * not pad either: a model refuses them), are as they are.
+	 */
+	public synchronized List<LabeledData<L>> groupsFor(final Normalization normalization, final int multiple) {
+		return normalized.computeIfAbsent(normalization + "@" + Math.max(1, multiple), k -> {
 			final List<LabeledData<L>> out = new ArrayList<>();
 			for (int g = 0; g < groups(); g++) {
 				final int[] p = positions.get(g);
 				final List<L> groupLabels = new ArrayList<>(p.length);
 				for (final int i : p) groupLabels.add(labels.get(i));
-				out.add(new LabeledData<>(normalization.apply(raw.get(g), p.length, channels, heights[g] * widths[g]).values,
-					channels, heights[g], widths[g], groupLabels));
+				final boolean pad = volumes != null && groupLabels.get(0) instanceof Mask;
+				final int m = pad ? multiple : 1, h = VolumeSlicer.roundUp(heights[g], m), w = VolumeSlicer.roundUp(
+					widths[g], m);
+				out.add(new LabeledData<>(VolumeSlicer.normalizeAndPad(normalization, raw.get(g), p.length, channels,
+					heights[g], widths[g], m), channels, h, w, h == heights[g] && w == widths[g] ? groupLabels : padded(
+						groupLabels, heights[g], widths[g], h, w)));
 			}
 			return Collections.unmodifiableList(out);
 		});
 	}
 
+	@SuppressWarnings("unchecked")
+	private static <L> List<L> padded(final List<L> masks, final int sh, final int sw, final int h, final int w) {
+		final List<L> out = new ArrayList<>(masks.size());
+		for (final L m : masks) out.add((L) new Mask(VolumeSlicer.padLabel(((Mask) m).classes(), sh, sw, h, w), w, h));
+		return out;
+	}
+
 	/** The images of a test set of one size normalised as a model with this normalisation expects them (cached). */
 	public LabeledData<L> normalizedFor(final Normalization normalization) {
+		return normalizedFor(normalization, 1);
+	}
+
+	/** As {@link #groupsFor(Normalization, int)} for a test set of one size. */
+	public LabeledData<L> normalizedFor(final Normalization normalization, final int multiple) {
 		requireOneSize();
-		return groupsFor(normalization).get(0);
+		return groupsFor(normalization, multiple).get(0);
 	}
 
 	private void requireOneSize() {

@@ -6,6 +6,7 @@ import java.util.List;
 
 import sc.fiji.amat.AmatException;
 import sc.fiji.amat.attack.AttackSpec;
+import sc.fiji.amat.data.LabeledData;
 import sc.fiji.amat.eval.Evaluator;
 import sc.fiji.amat.model.AmatModel;
 import sc.fiji.amat.model.ImportedModels;
@@ -60,7 +61,7 @@ final class Transfers {
 	 * and the test images.
 	 */
 	static List<Evaluator.Transfer> of(final AmatModel model, final String name, final AmatModel source,
-		final String sourceName, final TestSet<?> test)
+		final String sourceName, final TestSet<?> test, final int multiple)
 	{
 		if (model.hasInputGradients() || source == null) return null;
 		final Task<?> task = model.task(), sourceTask = source.task();
@@ -69,8 +70,10 @@ final class Transfers {
 				.inputChannels() + " channel(s)) does not fit the model " + name + " (" + task.spec() + ", " + task
 					.inputChannels() + " channel(s)): choose a source with the same classes and channels.");
 		}
-		for (int g = 0; g < test.groups(); g++) source.checkImageSize(test.width(g), test.height(g), "The test images");
-		return transfers(model, source, test);
+		for (final LabeledData<?> d : test.groupsFor(source.normalization(), multiple)) {
+			source.checkImageSize(d.width(), d.height(), "The test images");
+		}
+		return transfers(model, source, test, multiple);
 	}
 
 	/**
@@ -78,16 +81,43 @@ final class Transfers {
 	 * crafted on another model of the report (which must fit it, as any transfer source) instead
 	 * of on the model itself.
 	 */
-	static List<Evaluator.Transfer> check(final AmatModel model, final AmatModel other, final TestSet<?> test) {
-		return transfers(model, other, test);
+	static List<Evaluator.Transfer> check(final AmatModel model, final AmatModel other, final TestSet<?> test,
+		final int multiple)
+	{
+		return transfers(model, other, test, multiple);
+	}
+
+	/**
+	 * The size multiple a model's test images are padded to in a report ({@link TestSet#groupsFor(
+	 * sc.fiji.amat.data.Normalization, int)}): the model's own, or, when attacks crafted on another
+	 * model (a transfer source for a model without gradients, the transfer check's model; either may
+	 * be null) reach it, the least common multiple of both, so that both take the same padded images.
+	 */
+	static int multiple(final AmatModel model, final AmatModel source, final AmatModel other) {
+		int m = Math.max(1, model.sizeMultiple());
+		if (source != null && !model.hasInputGradients()) m = lcm(m, source.sizeMultiple());
+		if (other != null) m = lcm(m, other.sizeMultiple());
+		return m;
+	}
+
+	/** The least common multiple of a size multiple a >= 1 and b (b <= 1: a). */
+	static int lcm(final int a, final int b) {
+		if (b <= 1) return a;
+		int x = a, y = b;
+		while (y != 0) {
+			final int t = x % y;
+			x = y;
+			y = t;
+		}
+		return a / x * b;
 	}
 
 	private static List<Evaluator.Transfer> transfers(final AmatModel model, final AmatModel source,
-		final TestSet<?> test)
+		final TestSet<?> test, final int multiple)
 	{
 		final List<Evaluator.Transfer> out = new ArrayList<>();
 		for (int g = 0; g < test.groups(); g++) {
-			out.add(new Evaluator.Transfer(source, test.groupsFor(source.normalization()).get(g), test.scaleRatio(model
+			out.add(new Evaluator.Transfer(source, test.groupsFor(source.normalization(), multiple).get(g), test.scaleRatio(model
 				.normalization(), source.normalization(), g)));
 		}
 		return out;

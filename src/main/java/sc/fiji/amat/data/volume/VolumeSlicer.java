@@ -109,8 +109,8 @@ public final class VolumeSlicer {
 			h = Math.max(h, s[1]);
 		}
 		if (o.padMultiple > 0) {
-			w = (w + o.padMultiple - 1) / o.padMultiple * o.padMultiple;
-			h = (h + o.padMultiple - 1) / o.padMultiple * o.padMultiple;
+			w = roundUp(w, o.padMultiple);
+			h = roundUp(h, o.padMultiple);
 		}
 		else {
 			for (int i = 0; i < sizes.size(); i++) {
@@ -128,34 +128,58 @@ public final class VolumeSlicer {
 		final List<byte[]> padded = new ArrayList<>(labels.size());
 		for (int i = 0; i < planes.size(); i++) {
 			final int sw = sizes.get(i)[0], sh = sizes.get(i)[1];
-			pad(planes.get(i), c, sw, sh, w, h, images, i * c * w * h);
-			padded.add(pad(labels.get(i), sw, sh, w, h));
+			padImage(planes.get(i), 0, c, sh, sw, images, i * c * w * h, h, w);
+			padded.add(padLabel(labels.get(i), sh, sw, h, w));
 			planes.set(i, null);
 		}
 		return new VolumeSlices(images, padded, c, w, h, o.axis, refs, volumes);
 	}
 
+	/** A side rounded up to a multiple of {@code multiple} (1 or less: the side). */
+	public static int roundUp(final int side, final int multiple) {
+		return multiple <= 1 ? side : (side + multiple - 1) / multiple * multiple;
+	}
+
 	/**
-	 * Copies a slice's channels (w x h each) into a padded (pw x ph) block of {@code out} at
-	 * {@code offset}, at the right and bottom, padding each channel with its lowest value.
+	 * Training's padding of one normalised image: its {@code c} channels of {@code sh x sw}
+	 * (from {@code src[from]}) copied to the top left of {@code h x w} channels at
+	 * {@code dst[to]}, the rest of each channel filled with that channel's minimum (of the
+	 * normalised image's own pixels).
 	 */
-	public static void pad(final float[] in, final int c, final int w, final int h, final int pw, final int ph,
-		final float[] out, final int offset)
+	public static void padImage(final float[] src, final int from, final int c, final int sh, final int sw,
+		final float[] dst, final int to, final int h, final int w)
 	{
 		for (int ch = 0; ch < c; ch++) {
+			final int in = from + ch * sw * sh, base = to + ch * w * h;
 			float min = Float.POSITIVE_INFINITY;
-			for (int q = ch * w * h; q < (ch + 1) * w * h; q++) min = Math.min(min, in[q]);
-			final int base = offset + ch * pw * ph;
-			Arrays.fill(out, base, base + pw * ph, min);
-			for (int row = 0; row < h; row++) System.arraycopy(in, ch * w * h + row * w, out, base + row * pw, w);
+			for (int q = in; q < in + sw * sh; q++) min = Math.min(min, src[q]);
+			Arrays.fill(dst, base, base + w * h, min);
+			for (int row = 0; row < sh; row++) System.arraycopy(src, in + row * sw, dst, base + row * w, sw);
 		}
 	}
 
-	/** A label slice (w x h class indices) padded to pw x ph at the right and bottom with class 0. */
-	public static byte[] pad(final byte[] mask, final int w, final int h, final int pw, final int ph) {
-		final byte[] m = new byte[pw * ph];
-		for (int row = 0; row < h; row++) System.arraycopy(mask, row * w, m, row * pw, w);
+	/** Training's padding of a label image of class indices: background (0) at the right and bottom. */
+	public static byte[] padLabel(final byte[] classes, final int sh, final int sw, final int h, final int w) {
+		final byte[] m = new byte[w * h];
+		for (int row = 0; row < sh; row++) System.arraycopy(classes, row * sw, m, row * w, sw);
 		return m;
+	}
+
+	/**
+	 * Images as training gives them to a network: each of the {@code n} images of {@code c}
+	 * channels of {@code sh x sw} raw values normalised on its own pixels, then padded
+	 * ({@link #padImage}) to its sides rounded up to {@code multiple}: the values of
+	 * {@link #slice} for slices of that size, normalisation and padding multiple.
+	 */
+	public static float[] normalizeAndPad(final Normalization normalization, final float[] raw, final int n,
+		final int c, final int sh, final int sw, final int multiple)
+	{
+		final float[] normalized = normalization.apply(raw, n, c, sh * sw).values;
+		final int h = roundUp(sh, multiple), w = roundUp(sw, multiple);
+		if (h == sh && w == sw) return normalized;
+		final float[] out = new float[n * c * h * w];
+		for (int i = 0; i < n; i++) padImage(normalized, i * c * sh * sw, c, sh, sw, out, i * c * h * w, h, w);
+		return out;
 	}
 
 	/** Checks an image and its label (shape, affine, channels, class indices); returns the x, y, z size. */
