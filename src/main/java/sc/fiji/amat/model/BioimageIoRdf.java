@@ -1,5 +1,7 @@
 package sc.fiji.amat.model;
 
+import sc.fiji.amat.nn.NetworkConfig;
+
 import com.google.gson.Gson;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
@@ -239,7 +241,7 @@ public final class BioimageIoRdf {
 					a.width = mx;
 				}
 				else {
-					a.multiple = lcm(Math.max(1, sy), Math.max(1, sx));
+					a.multiple = NetworkConfig.commonSizeMultiple(Math.max(1, sy), Math.max(1, sx));
 					a.minSize = Math.max(my, mx);
 				}
 			}
@@ -263,16 +265,6 @@ public final class BioimageIoRdf {
 				return s;
 			}
 			return null;
-		}
-
-		private static int lcm(final int a, final int b) {
-			int x = a, y = b;
-			while (y != 0) {
-				final int t = x % y;
-				x = y;
-				y = t;
-			}
-			return a / x * b;
 		}
 	}
 

@@ -54,6 +54,22 @@ public final class NetworkConfig {
 		return 1 << depth;
 	}
 
+	/**
+	 * The smallest side that is a multiple of both size multiples (their least common multiple):
+	 * what images given to two networks must be a multiple of. A multiple of 1 or less asks nothing.
+	 */
+	public static int commonSizeMultiple(final int a, final int b) {
+		if (b <= 1) return Math.max(1, a);
+		if (a <= 1) return b;
+		int x = a, y = b;
+		while (y != 0) {
+			final int t = x % y;
+			x = y;
+			y = t;
+		}
+		return a / x * b;
+	}
+
 	@Override
 	public String toString() {
 		return "depth " + depth + ", width " + width + ", " + norm.name().toLowerCase(Locale.ROOT) + " norm";

@@ -9,6 +9,7 @@ import sc.fiji.amat.attack.AttackSpec;
 import sc.fiji.amat.data.LabeledData;
 import sc.fiji.amat.eval.Evaluator;
 import sc.fiji.amat.model.AmatModel;
+import sc.fiji.amat.nn.NetworkConfig;
 import sc.fiji.amat.model.ImportedModels;
 import sc.fiji.amat.model.ModelInfo;
 import sc.fiji.amat.task.Task;
@@ -95,21 +96,9 @@ final class Transfers {
 	 */
 	static int multiple(final AmatModel model, final AmatModel source, final AmatModel other) {
 		int m = Math.max(1, model.sizeMultiple());
-		if (source != null && !model.hasInputGradients()) m = lcm(m, source.sizeMultiple());
-		if (other != null) m = lcm(m, other.sizeMultiple());
+		if (source != null && !model.hasInputGradients()) m = NetworkConfig.commonSizeMultiple(m, source.sizeMultiple());
+		if (other != null) m = NetworkConfig.commonSizeMultiple(m, other.sizeMultiple());
 		return m;
-	}
-
-	/** The least common multiple of a size multiple a >= 1 and b (b <= 1: a). */
-	static int lcm(final int a, final int b) {
-		if (b <= 1) return a;
-		int x = a, y = b;
-		while (y != 0) {
-			final int t = x % y;
-			x = y;
-			y = t;
-		}
-		return a / x * b;
 	}
 
 	private static List<Evaluator.Transfer> transfers(final AmatModel model, final AmatModel source,

@@ -139,10 +139,10 @@ class ReportPaddingTest {
 
 	@Test
 	void aModelAndItsTransferSourcePadToACommonMultiple() {
-		assertEquals(16, Transfers.lcm(4, 16));
-		assertEquals(16, Transfers.lcm(16, 4));
-		assertEquals(8, Transfers.lcm(8, 1));
-		assertEquals(12, Transfers.lcm(4, 6));
+		assertEquals(16, sc.fiji.amat.nn.NetworkConfig.commonSizeMultiple(4, 16));
+		assertEquals(16, sc.fiji.amat.nn.NetworkConfig.commonSizeMultiple(16, 4));
+		assertEquals(8, sc.fiji.amat.nn.NetworkConfig.commonSizeMultiple(8, 1));
+		assertEquals(12, sc.fiji.amat.nn.NetworkConfig.commonSizeMultiple(4, 6));
 	}
 
 	private static float[] rawOf(final LabeledData<?> d) {
