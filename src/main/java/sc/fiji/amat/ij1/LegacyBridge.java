@@ -162,7 +162,6 @@ public class LegacyBridge implements PlugIn {
 		final GenericDialog gd = new GenericDialog(title);
 		final List<ModuleItem<?>> items = new ArrayList<>();
 		final String[] titles = imageTitles();
-		boolean firstImage = true;
 		for (final ModuleItem<?> item : module.getInfo().inputs()) {
 			if (!isUserInput(item)) continue;
 			items.add(item);
@@ -175,11 +174,8 @@ public class LegacyBridge implements PlugIn {
 				for (final String s : titles) choices.add(s);
 				if (choices.isEmpty()) choices.add(NONE);
 				final ImagePlus active = WindowManager.getCurrentImage();
-				// the active image goes to a required image input and to the first image input (the image to
-				// work on, even where a file may replace it); other optional ones (labels) start at none
-				gd.addChoice(name, choices.toArray(new String[0]), (item.isRequired() || firstImage) && active != null
-					? active.getTitle() : choices.get(0));
-				firstImage = false;
+				gd.addChoice(name, choices.toArray(new String[0]), item.isRequired() && active != null ? active.getTitle()
+					: choices.get(0));
 			}
 			else if (t == File.class) {
 				final String dflt = current == null ? "" : current.toString();
