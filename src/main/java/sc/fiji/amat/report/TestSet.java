@@ -282,12 +282,6 @@ public final class TestSet<L> {
 		return r;
 	}
 
-	/** {@link #scaleRatio(Normalization, Normalization, int)} of a test set of one size. */
-	public double[] scaleRatio(final Normalization to, final Normalization from) {
-		requireOneSize();
-		return scaleRatio(to, from, 0);
-	}
-
 	/**
 	 * A SHA-256 digest of the task type, the image sizes and every raw value and label: jobs of a
 	 * split report check by it that they evaluated the same test set. A test set of one size keeps
